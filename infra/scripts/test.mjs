@@ -1,0 +1,26 @@
+// `pnpm test`: installs what is missing, starts or finds Postgres and Redis, gives
+// the run a fresh database of its own, then runs every test with jest.
+import { bootstrap, bin, logger, migrate, ROOT } from './lib/platform.mjs';
+import { run } from './lib/process.mjs';
+import { ensureServices, prepareDatabase, ServicesUnavailable } from './lib/services.mjs';
+
+const log = logger('test');
+let services;
+let exitCode = 0;
+try {
+  await bootstrap(log);
+  services = await ensureServices(ROOT, process.env, log);
+  const database = process.env.COACHLINE_TEST_DATABASE ?? 'coachline_test';
+  const urls = await prepareDatabase(services.ownerUrl, database, { fresh: true });
+  await migrate(urls);
+  const env = { ...process.env, ...urls, REDIS_URL: services.redisUrl, NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' };
+  log(`running tests against database ${database}`);
+  await run(bin('jest'), ['--config', 'jest.config.cjs', ...process.argv.slice(2)], { cwd: ROOT, env });
+} catch (error) {
+  exitCode = 1;
+  if (error instanceof ServicesUnavailable) log(error.message);
+  else if (!/jest .* exited with/.test(error.message)) log(error.stack ?? error.message);
+} finally {
+  await services?.stop();
+}
+process.exit(exitCode);

@@ -1,0 +1,10 @@
+const preset = require('./jest.preset.cjs');
+
+/** Every test of every app and package, in one run. */
+module.exports = {
+  ...preset,
+  roots: ['<rootDir>/apps', '<rootDir>/packages'],
+  testMatch: ['**/src/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  maxWorkers: 2,
+};

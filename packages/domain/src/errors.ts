@@ -1,0 +1,84 @@
+/** Stable error codes sent to clients in problem+json `code`. Adding one must extend `statusOf` in the gateway. */
+export const ERROR_CODES = [
+  'VALIDATION_FAILED',
+  'MALFORMED_JSON',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'GONE',
+  'RATE_LIMITED',
+  'QUOTA_EXCEEDED',
+  'IDEMPOTENCY_KEY_REUSED',
+  'IDEMPOTENCY_KEY_IN_USE',
+  'PAYLOAD_TOO_LARGE',
+  'SERVICE_UNAVAILABLE',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/** Base of every error the domain throws on purpose; never carries HTTP knowledge. */
+export abstract class AppError extends Error {
+  abstract readonly code: ErrorCode;
+  constructor(
+    message: string,
+    readonly fieldErrors?: FieldError[],
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationError extends AppError {
+  readonly code = 'VALIDATION_FAILED' as const;
+  constructor(message = 'The request is invalid.', fieldErrors: FieldError[] = []) {
+    super(message, fieldErrors);
+  }
+}
+export class MalformedJsonError extends AppError {
+  readonly code = 'MALFORMED_JSON' as const;
+}
+export class UnauthenticatedError extends AppError {
+  readonly code = 'UNAUTHENTICATED' as const;
+}
+export class ForbiddenError extends AppError {
+  readonly code = 'FORBIDDEN' as const;
+}
+export class NotFoundError extends AppError {
+  readonly code = 'NOT_FOUND' as const;
+}
+export class ConflictError extends AppError {
+  readonly code = 'CONFLICT' as const;
+}
+export class GoneError extends AppError {
+  readonly code = 'GONE' as const;
+}
+export class RateLimitedError extends AppError {
+  readonly code = 'RATE_LIMITED' as const;
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+export class QuotaExceededError extends AppError {
+  readonly code = 'QUOTA_EXCEEDED' as const;
+}
+export class IdempotencyKeyReusedError extends AppError {
+  readonly code = 'IDEMPOTENCY_KEY_REUSED' as const;
+}
+export class IdempotencyKeyInUseError extends AppError {
+  readonly code = 'IDEMPOTENCY_KEY_IN_USE' as const;
+}
+export class PayloadTooLargeError extends AppError {
+  readonly code = 'PAYLOAD_TOO_LARGE' as const;
+}
+export class ServiceUnavailableError extends AppError {
+  readonly code = 'SERVICE_UNAVAILABLE' as const;
+}

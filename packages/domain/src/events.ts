@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { QUEUE_NAMES, type QueueName } from './queues';
+
+const id = z.uuid();
+
+/**
+ * The event registry: every event a use case may put in the outbox, its payload
+ * schema, and the queues that consume it. Renaming an event strands rows already
+ * in the outbox, so names are append-only.
+ */
+export const EVENTS = {
+  'user.signed_up': {
+    payload: z.object({ userId: id, email: z.email(), name: z.string() }),
+    queues: ['notifications'],
+  },
+  'invitation.created': {
+    payload: z.object({
+      invitationId: id,
+      email: z.email(),
+      role: z.string(),
+      token: z.string(),
+      invitedBy: id,
+      expiresAt: z.string(),
+    }),
+    queues: ['notifications'],
+  },
+  'post.created': {
+    payload: z.object({ postId: id, spaceId: id, authorId: id }),
+    queues: ['notifications'],
+  },
+  'comment.created': {
+    payload: z.object({ commentId: id, postId: id, authorId: id }),
+    queues: ['notifications'],
+  },
+  'message.created': {
+    payload: z.object({ messageId: id, conversationId: id, fromUserId: id, toUserId: id }),
+    queues: ['notifications'],
+  },
+  'session.scheduled': {
+    payload: z.object({
+      sessionId: id,
+      coachId: id,
+      athleteId: id,
+      start: z.string(),
+      end: z.string(),
+      actorId: id,
+    }),
+    queues: ['notifications', 'reminders'],
+  },
+  'session.cancelled': {
+    payload: z.object({
+      sessionId: id,
+      coachId: id,
+      athleteId: id,
+      start: z.string(),
+      end: z.string(),
+      actorId: id,
+      late: z.boolean(),
+    }),
+    queues: ['notifications', 'reminders'],
+  },
+  'media.uploaded': {
+    payload: z.object({ mediaId: id, ownerId: id, kind: z.enum(['image', 'video', 'document']) }),
+    queues: ['media'],
+  },
+  'media.ready': {
+    payload: z.object({ mediaId: id, ownerId: id }),
+    queues: ['notifications'],
+  },
+} as const satisfies Record<string, { payload: z.ZodType; queues: readonly QueueName[] }>;
+
+export type EventType = keyof typeof EVENTS;
+export type EventPayload<T extends EventType> = z.infer<(typeof EVENTS)[T]['payload']>;
+export const EVENT_TYPES = Object.keys(EVENTS) as EventType[];
+
+/** What travels from the outbox to a queue: one event, with the context that caused it. */
+export const eventEnvelopeSchema = z.object({
+  id,
+  tenantId: id,
+  type: z.enum(EVENT_TYPES as [EventType, ...EventType[]]),
+  payload: z.record(z.string(), z.unknown()),
+  occurredAt: z.string(),
+  requestId: z.string().optional(),
+  traceparent: z.string().optional(),
+});
+export type EventEnvelope = z.infer<typeof eventEnvelopeSchema>;
+
+/** Parses an envelope's payload against the registry; throws when it does not match. */
+export function parseEventPayload<T extends EventType>(type: T, payload: unknown): EventPayload<T> {
+  return EVENTS[type].payload.parse(payload) as EventPayload<T>;
+}
+
+export function queuesFor(type: EventType): readonly QueueName[] {
+  return EVENTS[type].queues;
+}
+
+export { QUEUE_NAMES };

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import type { ErrorCode } from './errors';
+
+/** Acknowledgement every client event receives. */
+export type Ack<T extends object = object> =
+  | ({ ok: true } & T)
+  | { ok: false; error: { code: ErrorCode; message: string } };
+
+export const workoutJoinSchema = z.strictObject({ workoutId: z.uuid() });
+
+export const setCompleteSchema = z.strictObject({
+  id: z.uuid().optional(),
+  workoutId: z.uuid(),
+  exerciseId: z.uuid(),
+  reps: z.number().int().min(0).max(1000),
+  weightKg: z.number().min(0).max(1000),
+  rpe: z.number().min(1).max(10).optional(),
+  plannedSetId: z.uuid().optional(),
+});
+
+export const messageSendSchema = z.strictObject({
+  toUserId: z.uuid(),
+  body: z.string().trim().min(1).max(10_000),
+  workoutId: z.uuid().optional(),
+});
+
+export interface LoggedSet {
+  id: string;
+  exerciseId: string;
+  reps: number;
+  weightKg: number;
+  rpe?: number | null;
+}
+export interface WorkoutProgress {
+  completed: number;
+  planned: number;
+  percent: number;
+}
+export interface PersonalRecordHit {
+  exerciseId: string;
+  kind: 'e1rm' | 'weight' | 'reps';
+  value: number;
+}
+export interface ChatMessage {
+  id: string;
+  conversationId: string;
+  fromUserId: string;
+  body: string;
+  createdAt: string;
+  workoutId?: string | null;
+}
+export interface LiveNotification {
+  id: string;
+  type: string;
+  title: string;
+  body: string;
+  data: Record<string, unknown>;
+}
+
+/** Events the client sends, each with an acknowledgement. */
+export interface ClientToServerEvents {
+  'workout:join': (payload: unknown, ack: (res: Ack) => void) => void;
+  'set:complete': (payload: unknown, ack: (res: Ack<{ set: LoggedSet; progress: WorkoutProgress }>) => void) => void;
+  'message:send': (payload: unknown, ack: (res: Ack<{ message: ChatMessage }>) => void) => void;
+}
+
+/** Events the server sends. */
+export interface ServerToClientEvents {
+  'set:completed': (payload: {
+    workoutId: string;
+    set: LoggedSet;
+    progress: WorkoutProgress;
+    personalRecord: PersonalRecordHit | null;
+  }) => void;
+  'message:new': (payload: ChatMessage) => void;
+  'notification:new': (payload: LiveNotification) => void;
+  'presence:update': (payload: { userId: string; online: boolean }) => void;
+}
+
+/** Room names, built in one place so emitters and servers agree. */
+export const rooms = {
+  user: (tenantId: string, userId: string) => `t:${tenantId}:user:${userId}`,
+  workout: (tenantId: string, workoutId: string) => `t:${tenantId}:workout:${workoutId}`,
+  coaches: (tenantId: string) => `t:${tenantId}:coaches`,
+};
