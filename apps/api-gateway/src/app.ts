@@ -1,0 +1,68 @@
+import compression from 'compression';
+import cors from 'cors';
+import express, { Router } from 'express';
+import helmet from 'helmet';
+import swaggerUi from 'swagger-ui-express';
+import type { Database } from '@coachline/db/database';
+import { NotFoundError } from '@coachline/domain/errors';
+import type { AccessTokens } from '@coachline/runtime/access-token';
+import { createHealthHandler } from '@coachline/runtime/health';
+import type { Logger } from '@coachline/runtime/logger';
+import type { MetricsRegistry } from '@coachline/runtime/metrics';
+import { checkRedis, type Redis } from '@coachline/runtime/redis';
+import type { GatewayConfig } from './config';
+import { httpMetrics } from './http/metrics.middleware';
+import { buildOpenApiDocument } from './http/openapi';
+import { problemHandler } from './http/problem';
+import { requestContext } from './http/request-context.middleware';
+import { mountRoute } from './http/route';
+import { createPipeline } from './pipeline';
+import { createRoutes } from './routes';
+
+export interface GatewayDeps {
+  config: GatewayConfig;
+  logger: Logger;
+  db: Database;
+  redis: Redis;
+  metrics: MetricsRegistry;
+  tokens: AccessTokens;
+}
+
+/** Builds the whole HTTP app from its dependencies; only main.ts listens, so tests run it with supertest. */
+export function createApp(deps: GatewayDeps) {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.config.TRUST_PROXY);
+  app.set('query parser', 'simple');
+
+  app.use(requestContext());
+  app.use(helmet());
+  app.use(cors({ origin: deps.config.CORS_ORIGINS, exposedHeaders: ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'] }));
+  app.use(compression());
+
+  const health = createHealthHandler({ db: () => deps.db.ping(), redis: () => checkRedis(deps.redis) }, deps.metrics);
+  app.get(['/health', '/health/ready', '/metrics'], async (req, res, next) => {
+    if (!(await health(req, res))) next();
+  });
+
+  const routes = createRoutes(deps);
+  const document = buildOpenApiDocument(routes, { version: '1.0.0' });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  // Swagger UI needs inline scripts and styles, so the docs alone get a relaxed policy.
+  app.use('/docs', helmet({ contentSecurityPolicy: false }), swaggerUi.serve, swaggerUi.setup(document));
+
+  app.use('/v1', httpMetrics(deps.metrics));
+  app.use(express.json({ limit: '1mb', strict: true }));
+  const v1 = Router();
+  const pipeline = createPipeline(deps);
+  for (const definition of routes) mountRoute(v1, definition, pipeline);
+  app.use(v1);
+
+  app.use(() => {
+    throw new NotFoundError('No such route.');
+  });
+  app.use(problemHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,40 @@
+import { accessTokenConfigSchema } from '@coachline/runtime/access-token';
+import { baseConfigSchema, loadConfig, z } from '@coachline/runtime/config';
+
+const list = z
+  .string()
+  .default('')
+  .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean));
+
+export const gatewayConfigSchema = baseConfigSchema.extend(accessTokenConfigSchema.shape).extend({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  /** Origins allowed by CORS; empty allows none (server-to-server and mobile clients need no CORS). */
+  CORS_ORIGINS: list,
+  /**
+   * Which proxies' X-Forwarded-For to believe: a hop count or a list of
+   * addresses/subnets. Never `true`, which would let any client spoof its IP.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('loopback')
+    .transform((v) => (/^\d+$/.test(v) ? Number(v) : v)),
+  REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(7 * 24 * 3600),
+  INVITATION_TTL_SECONDS: z.coerce.number().int().min(60).default(7 * 24 * 3600),
+  /** Rate limits; production defaults are strict, `pnpm dev` and tests loosen them. */
+  RATE_LIMIT_LOGIN_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(100),
+  RATE_LIMIT_SIGNUP_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(20),
+  RATE_LIMIT_INVITE_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(100),
+  RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+  RATE_LIMIT_FAILED_LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  RATE_LIMIT_TENANT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
+  /** Basic-auth credential for the operators' queue dashboard at /admin/queues ("user:password"). */
+  QUEUE_DASHBOARD_CREDENTIALS: z.string().regex(/^[^:]+:.{12,}$/, 'user:password, password at least 12 characters').optional(),
+  PUBLIC_APP_URL: z.url().default('http://localhost:3000'),
+});
+
+export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
+
+export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
+  return loadConfig(gatewayConfigSchema, env);
+}

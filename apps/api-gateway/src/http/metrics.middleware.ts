@@ -1,0 +1,21 @@
+import type { RequestHandler } from 'express';
+import { prometheus, type MetricsRegistry } from '@coachline/runtime/metrics';
+
+/** Records `http_request_duration_seconds` labelled by the route pattern, never the raw path. */
+export function httpMetrics(registry: MetricsRegistry): RequestHandler {
+  const histogram = new prometheus.Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration by method, route pattern and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  return (req, res, next) => {
+    const end = histogram.startTimer();
+    res.on('finish', () => {
+      const route = req.route ? `${req.baseUrl}${req.route.path}` : 'unmatched';
+      end({ method: req.method, route, status: String(res.statusCode) });
+    });
+    next();
+  };
+}

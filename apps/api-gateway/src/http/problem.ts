@@ -1,0 +1,108 @@
+import type { ErrorRequestHandler, Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import { AppError, RateLimitedError, type ErrorCode, type FieldError } from '@coachline/domain/errors';
+import { currentContext } from '@coachline/runtime/context';
+import type { Logger } from '@coachline/runtime/logger';
+
+/** Exhaustive: adding an ErrorCode without a status fails to compile. */
+export function statusOf(code: ErrorCode): number {
+  switch (code) {
+    case 'MALFORMED_JSON':
+      return 400;
+    case 'UNAUTHENTICATED':
+      return 401;
+    case 'FORBIDDEN':
+    case 'QUOTA_EXCEEDED':
+      return 403;
+    case 'NOT_FOUND':
+      return 404;
+    case 'CONFLICT':
+    case 'IDEMPOTENCY_KEY_IN_USE':
+      return 409;
+    case 'GONE':
+      return 410;
+    case 'PAYLOAD_TOO_LARGE':
+      return 413;
+    case 'VALIDATION_FAILED':
+    case 'IDEMPOTENCY_KEY_REUSED':
+      return 422;
+    case 'RATE_LIMITED':
+      return 429;
+    case 'SERVICE_UNAVAILABLE':
+      return 503;
+    case 'INTERNAL':
+      return 500;
+  }
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  410: 'Gone',
+  413: 'Payload Too Large',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: ErrorCode;
+  detail: string;
+  requestId: string;
+  errors?: FieldError[];
+  errorId?: string;
+}
+
+export function problemOf(code: ErrorCode, detail: string, errors?: FieldError[]): Problem {
+  const status = statusOf(code);
+  return {
+    type: `https://docs.coachline.dev/problems/${code.toLowerCase().replace(/_/g, '-')}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    code,
+    detail,
+    requestId: currentContext()?.requestId ?? '',
+    ...(errors ? { errors } : {}),
+  };
+}
+
+export function sendProblem(res: Response, problem: Problem): void {
+  res.status(problem.status).type('application/problem+json').json(problem);
+}
+
+/** Errors thrown by Express's own parsers, recognised by their `type`. */
+function fromParserError(error: { type?: string; status?: number }): Problem | undefined {
+  if (error.type === 'entity.parse.failed') return problemOf('MALFORMED_JSON', 'The request body is not valid JSON.');
+  if (error.type === 'entity.too.large') return problemOf('PAYLOAD_TOO_LARGE', 'The request body is larger than 1 MiB.');
+  if (error.type === 'encoding.unsupported' || error.type === 'charset.unsupported') {
+    return problemOf('MALFORMED_JSON', 'The request body must be UTF-8 JSON.');
+  }
+  if (typeof error.status === 'number' && error.status === 400) return problemOf('MALFORMED_JSON', 'The request could not be read.');
+  return undefined;
+}
+
+/**
+ * The one place errors become HTTP: typed errors map by code, anything else is a
+ * 500 with an error id, logged once with its stack and never sent to the client.
+ */
+export function problemHandler(logger: Logger): ErrorRequestHandler {
+  return (error, _req, res, _next) => {
+    if (res.headersSent) return;
+    if (error instanceof AppError) {
+      if (error instanceof RateLimitedError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+      return sendProblem(res, problemOf(error.code, error.message, error.fieldErrors?.length ? error.fieldErrors : error.code === 'VALIDATION_FAILED' ? [] : undefined));
+    }
+    const parsed = fromParserError(error ?? {});
+    if (parsed) return sendProblem(res, parsed);
+    const errorId = randomUUID();
+    logger.error('unhandled error', { errorId, error: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined });
+    sendProblem(res, { ...problemOf('INTERNAL', `Something went wrong on our side. Quote error id ${errorId}.`), errorId });
+  };
+}

@@ -1,0 +1,141 @@
+import type { Request, RequestHandler, Response, Router } from 'express';
+import { z } from 'zod';
+import { ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError, type FieldError } from '@coachline/domain/errors';
+import type { Permission, Role } from '@coachline/domain/roles';
+
+/** The authenticated caller, as every service sees it. */
+export interface Actor {
+  userId: string;
+  tenantId: string;
+  role: Role;
+  permissions: readonly Permission[];
+  requestId: string;
+}
+
+export type Access = 'public' | 'authenticated' | Permission;
+
+type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface RouteContext<P, Q, B, A extends Access> {
+  actor: A extends 'public' ? Actor | undefined : Actor;
+  params: P;
+  query: Q;
+  body: B;
+  requestId: string;
+  req: Request;
+  res: Response;
+}
+
+export interface RouteResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface RouteDefinition<
+  PS extends z.ZodType | undefined = undefined,
+  QS extends z.ZodType | undefined = undefined,
+  BS extends z.ZodType | undefined = undefined,
+  A extends Access = Access,
+> {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** Express path, `/v1/...`; OpenAPI shows it with `{param}`. */
+  path: string;
+  summary: string;
+  tags: string[];
+  /** Who may call it; shown in OpenAPI as `x-permission`. */
+  access: A;
+  params?: PS;
+  query?: QS;
+  body?: BS;
+  /** Proves the path's resource exists and is visible before the body is judged (404 before 422). */
+  resource?: (ctx: { actor: Actor; params: Infer<PS> }) => Promise<void>;
+  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  /** Route-specific middleware (rate limits), run after authentication. */
+  middleware?: RequestHandler[];
+  /** Opt out of Idempotency-Key handling (routes whose replay would be wrong, like token refresh). */
+  idempotent?: false;
+  handler: (ctx: RouteContext<Infer<PS>, Infer<QS>, Infer<BS>, A>) => Promise<RouteResult>;
+}
+
+export type AnyRoute = RouteDefinition<any, any, any, any>;
+
+/** Identity function that infers the schemas' types into the handler. */
+export function route<
+  PS extends z.ZodType | undefined = undefined,
+  QS extends z.ZodType | undefined = undefined,
+  BS extends z.ZodType | undefined = undefined,
+  A extends Access = Access,
+>(definition: RouteDefinition<PS, QS, BS, A>): AnyRoute {
+  return definition as AnyRoute;
+}
+
+export function fieldErrors(error: z.ZodError, prefix?: string): FieldError[] {
+  return error.issues.map((issue) => ({
+    path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || (prefix ?? ''),
+    message: issue.message,
+  }));
+}
+
+function parseOr<S extends z.ZodType>(schema: S | undefined, value: unknown, where: string): z.output<S> | undefined {
+  if (!schema) return undefined;
+  const result = schema.safeParse(value);
+  if (!result.success) throw new ValidationError(`The ${where} is invalid.`, fieldErrors(result.error, where === 'body' ? undefined : where));
+  return result.data;
+}
+
+/** What every authenticated request passes through, supplied by the app. */
+export interface Pipeline {
+  authenticate: (req: Request) => Actor;
+  /** Rate limits shared by every authenticated route. */
+  authenticatedMiddleware: RequestHandler[];
+  /** Runs the handler under Idempotency-Key semantics when the client sent one. */
+  idempotent: (actor: Actor, req: Request, run: () => Promise<RouteResult>) => Promise<RouteResult & { replayed?: boolean }>;
+}
+
+export function mountRoute(router: Router, definition: AnyRoute, pipeline: Pipeline): void {
+  const authenticate: RequestHandler = (req, res, next) => {
+    if (definition.access === 'public') {
+      if (req.get('authorization')) {
+        try {
+          res.locals.actor = pipeline.authenticate(req);
+        } catch {
+          // Public routes ignore a bad token rather than refuse.
+        }
+      }
+      return next();
+    }
+    const actor = pipeline.authenticate(req);
+    res.locals.actor = actor;
+    if (definition.access !== 'authenticated' && !actor.permissions.includes(definition.access)) {
+      throw new ForbiddenError(`This needs the ${definition.access} permission.`);
+    }
+    next();
+  };
+  const before = definition.access === 'public' ? [] : pipeline.authenticatedMiddleware;
+
+  const handle: RequestHandler = async (req, res) => {
+    const actor = res.locals.actor as Actor | undefined;
+    const params = definition.params ? definition.params.safeParse(req.params) : undefined;
+    // A malformed id in the path names nothing: 404, like any unknown id.
+    if (params && !params.success) throw new NotFoundError('Not found.');
+    const parsedParams = params?.data;
+    const execute = async (): Promise<RouteResult> => {
+      if (definition.resource) {
+        if (!actor) throw new UnauthenticatedError('Authentication required.');
+        await definition.resource({ actor, params: parsedParams });
+      }
+      const query = parseOr(definition.query, req.query, 'query');
+      const body = parseOr(definition.body, req.body ?? {}, 'body');
+      return definition.handler({ actor, params: parsedParams, query, body, requestId: res.locals.requestId, req, res } as never);
+    };
+    const wantsIdempotency = definition.method === 'post' && definition.idempotent !== false && actor && req.get('idempotency-key') !== undefined;
+    const result = wantsIdempotency ? await pipeline.idempotent(actor, req, execute) : await execute();
+    if ('replayed' in result && result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
+    if (result.body === undefined) res.status(result.status).end();
+    else res.status(result.status).json(result.body);
+  };
+
+  router[definition.method](definition.path, authenticate, ...before, ...(definition.middleware ?? []), handle);
+}

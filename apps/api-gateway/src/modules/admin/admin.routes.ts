@@ -1,0 +1,19 @@
+import { pageOf, pageQuery } from '@coachline/domain/api/common';
+import { auditEventSchema } from '@coachline/domain/api/identity';
+import { route, type AnyRoute } from '../../http/route';
+import type { AuditService } from './audit.service';
+
+export function adminRoutes(audit: AuditService): AnyRoute[] {
+  return [
+    route({
+      method: 'get',
+      path: '/v1/admin/audit-events',
+      summary: 'Every mutation in the tenant, newest first',
+      tags: ['Admin'],
+      access: 'audit:read',
+      query: pageQuery,
+      responses: { 200: { description: 'Audit events', schema: pageOf(auditEventSchema) } },
+      handler: async ({ actor, query }) => ({ status: 200, body: await audit.list(actor, query) }),
+    }),
+  ];
+}

@@ -1,0 +1,32 @@
+import type { Tx } from '@coachline/db/database';
+import { newId } from '@coachline/db/ids';
+import type { Role } from '@coachline/domain/roles';
+import type { AccessTokens } from '@coachline/runtime/access-token';
+import { insertRefreshToken } from './identity.repository';
+import { issueOpaqueToken } from './opaque-token';
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+}
+
+/** Mints an access token and a refresh token (a new family unless one is given), in the caller's transaction. */
+export class SessionIssuer {
+  constructor(
+    private readonly tokens: AccessTokens,
+    private readonly refreshTtlSeconds: number,
+  ) {}
+
+  async issue(tx: Tx, claims: { userId: string; tenantId: string; role: Role }, familyId: string = newId()): Promise<TokenPair> {
+    const refresh = issueOpaqueToken('rt', claims.tenantId);
+    await insertRefreshToken(tx, {
+      tenantId: claims.tenantId,
+      userId: claims.userId,
+      familyId,
+      tokenHash: refresh.hash,
+      expiresAt: new Date(Date.now() + this.refreshTtlSeconds * 1000),
+    });
+    return { accessToken: this.tokens.sign(claims), refreshToken: refresh.token, expiresIn: this.tokens.ttlSeconds };
+  }
+}

@@ -1,0 +1,19 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * The environment integration tests run in: the URLs `pnpm test` provides,
+ * plus settings a test may override (loose limits unless a test tightens them).
+ */
+export function testEnv(overrides: Record<string, string> = {}): Record<string, string | undefined> {
+  return {
+    ...process.env,
+    JWT_SECRET: process.env.JWT_SECRET ?? randomBytes(32).toString('hex'),
+    RATE_LIMIT_LOGIN_PER_IP_PER_HOUR: '100000',
+    RATE_LIMIT_SIGNUP_PER_IP_PER_HOUR: '100000',
+    RATE_LIMIT_INVITE_PER_IP_PER_HOUR: '100000',
+    RATE_LIMIT_USER_PER_MINUTE: '100000',
+    RATE_LIMIT_TENANT_PER_MINUTE: '100000',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    ...overrides,
+  };
+}

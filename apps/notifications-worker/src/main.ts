@@ -1,0 +1,31 @@
+import { createDatabase } from '@coachline/db/database';
+import { startHealthServer } from '@coachline/runtime/health';
+import { createLogger } from '@coachline/runtime/logger';
+import { createMetricsRegistry } from '@coachline/runtime/metrics';
+import { checkRedis, createRedis } from '@coachline/runtime/redis';
+import { registerShutdown } from '@coachline/runtime/shutdown';
+import { startTracing } from '@coachline/runtime/tracing';
+import { loadAppConfig } from './config';
+
+const config = loadAppConfig();
+const stopTracing = startTracing({ serviceName: 'notifications-worker', endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, enabled: config.OTEL_ENABLED });
+const logger = createLogger('notifications-worker', config.LOG_LEVEL);
+const db = createDatabase({ url: config.DATABASE_URL, systemUrl: config.DATABASE_SYSTEM_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'notifications-worker' });
+const redis = createRedis(config.REDIS_URL);
+const metrics = createMetricsRegistry('notifications-worker');
+
+async function main() {
+  const health = await startHealthServer(config.HEALTH_PORT, { db: () => db.ping(), redis: () => checkRedis(redis) }, metrics);
+  logger.info('notifications-worker started', { healthPort: config.HEALTH_PORT });
+  registerShutdown(logger, [
+    { name: 'health', close: () => new Promise((resolve) => health.close(() => resolve(undefined))) },
+    { name: 'redis', close: () => redis.quit() },
+    { name: 'postgres', close: () => db.close() },
+    { name: 'tracing', close: stopTracing },
+  ]);
+}
+
+main().catch((error: unknown) => {
+  logger.error('failed to start', { error: error instanceof Error ? error.stack : String(error) });
+  process.exit(1);
+});
