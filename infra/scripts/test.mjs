@@ -1,6 +1,7 @@
 // `pnpm test`: installs what is missing, starts or finds Postgres and Redis, gives
 // the run a fresh database of its own, then runs every test with jest.
 import { bootstrap, bin, logger, migrate, ROOT } from './lib/platform.mjs';
+import { redisFlushDb } from './lib/net.mjs';
 import { run } from './lib/process.mjs';
 import { ensureServices, prepareDatabase, ServicesUnavailable } from './lib/services.mjs';
 
@@ -13,7 +14,13 @@ try {
   const database = process.env.COACHLINE_TEST_DATABASE ?? 'coachline_test';
   const urls = await prepareDatabase(services.ownerUrl, database, { fresh: true });
   await migrate(urls);
-  const env = { ...process.env, ...urls, REDIS_URL: services.redisUrl, NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' };
+  // Tests get Redis database 1 of the project's own server, emptied first; development keeps 0.
+  let redisUrl = services.redisUrl;
+  if (services.redisLocal) {
+    redisUrl = `${services.redisUrl.replace(/\/\d*$/, '')}/1`;
+    await redisFlushDb(services.redisUrl, 1);
+  }
+  const env = { ...process.env, ...urls, REDIS_URL: redisUrl, NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' };
   log(`running tests against database ${database}`);
   await run(bin('jest'), ['--config', 'jest.config.cjs', ...process.argv.slice(2)], { cwd: ROOT, env });
 } catch (error) {

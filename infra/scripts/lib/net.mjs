@@ -42,3 +42,26 @@ export function redisPing(url, timeoutMs = 1_000) {
     });
   });
 }
+
+/** Empties one logical Redis database (the test runs' own), leaving the others alone. */
+export function redisFlushDb(url, db, timeoutMs = 2_000) {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: hostname, port: Number(port || 6379) });
+    let buffer = '';
+    socket.setTimeout(timeoutMs, () => {
+      socket.destroy();
+      reject(new Error('Redis FLUSHDB timed out'));
+    });
+    socket.once('error', reject);
+    socket.once('connect', () => socket.write(`SELECT ${db}\r\nFLUSHDB\r\n`));
+    socket.on('data', (chunk) => {
+      buffer += chunk.toString();
+      if ((buffer.match(/\r\n/g) ?? []).length >= 2) {
+        socket.destroy();
+        if (buffer.startsWith('-') || buffer.includes('\r\n-')) reject(new Error(`Redis FLUSHDB failed: ${buffer.trim()}`));
+        else resolve();
+      }
+    });
+  });
+}

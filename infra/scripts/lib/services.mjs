@@ -129,16 +129,16 @@ async function installRedis(log) {
 async function ensureRedis(root, env, log) {
   if (env.REDIS_URL) {
     if (!(await redisPing(env.REDIS_URL))) throw new ServicesUnavailable(`REDIS_URL does not answer.\n\n${HOW_TO}`);
-    return { url: env.REDIS_URL, stop: undefined };
+    return { url: env.REDIS_URL, local: false, stop: undefined };
   }
   const port = Number(env.COACHLINE_REDIS_PORT ?? 63799);
   const url = `redis://127.0.0.1:${port}`;
-  if (await redisPing(url)) return { url, stop: undefined };
+  if (await redisPing(url)) return { url, local: true, stop: undefined };
   if (!hasCommand('redis-server') && !(await installRedis(log))) {
     if (dockerAvailable()) {
       log('starting Redis with docker compose');
       await run('docker', ['compose', 'up', '-d', '--wait', 'redis'], { cwd: root });
-      return { url, stop: undefined };
+      return { url, local: true, stop: undefined };
     }
     throw new ServicesUnavailable(HOW_TO);
   }
@@ -157,7 +157,7 @@ async function ensureRedis(root, env, log) {
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
     });
-  return { url, stop };
+  return { url, local: true, stop };
 }
 
 /** Creates `database` (dropping it first when `fresh`) and returns the URLs for each role. */
@@ -193,6 +193,8 @@ export async function ensureServices(root, env, log) {
   return {
     ownerUrl: postgres.ownerUrl,
     redisUrl: redis.url,
+    /** True when Redis is the project's own (local or compose), not one the user configured. */
+    redisLocal: redis.local,
     async stop() {
       await redis.stop?.();
       await postgres.stop?.();

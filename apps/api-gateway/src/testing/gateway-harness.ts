@@ -10,6 +10,11 @@ import { createApp, type GatewayDeps } from '../app';
 import { loadGatewayConfig } from '../config';
 import { testEnv } from './test-env';
 
+/** An address in 198.18.0.0/15 (benchmarking range), only ever written into X-Forwarded-For. */
+export function randomTestIp(): string {
+  return `198.${18 + Math.floor(Math.random() * 2)}.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}`;
+}
+
 export interface TestUser {
   id: string;
   email: string;
@@ -34,10 +39,11 @@ export async function startGateway(overrides: Record<string, string> = {}) {
   const app = createApp(deps);
   const http = () => request(app);
 
+  /** Each signup comes from its own documentation-range address, so per-IP limits never couple tests. */
   async function signup(name = 'Ada Admin'): Promise<TestUser> {
     const email = `admin-${randomUUID()}@example.com`;
     const password = 'correct horse battery';
-    const res = await http().post('/v1/auth/signup').send({ organizationName: `Org ${randomUUID().slice(0, 8)}`, name, email, password });
+    const res = await http().post('/v1/auth/signup').set('x-forwarded-for', randomTestIp()).send({ organizationName: `Org ${randomUUID().slice(0, 8)}`, name, email, password });
     if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${JSON.stringify(res.body)}`);
     return { id: res.body.user.id, email, password, name, role: 'ADMIN', tenantId: res.body.tenant.id, accessToken: res.body.accessToken, refreshToken: res.body.refreshToken };
   }
@@ -46,9 +52,9 @@ export async function startGateway(overrides: Record<string, string> = {}) {
   async function addMember(admin: TestUser, role: Role, name = `${role.toLowerCase()} ${randomUUID().slice(0, 6)}`): Promise<TestUser> {
     const email = `${role.toLowerCase()}-${randomUUID()}@example.com`;
     const password = 'another good password';
-    const invite = await http().post('/v1/invitations').set('authorization', `Bearer ${admin.accessToken}`).send({ email, role });
+    const invite = await http().post('/v1/invitations').set('x-forwarded-for', randomTestIp()).set('authorization', `Bearer ${admin.accessToken}`).send({ email, role });
     if (invite.status !== 201) throw new Error(`invite failed: ${invite.status} ${JSON.stringify(invite.body)}`);
-    const accepted = await http().post('/v1/invitations/accept').send({ token: invite.body.token, name, password });
+    const accepted = await http().post('/v1/invitations/accept').set('x-forwarded-for', randomTestIp()).send({ token: invite.body.token, name, password });
     if (accepted.status !== 201) throw new Error(`accept failed: ${accepted.status} ${JSON.stringify(accepted.body)}`);
     return { id: accepted.body.user.id, email, password, name, role, tenantId: admin.tenantId, accessToken: accepted.body.accessToken, refreshToken: accepted.body.refreshToken };
   }
@@ -71,7 +77,7 @@ export async function startGateway(overrides: Record<string, string> = {}) {
     tenantWithTeam,
     auth,
     async close() {
-      await redis.quit().catch(() => undefined);
+      redis.disconnect();
       await db.close();
     },
   };

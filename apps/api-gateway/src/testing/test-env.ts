@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 
+/** One secret per test process, so gateways started by one test file accept each other's tokens. */
+const JWT_SECRET = randomBytes(32).toString('hex');
+
 /**
  * The environment integration tests run in: the URLs `pnpm test` provides,
  * plus settings a test may override (loose limits unless a test tightens them).
@@ -7,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 export function testEnv(overrides: Record<string, string> = {}): Record<string, string | undefined> {
   return {
     ...process.env,
-    JWT_SECRET: process.env.JWT_SECRET ?? randomBytes(32).toString('hex'),
+    JWT_SECRET: process.env.JWT_SECRET ?? JWT_SECRET,
     RATE_LIMIT_LOGIN_PER_IP_PER_HOUR: '100000',
     RATE_LIMIT_SIGNUP_PER_IP_PER_HOUR: '100000',
     RATE_LIMIT_INVITE_PER_IP_PER_HOUR: '100000',

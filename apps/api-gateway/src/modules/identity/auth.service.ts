@@ -105,7 +105,9 @@ export class AuthService {
 
   async me(actor: Actor) {
     return this.db.withTenant(actor.tenantId, async (tx) => {
-      const [user, tenant, membership] = await Promise.all([repo.findUser(tx, actor.userId), repo.findTenant(tx, actor.tenantId), repo.findMembership(tx, actor.tenantId, actor.userId)]);
+      const user = await repo.findUser(tx, actor.userId);
+      const tenant = await repo.findTenant(tx, actor.tenantId);
+      const membership = await repo.findMembership(tx, actor.tenantId, actor.userId);
       if (!user || !tenant || !membership) throw new NotFoundError('Your membership no longer exists.');
       return { user: { id: user.id, email: user.email, name: user.name }, tenant, role: membership.role, permissions: [...permissionsOf(membership.role)] };
     });
