@@ -10,6 +10,9 @@ let services;
 let exitCode = 0;
 try {
   await bootstrap(log);
+  // jest transpiles without type checking, so the type checker runs first.
+  log('type-checking every package');
+  await run(bin('turbo'), ['run', 'typecheck', '--output-logs=errors-only'], { cwd: ROOT, env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' } });
   services = await ensureServices(ROOT, process.env, log);
   const database = process.env.COACHLINE_TEST_DATABASE ?? 'coachline_test';
   const urls = await prepareDatabase(services.ownerUrl, database, { fresh: true });

@@ -1,0 +1,27 @@
+import express from 'express';
+import pg from 'pg';
+
+/**
+ * The baseline: bare Express and pg serving the member list's query, with no
+ * auth, rate limits, RLS transaction or validation.
+ */
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_SYSTEM_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+const tenantId = process.env.BENCH_TENANT_ID!;
+const app = express();
+app.get('/health', (_req, res) => {
+  res.json({ status: 'ok' });
+});
+app.get('/v1/members', async (_req, res) => {
+  const { rows } = await pool.query(
+    `SELECT m.id, m.user_id AS "userId", u.name, u.email, m.role
+     FROM memberships m JOIN users u ON u.id = m.user_id
+     WHERE m.tenant_id = $1 ORDER BY m.id LIMIT 21`,
+    [tenantId],
+  );
+  res.json({ items: rows.slice(0, 20).map(({ userId, name, email, role }) => ({ userId, name, email, role })), nextCursor: null });
+});
+const server = app.listen(Number(process.env.PORT));
+process.once('SIGTERM', () => {
+  server.close(() => void pool.end().then(() => process.exit(0)));
+  server.closeAllConnections();
+});

@@ -1,0 +1,75 @@
+// `pnpm dev`: installs what is missing, starts or finds Postgres and Redis,
+// migrates, seeds the demo tenant, then runs every app through turbo. Ctrl-C
+// stops the apps and the servers this launcher started.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { bootstrap, bin, logger, migrate, ROOT } from './lib/platform.mjs';
+import { run } from './lib/process.mjs';
+import { ensureServices, prepareDatabase, ServicesUnavailable } from './lib/services.mjs';
+
+const log = logger('dev');
+
+/** Development secrets, made once and kept in .local so tokens survive restarts. */
+function devSecrets() {
+  const path = join(ROOT, '.local', 'dev-secrets.json');
+  if (existsSync(path)) return JSON.parse(readFileSync(path, 'utf8'));
+  mkdirSync(join(ROOT, '.local'), { recursive: true });
+  const secrets = { JWT_SECRET: randomBytes(32).toString('hex'), QUEUE_DASHBOARD_CREDENTIALS: `operator:${randomBytes(12).toString('hex')}` };
+  writeFileSync(path, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+/** Development defaults: loose enough for local test suites, as API.md promises. */
+const DEV_DEFAULTS = {
+  NODE_ENV: 'development',
+  LOG_LEVEL: 'info',
+  CORS_ORIGINS: 'http://localhost:3000,http://localhost:5173,http://localhost:8080',
+  RATE_LIMIT_LOGIN_PER_IP_PER_HOUR: '5000',
+  RATE_LIMIT_SIGNUP_PER_IP_PER_HOUR: '5000',
+  RATE_LIMIT_INVITE_PER_IP_PER_HOUR: '5000',
+  RATE_LIMIT_USER_PER_MINUTE: '10000',
+  RATE_LIMIT_TENANT_PER_MINUTE: '100000',
+};
+
+let services;
+let apps;
+let stopping = false;
+
+async function shutdown(code) {
+  if (stopping) return;
+  stopping = true;
+  if (apps && apps.exitCode === null) {
+    log('stopping the apps');
+    await new Promise((resolve) => {
+      apps.once('exit', resolve);
+      apps.kill('SIGINT');
+      setTimeout(() => apps.kill('SIGKILL'), 12_000).unref();
+    });
+  }
+  if (services) {
+    log('stopping the servers this launcher started');
+    await services.stop();
+  }
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+try {
+  await bootstrap(log);
+  services = await ensureServices(ROOT, process.env, log);
+  const urls = await prepareDatabase(services.ownerUrl, process.env.COACHLINE_DATABASE ?? 'coachline');
+  await migrate(urls);
+  const env = { ...DEV_DEFAULTS, ...devSecrets(), ...process.env, ...urls, REDIS_URL: process.env.REDIS_URL ?? services.redisUrl };
+  await run(bin('tsx'), [join(ROOT, 'apps/api-gateway/src/seed/demo-seed.ts')], { cwd: ROOT, env });
+  log(`queue dashboard: http://localhost:${env.PORT ?? 3000}/admin/queues (${env.QUEUE_DASHBOARD_CREDENTIALS})`);
+  log(`API http://localhost:${env.PORT ?? 3000} (docs at /docs), realtime ws://localhost:${env.REALTIME_PORT ?? 3001}`);
+  if (stopping) process.exit(0);
+  apps = spawn(bin('turbo'), ['run', 'dev', '--env-mode=loose', '--filter=./apps/*', ...process.argv.slice(2)], { cwd: ROOT, env, stdio: 'inherit' });
+  apps.on('exit', (code) => void shutdown(code ?? 0));
+} catch (error) {
+  log(error instanceof ServicesUnavailable ? error.message : (error.stack ?? error.message));
+  await shutdown(1);
+}
