@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import * as schema from './schema/index';
+import { StatementBatchingClient } from './statement-batch';
 
 export type Schema = typeof schema;
 /** A transaction bound to one tenant (or to the system role); repositories take it as their first argument. */
@@ -20,6 +21,12 @@ export interface DatabaseOptions {
 export interface Database {
   /** Runs `fn` in one transaction whose row-level security sees only `tenantId`. */
   withTenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Runs exactly one read statement as the tenant, in a single round trip: the
+   * tenant setting and the statement travel as one batch, which Postgres runs as
+   * one implicit transaction. For hot read paths; anything else uses withTenant.
+   */
+  readAsTenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Runs `fn` in one transaction as the system role, which sees every tenant. */
   withSystem<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
@@ -45,42 +52,65 @@ export function createDatabase(options: DatabaseOptions): Database {
   appPool.on('error', () => undefined);
   if (systemPool !== appPool) systemPool.on('error', () => undefined);
 
-  const bound = new WeakMap<pg.PoolClient, Tx>();
-  const txOf = (client: pg.PoolClient) => {
-    let tx = bound.get(client);
-    if (!tx) {
-      tx = drizzle(client, { schema });
-      bound.set(client, tx);
+  const bound = new WeakMap<pg.PoolClient, { batching: StatementBatchingClient; tx: Tx }>();
+  const bind = (client: pg.PoolClient) => {
+    let entry = bound.get(client);
+    if (!entry) {
+      const batching = new StatementBatchingClient(client);
+      entry = { batching, tx: drizzle(batching as unknown as pg.PoolClient, { schema }) };
+      bound.set(client, entry);
     }
-    return tx;
+    return entry;
   };
 
-  async function inTransaction<T>(pool: pg.Pool, begin: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  async function inTransaction<T>(pool: pg.Pool, prelude: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
     const client = await pool.connect();
+    const { batching, tx } = bind(client);
     let broken: Error | undefined;
+    // BEGIN and the tenant setting travel with the transaction's first statement.
+    batching.arm(prelude, false);
     try {
-      // BEGIN and the tenant setting travel in one round trip (a simple-protocol batch).
-      await client.query(begin);
-      const result = await fn(txOf(client));
-      await client.query('COMMIT');
+      const result = await fn(tx);
+      if (!batching.disarm()) await client.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch((rollbackError: Error) => {
-        broken = rollbackError;
-      });
+      if (!batching.disarm()) {
+        await client.query('ROLLBACK').catch((rollbackError: Error) => {
+          broken = rollbackError;
+        });
+      }
       throw error;
     } finally {
       client.release(broken);
     }
   }
 
+  async function singleStatement<T>(prelude: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const client = await appPool.connect();
+    const { batching, tx } = bind(client);
+    batching.arm(prelude, true);
+    try {
+      return await fn(tx);
+    } finally {
+      batching.disarm();
+      client.release();
+    }
+  }
+
+  const tenantSetting = (tenantId: string) => {
+    // The id is interpolated into the batch, so it must be exactly a UUID.
+    if (!UUID.test(tenantId)) throw new InvalidTenantIdError('Invalid tenant id');
+    return `SELECT set_config('app.tenant_id', '${tenantId}', true)`;
+  };
+
   return {
     appPool,
     systemPool,
-    withTenant(tenantId, fn) {
-      // The id is interpolated into the batch, so it must be exactly a UUID.
-      if (!UUID.test(tenantId)) return Promise.reject(new InvalidTenantIdError(`Invalid tenant id`));
-      return inTransaction(appPool, `BEGIN; SELECT set_config('app.tenant_id', '${tenantId}', true)`, fn);
+    async withTenant(tenantId, fn) {
+      return inTransaction(appPool, `BEGIN; ${tenantSetting(tenantId)}`, fn);
+    },
+    async readAsTenant(tenantId, fn) {
+      return singleStatement(tenantSetting(tenantId), fn);
     },
     withSystem(fn) {
       return inTransaction(systemPool, 'BEGIN', fn);

@@ -174,3 +174,23 @@ test('withTenant scopes a transaction to one tenant and rejects a malformed tena
     await database.close();
   }
 });
+
+test('readAsTenant sees one tenant in one statement, and refuses a second statement', async () => {
+  const database = createDatabase({ url: appUrl, poolSize: 1 });
+  try {
+    const seen = await database.readAsTenant(tenantA, async (tx) => (await tx.execute(`SELECT id FROM tenants`)).rows);
+    expect(seen).toEqual([{ id: tenantA }]);
+    const second = await database
+      .readAsTenant(tenantA, async (tx) => {
+        await tx.execute('SELECT 1');
+        await tx.execute('SELECT 2');
+      })
+      .catch((error: Error & { cause?: Error }) => error.cause ?? error);
+    expect((second as Error).message).toMatch(/exactly one statement/);
+    // The same pooled connection carries no tenant into the next use.
+    const after = await database.withSystem(async (tx) => (await tx.execute(`SELECT current_setting('app.tenant_id', true) AS t, count(*)::int AS n FROM tenants`)).rows);
+    expect(after[0]!.t ?? '').toBe('');
+  } finally {
+    await database.close();
+  }
+});

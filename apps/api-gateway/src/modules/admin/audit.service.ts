@@ -11,7 +11,7 @@ export class AuditService {
   /** Newest first. */
   async list(actor: Actor, query: PageQuery) {
     const cursor = decodeCursor(query.cursor);
-    const rows = await this.db.withTenant(actor.tenantId, (tx) =>
+    const rows = await this.db.readAsTenant(actor.tenantId, (tx) =>
       tx
         .select()
         .from(auditEvents)

@@ -1,0 +1,94 @@
+/// <reference path="./pg-utils.d.ts" />
+import type pg from 'pg';
+import { prepareValue } from 'pg/lib/utils';
+
+/**
+ * Replaces `$n` placeholders with quoted literals, so a statement can travel in
+ * one simple-protocol batch together with the tenant setting. Values are
+ * prepared exactly as pg prepares parameters and always quoted, so Postgres
+ * types them from context as it types parameters; placeholders inside quoted
+ * strings or identifiers are left alone.
+ */
+export function inlineParameters(text: string, values: readonly unknown[], escapeLiteral: (s: string) => string): string {
+  if (values.length === 0) return text;
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i]!;
+    if (ch === "'" || ch === '"') {
+      const end = closingQuote(text, i, ch);
+      out += text.slice(i, end);
+      i = end;
+      continue;
+    }
+    if (ch === '$' && /[0-9]/.test(text[i + 1] ?? '')) {
+      let j = i + 1;
+      while (j < text.length && /[0-9]/.test(text[j]!)) j++;
+      const index = Number(text.slice(i + 1, j)) - 1;
+      if (index < 0 || index >= values.length) throw new Error(`No value for placeholder $${index + 1}`);
+      const prepared = prepareValue(values[index]);
+      out += prepared === null || prepared === undefined ? 'NULL' : escapeLiteral(Buffer.isBuffer(prepared) ? `\\x${prepared.toString('hex')}` : String(prepared));
+      i = j;
+      continue;
+    }
+    out += ch;
+    i++;
+  }
+  return out;
+}
+
+function closingQuote(text: string, start: number, quote: string): number {
+  let i = start + 1;
+  while (i < text.length) {
+    if (text[i] === quote) {
+      if (text[i + 1] === quote) {
+        i += 2;
+        continue;
+      }
+      return i + 1;
+    }
+    i++;
+  }
+  return text.length;
+}
+
+type QueryConfig = pg.QueryConfig & { rowMode?: 'array'; types?: unknown };
+
+/**
+ * The client drizzle talks to inside withTenant. The first statement of a
+ * transaction is sent together with its prelude (BEGIN and the tenant
+ * setting) in one round trip; later statements pass straight through.
+ */
+export class StatementBatchingClient {
+  private prelude: string | undefined;
+  private singleStatement = false;
+  private statements = 0;
+
+  constructor(readonly client: pg.PoolClient) {}
+
+  /** Arms the prelude for the next transaction; `single` refuses a second statement. */
+  arm(prelude: string, single: boolean): void {
+    this.prelude = prelude;
+    this.singleStatement = single;
+    this.statements = 0;
+  }
+
+  /** True when the armed prelude was never sent (the function ran no statement). */
+  disarm(): boolean {
+    const unsent = this.prelude !== undefined;
+    this.prelude = undefined;
+    return unsent;
+  }
+
+  async query(config: string | QueryConfig, values?: unknown[]): Promise<pg.QueryResult> {
+    this.statements++;
+    if (this.singleStatement && this.statements > 1) throw new Error('readAsTenant runs exactly one statement; use withTenant for more');
+    const prelude = this.prelude;
+    if (prelude === undefined) return this.client.query(config as never, values as never);
+    this.prelude = undefined;
+    const base: QueryConfig = typeof config === 'string' ? { text: config } : config;
+    const text = inlineParameters(base.text, values ?? base.values ?? [], (s) => this.client.escapeLiteral(s));
+    const results = (await this.client.query({ ...base, text: `${prelude}; ${text}`, values: undefined } as never)) as unknown as pg.QueryResult | pg.QueryResult[];
+    return Array.isArray(results) ? results[results.length - 1]! : results;
+  }
+}
