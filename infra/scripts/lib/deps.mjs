@@ -21,6 +21,11 @@ function manifestsHash(root) {
   return hash.digest('hex');
 }
 
+/** Records that node_modules matches the manifests; the root postinstall calls it after any install. */
+export function recordDependencies(root) {
+  writeFileSync(join(root, STAMP), manifestsHash(root));
+}
+
 /** Installs the workspace's dependencies when they are missing or older than the manifests. */
 export async function ensureDependencies(root, log) {
   const wanted = manifestsHash(root);
@@ -30,5 +35,5 @@ export async function ensureDependencies(root, log) {
   const args = ['install'];
   if (process.env.CI) args.push('--frozen-lockfile');
   await run('pnpm', args, { cwd: root });
-  writeFileSync(stampPath, manifestsHash(root));
+  recordDependencies(root);
 }

@@ -52,7 +52,7 @@ async function main() {
   const auth = new AuthService(db, sessions);
   const invitations = new InvitationService(db, sessions, config.INVITATION_TTL_SECONDS);
   try {
-    const existing = await auth.login({ email: DEMO.coach.email, password: DEMO.password }).catch(() => undefined);
+    const existing = await auth.login({ email: DEMO.coach.email, password: DEMO.password }, 'seed').catch(() => undefined);
     if (!existing) {
       const coach = await auth.signup({ organizationName: DEMO.organization, name: DEMO.coach.name, email: DEMO.coach.email, password: DEMO.password }, 'seed');
       const actor: Actor = { userId: coach.user.id, tenantId: coach.tenant.id, role: 'ADMIN', permissions: [], requestId: 'seed' };

@@ -50,7 +50,7 @@ export class AuthService {
   }
 
   /** Same answer and similar timing for an unknown email and a wrong password. */
-  async login(input: { email: string; password: string; tenantId?: string }): Promise<AuthSession> {
+  async login(input: { email: string; password: string; tenantId?: string }, requestId: string): Promise<AuthSession> {
     // Which tenants a person belongs to is only knowable across tenants: the system role.
     const found = await this.db.withSystem(async (tx) => {
       const user = await repo.findUserByEmail(tx, input.email);
@@ -65,6 +65,7 @@ export class AuthService {
       const tenant = await repo.findTenant(tx, membership.tenantId);
       if (!tenant) throw new UnauthenticatedError(BAD_CREDENTIALS);
       const pair = await this.sessions.issue(tx, { userId: user.id, tenantId: tenant.id, role: membership.role });
+      await recordAudit(tx, { tenantId: tenant.id, actorId: user.id, action: 'session.created', entityType: 'user', entityId: user.id, requestId });
       return { user: { id: user.id, email: user.email, name: user.name }, tenant, role: membership.role, ...pair };
     });
   }
@@ -73,7 +74,7 @@ export class AuthService {
    * Rotates a refresh token. A spent token presented again means it was stolen
    * or replayed: the whole family is revoked, and that revocation commits.
    */
-  async refresh(refreshToken: string): Promise<TokenPair> {
+  async refresh(refreshToken: string, requestId: string): Promise<TokenPair> {
     const tenantId = tenantOfToken('rt', refreshToken);
     if (!tenantId) throw new UnauthenticatedError('The refresh token is invalid.');
     const now = new Date();
@@ -82,6 +83,7 @@ export class AuthService {
       if (!row || row.revokedAt || row.expiresAt <= now) return 'invalid' as const;
       if (row.spentAt) {
         await repo.revokeFamily(tx, tenantId, row.familyId, now);
+        await recordAudit(tx, { tenantId, actorId: row.userId, action: 'session.reuse_detected', entityType: 'user', entityId: row.userId, requestId, summary: { familyId: row.familyId } });
         return 'reused' as const;
       }
       const membership = await repo.findMembership(tx, tenantId, row.userId);
@@ -94,12 +96,14 @@ export class AuthService {
     return outcome;
   }
 
-  async logout(refreshToken: string): Promise<void> {
+  async logout(refreshToken: string, requestId: string): Promise<void> {
     const tenantId = tenantOfToken('rt', refreshToken);
     if (!tenantId) return;
     await this.db.withTenant(tenantId, async (tx) => {
       const row = await repo.findRefreshTokenForUpdate(tx, tenantId, hashOpaqueToken(refreshToken));
-      if (row) await repo.revokeFamily(tx, tenantId, row.familyId, new Date());
+      if (!row) return;
+      await repo.revokeFamily(tx, tenantId, row.familyId, new Date());
+      await recordAudit(tx, { tenantId, actorId: row.userId, action: 'session.revoked', entityType: 'user', entityId: row.userId, requestId, summary: { familyId: row.familyId } });
     });
   }
 

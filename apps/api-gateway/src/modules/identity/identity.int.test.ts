@@ -121,6 +121,8 @@ describe('refresh tokens', () => {
 
     const replay = await gw.http().post('/v1/auth/refresh').send({ refreshToken: admin.refreshToken });
     expect(replay.status).toBe(401);
+    const audit = await gw.http().get('/v1/admin/audit-events').set('authorization', `Bearer ${first.body.accessToken}`);
+    expect(audit.body.items[0]).toMatchObject({ action: 'session.reuse_detected', actorId: admin.id });
     // The thief's rotation and the victim's both die with the family.
     const afterRevoke = await gw.http().post('/v1/auth/refresh').send({ refreshToken: first.body.refreshToken });
     expect(afterRevoke.status).toBe(401);
@@ -223,6 +225,9 @@ describe('audit log', () => {
     expect(res.status).toBe(200);
     const actions = res.body.items.map((e: { action: string }) => e.action);
     expect(actions).toEqual(['invitation.accepted', 'invitation.created', 'tenant.created']);
+    await gw.http().post('/v1/auth/login').send({ email: admin.email, password: admin.password }).expect(200);
+    const afterLogin = await gw.http().get('/v1/admin/audit-events?limit=1').set(gw.auth(admin));
+    expect(afterLogin.body.items[0]).toMatchObject({ action: 'session.created', actorId: admin.id });
     expect(res.body.items[1]).toMatchObject({ actorId: admin.id, entityType: 'invitation', entityId: invite.body.id, requestId: 'audit-req-1', at: expect.any(String) });
     expect(JSON.stringify(res.body)).not.toContain(invite.body.token);
     expect(JSON.stringify(res.body)).not.toContain(password);

@@ -47,7 +47,7 @@ export function identityRoutes(auth: AuthService, invitations: InvitationService
       body: loginBody,
       middleware: [limit.loginPerIp, limit.loginPerAccount],
       responses: { 200: { description: 'Logged in', schema: sessionSchema }, 401: { description: 'Bad email or password' } },
-      handler: async ({ body }) => ({ status: 200, body: await auth.login(body) }),
+      handler: async ({ body, requestId }) => ({ status: 200, body: await auth.login(body, requestId) }),
     }),
     route({
       method: 'post',
@@ -59,7 +59,7 @@ export function identityRoutes(auth: AuthService, invitations: InvitationService
       idempotent: false,
       middleware: [limit.loginPerIp],
       responses: { 200: { description: 'New token pair', schema: tokenPairSchema }, 401: { description: 'Invalid, expired or reused token' } },
-      handler: async ({ body }) => ({ status: 200, body: await auth.refresh(body.refreshToken) }),
+      handler: async ({ body, requestId }) => ({ status: 200, body: await auth.refresh(body.refreshToken, requestId) }),
     }),
     route({
       method: 'post',
@@ -69,8 +69,8 @@ export function identityRoutes(auth: AuthService, invitations: InvitationService
       access: 'public',
       body: refreshBody,
       responses: { 204: { description: 'Logged out' } },
-      handler: async ({ body }) => {
-        await auth.logout(body.refreshToken);
+      handler: async ({ body, requestId }) => {
+        await auth.logout(body.refreshToken, requestId);
         return { status: 204 };
       },
     }),
