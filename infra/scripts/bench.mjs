@@ -24,7 +24,7 @@ try {
   services = await ensureServices(ROOT, process.env, log);
   const urls = await prepareDatabase(services.ownerUrl, 'coachline_bench', { fresh: true });
   await migrate(urls);
-  const env = { ...process.env, ...urls, REDIS_URL: services.redisUrl, NODE_ENV: 'production', LOG_LEVEL: 'error' };
+  const env = { ...process.env, ...urls, REDIS_URL: services.redisUrl, ...services.s3Env, S3_BUCKET: process.env.S3_BUCKET ?? 'coachline-bench', NODE_ENV: 'production', LOG_LEVEL: 'error' };
   for (const name of selected) {
     log(`running ${name}`);
     await run(bin('tsx'), [join(ROOT, 'bench', `${name}.bench.ts`)], { cwd: ROOT, env });

@@ -13,7 +13,7 @@ try {
   const database = process.env.COACHLINE_TEST_DATABASE ?? 'coachline_test';
   const urls = await prepareDatabase(services.ownerUrl, database, { fresh: true });
   await migrate(urls);
-  const env = { ...process.env, ...urls, REDIS_URL: services.redisUrl, NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' };
+  const env = { ...process.env, ...urls, REDIS_URL: services.redisUrl, ...services.s3Env, S3_BUCKET: process.env.S3_BUCKET ?? 'coachline-test', NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' };
   log(`running tests against database ${database}`);
   await run(bin('jest'), ['--config', 'jest.config.cjs', ...process.argv.slice(2)], { cwd: ROOT, env });
 } catch (error) {
