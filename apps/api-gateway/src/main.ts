@@ -4,6 +4,7 @@ import { createLogger } from '@coachline/runtime/logger';
 import { createMetricsRegistry } from '@coachline/runtime/metrics';
 import { createRedis } from '@coachline/runtime/redis';
 import { registerShutdown } from '@coachline/runtime/shutdown';
+import { createStorage } from '@coachline/runtime/storage';
 import { startTracing } from '@coachline/runtime/tracing';
 import { createApp } from './app';
 import { loadGatewayConfig } from './config';
@@ -17,12 +18,17 @@ const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTi
 const metrics = createMetricsRegistry('api-gateway');
 const tokens = new AccessTokens({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS });
 
-const app = createApp({ config, logger, db, redis, metrics, tokens });
+const storage = createStorage(config);
+// Media routes need the bucket; everything else works without it, so a store that is down only logs.
+storage.ensureBucket(config.CORS_ORIGINS).catch((error: unknown) => logger.warn('media bucket is not ready', { error: error instanceof Error ? error.message : String(error) }));
+
+const app = createApp({ config, logger, db, redis, metrics, tokens, storage });
 const server = app.listen(config.PORT, () => logger.info('api-gateway listening', { port: config.PORT }));
 
 registerShutdown(logger, [
   { name: 'http', close: () => new Promise((resolve) => server.close(() => resolve(undefined))) },
   { name: 'redis', close: () => redis.quit() },
   { name: 'postgres', close: () => db.close() },
+  { name: 'storage', close: async () => storage.close() },
   { name: 'tracing', close: stopTracing },
 ]);

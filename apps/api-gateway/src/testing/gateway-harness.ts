@@ -6,6 +6,7 @@ import { AccessTokens } from '@coachline/runtime/access-token';
 import { createLogger } from '@coachline/runtime/logger';
 import { createMetricsRegistry } from '@coachline/runtime/metrics';
 import { createRedis } from '@coachline/runtime/redis';
+import { createStorage } from '@coachline/runtime/storage';
 import { createApp, type GatewayDeps } from '../app';
 import { loadGatewayConfig } from '../config';
 import { testEnv } from './test-env';
@@ -30,7 +31,9 @@ export async function startGateway(overrides: Record<string, string> = {}) {
   const db = createDatabase({ url: config.DATABASE_URL, systemUrl: config.DATABASE_SYSTEM_URL, poolSize: 5 });
   const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 1_000 });
   const tokens = new AccessTokens({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS });
-  const deps: GatewayDeps = { config, logger: createLogger('api-gateway', config.LOG_LEVEL), db, redis, metrics: createMetricsRegistry('api-gateway'), tokens };
+  const storage = createStorage(config);
+  await storage.ensureBucket();
+  const deps: GatewayDeps = { config, logger: createLogger('api-gateway', config.LOG_LEVEL), db, redis, metrics: createMetricsRegistry('api-gateway'), tokens, storage };
   const app = createApp(deps);
   const http = () => request(app);
 
@@ -72,6 +75,7 @@ export async function startGateway(overrides: Record<string, string> = {}) {
     auth,
     async close() {
       await redis.quit().catch(() => undefined);
+      storage.close();
       await db.close();
     },
   };

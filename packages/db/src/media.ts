@@ -1,0 +1,43 @@
+import { and, eq, lt, sql } from 'drizzle-orm';
+import type { Tx } from './database';
+import { mediaAssets } from './schema/index';
+
+/**
+ * Bytes a tenant's media occupy or has reserved: originals of pending,
+ * processing and ready assets plus their variants. Failed assets hold nothing
+ * (their objects are deleted), so a failure releases its reservation.
+ */
+export async function tenantMediaBytes(tx: Tx, tenantId: string): Promise<number> {
+  const result = await tx.execute<{ bytes: string | null }>(sql`
+    SELECT coalesce(sum(a.size_bytes + coalesce((SELECT sum((v->>'sizeBytes')::bigint) FROM jsonb_array_elements(a.variants) v), 0)), 0)::text AS bytes
+    FROM media_assets a
+    WHERE a.tenant_id = ${tenantId} AND a.status <> 'failed'`);
+  return Number(result.rows[0]?.bytes ?? 0);
+}
+
+export interface AbandonedUpload {
+  tenantId: string;
+  id: string;
+  storageKey: string;
+  uploadId: string | null;
+}
+
+/** Pending uploads started before `before`, across tenants: needs the system role's transaction. */
+export async function findAbandonedUploads(systemTx: Tx, before: Date, limit: number): Promise<AbandonedUpload[]> {
+  return systemTx
+    .select({ tenantId: mediaAssets.tenantId, id: mediaAssets.id, storageKey: mediaAssets.storageKey, uploadId: mediaAssets.uploadId })
+    .from(mediaAssets)
+    .where(and(eq(mediaAssets.status, 'pending'), lt(mediaAssets.createdAt, before)))
+    .orderBy(mediaAssets.createdAt)
+    .limit(limit);
+}
+
+/** Marks a still-pending upload failed, which releases its reservation; false when it moved on meanwhile. */
+export async function failPendingUpload(tx: Tx, tenantId: string, id: string, reason: string): Promise<boolean> {
+  const rows = await tx
+    .update(mediaAssets)
+    .set({ status: 'failed', failureReason: reason, uploadId: null })
+    .where(and(eq(mediaAssets.tenantId, tenantId), eq(mediaAssets.id, id), eq(mediaAssets.status, 'pending')))
+    .returning({ id: mediaAssets.id });
+  return rows.length > 0;
+}
