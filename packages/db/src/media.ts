@@ -5,11 +5,14 @@ import { mediaAssets } from './schema/index';
 /**
  * Bytes a tenant's media occupy or has reserved: originals of pending,
  * processing and ready assets plus their variants. Failed assets hold nothing
- * (their objects are deleted), so a failure releases its reservation.
+ * (their objects are deleted), so a failure releases its reservation. A
+ * variant that is the original itself (documents) is counted once.
  */
 export async function tenantMediaBytes(tx: Tx, tenantId: string): Promise<number> {
   const result = await tx.execute<{ bytes: string | null }>(sql`
-    SELECT coalesce(sum(a.size_bytes + coalesce((SELECT sum((v->>'sizeBytes')::bigint) FROM jsonb_array_elements(a.variants) v), 0)), 0)::text AS bytes
+    SELECT coalesce(sum(a.size_bytes + coalesce((
+      SELECT sum((v->>'sizeBytes')::bigint) FROM jsonb_array_elements(a.variants) v WHERE v->>'key' <> a.storage_key
+    ), 0)), 0)::text AS bytes
     FROM media_assets a
     WHERE a.tenant_id = ${tenantId} AND a.status <> 'failed'`);
   return Number(result.rows[0]?.bytes ?? 0);
