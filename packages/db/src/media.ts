@@ -1,4 +1,4 @@
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Tx } from './database';
 import { mediaAssets } from './schema/index';
 
@@ -43,4 +43,18 @@ export async function failPendingUpload(tx: Tx, tenantId: string, id: string, re
     .where(and(eq(mediaAssets.tenantId, tenantId), eq(mediaAssets.id, id), eq(mediaAssets.status, 'pending')))
     .returning({ id: mediaAssets.id });
   return rows.length > 0;
+}
+
+/**
+ * For attaching media to posts, sets, messages or a profile: the ids among
+ * `ids` that belong to the tenant and are processing or ready. Callers answer
+ * 422 for the others.
+ */
+export async function attachableMediaIds(tx: Tx, tenantId: string, ids: readonly string[]): Promise<Set<string>> {
+  if (!ids.length) return new Set();
+  const rows = await tx
+    .select({ id: mediaAssets.id })
+    .from(mediaAssets)
+    .where(and(eq(mediaAssets.tenantId, tenantId), inArray(mediaAssets.id, [...ids]), inArray(mediaAssets.status, ['processing', 'ready'])));
+  return new Set(rows.map((r) => r.id));
 }
