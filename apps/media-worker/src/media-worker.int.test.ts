@@ -147,6 +147,19 @@ describe('videos', () => {
   });
 });
 
+describe('documents', () => {
+  test('a PDF is ready as uploaded, and its bytes count once', async () => {
+    const owner = await seedTenant(h.db);
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+    const { mediaId, storageKey, envelope } = await seedUpload(h.db, h.storage, owner, pdf, { kind: 'document', contentType: 'application/pdf' });
+    await h.queue.add('event', envelope);
+    const row = await settled(h, owner.tenantId, mediaId);
+    expect(row.status).toBe('ready');
+    expect(row.variants).toEqual([{ name: 'original', key: storageKey, contentType: 'application/pdf', sizeBytes: pdf.length }]);
+    expect(await h.db.withTenant(owner.tenantId, (tx) => tenantMediaBytes(tx, owner.tenantId))).toBe(pdf.length);
+  });
+});
+
 describe('idempotency and ordering', () => {
   test('a replayed job writes no variant twice and counts storage once', async () => {
     const owner = await seedTenant(h.db);

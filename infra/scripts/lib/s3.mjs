@@ -78,10 +78,12 @@ function multipartShim(directory) {
 
 /** Returns the S3_* settings the apps need, and `stop()` for a server this call started. */
 export async function ensureS3(root, env, log) {
-  if (env.S3_ENDPOINT) return { env: {}, stop: undefined };
+  // The SDK version is pinned for Node 20; its notice that later releases need Node 22 would open every run.
+  const quiet = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?? 'true' };
+  if (env.S3_ENDPOINT) return { env: quiet, stop: undefined };
   const port = Number(env.COACHLINE_S3_PORT ?? 4569);
   const endpoint = `http://127.0.0.1:${port}`;
-  const settings = { S3_ENDPOINT: endpoint, S3_FORCE_PATH_STYLE: 'true', ...LOCAL_CREDENTIALS };
+  const settings = { S3_ENDPOINT: endpoint, S3_FORCE_PATH_STYLE: 'true', ...LOCAL_CREDENTIALS, ...quiet };
   if (await portOpen('127.0.0.1', port)) {
     if (await s3rverAnswers(endpoint)) return { env: settings, stop: undefined };
     throw new Error(`Port ${port} is taken by something that is not Coachline's s3rver; set COACHLINE_S3_PORT.`);

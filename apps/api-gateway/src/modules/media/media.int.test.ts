@@ -151,6 +151,14 @@ describe('direct-to-storage upload', () => {
   });
 });
 
+test('the media routes are in the OpenAPI document', async () => {
+  const doc = (await gw.http().get('/openapi.json')).body;
+  expect(Object.keys(doc.paths)).toEqual(
+    expect.arrayContaining(['/v1/media/upload-intent', '/v1/media/{id}/finalize', '/v1/media/{id}/parts', '/v1/media/{id}', '/v1/media/{id}/playback-url']),
+  );
+  expect(doc.paths['/v1/media/upload-intent'].post['x-permission']).toBe('media:write');
+});
+
 describe('quota, expiry and rate limits', () => {
   let small: Gateway;
   beforeAll(async () => {
