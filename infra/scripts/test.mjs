@@ -2,6 +2,7 @@
 // the run a fresh database of its own, then runs every test with jest.
 import { bootstrap, bin, logger, migrate, ROOT } from './lib/platform.mjs';
 import { run } from './lib/process.mjs';
+import { resetLocalBucket } from './lib/s3.mjs';
 import { ensureServices, prepareDatabase, ServicesUnavailable } from './lib/services.mjs';
 
 const log = logger('test');
@@ -14,6 +15,7 @@ try {
   const urls = await prepareDatabase(services.ownerUrl, database, { fresh: true });
   await migrate(urls);
   const env = { ...process.env, ...urls, REDIS_URL: services.redisUrl, ...services.s3Env, S3_BUCKET: process.env.S3_BUCKET ?? 'coachline-test', NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' };
+  resetLocalBucket(ROOT, services.s3Env, env.S3_BUCKET);
   log(`running tests against database ${database}`);
   await run(bin('jest'), ['--config', 'jest.config.cjs', ...process.argv.slice(2)], { cwd: ROOT, env });
 } catch (error) {

@@ -216,7 +216,7 @@ describe('idempotency and ordering', () => {
 
 describe('timeouts', () => {
   test('a transcode that overruns its timeout is killed, the asset fails, and the next job runs', async () => {
-    const tight = await startMediaWorker({ transcodeTimeoutMs: 300 });
+    const tight = await startMediaWorker({ transcodeTimeoutMs: 100 });
     try {
       const owner = await seedTenant(tight.db);
       const clip = await makeVideo({ seconds: 8, width: 1280, height: 720 });
@@ -230,7 +230,7 @@ describe('timeouts', () => {
 
       const failed = await settled(tight, owner.tenantId, slow.mediaId);
       expect(failed.status).toBe('failed');
-      expect(failed.failureReason).toMatch(/longer than 0.3 s/);
+      expect(failed.failureReason).toMatch(/longer than 0.1 s/);
       expect((await settled(tight, owner.tenantId, next.mediaId)).status).toBe('ready');
       expect(tight.spawned.length).toBeGreaterThan(0);
       for (const pid of tight.spawned) expect(alive(pid)).toBe(false);

@@ -98,3 +98,9 @@ export async function ensureS3(root, env, log) {
   log(`started project-local S3 (s3rver) on ${endpoint}`);
   return { env: settings, stop: () => server.close() };
 }
+
+/** Empties a bucket of the project-local s3rver (test and bench runs start clean); other stores are left alone. */
+export function resetLocalBucket(root, s3Env, bucket) {
+  if (s3Env.S3_ACCESS_KEY_ID !== LOCAL_CREDENTIALS.S3_ACCESS_KEY_ID) return;
+  rmSync(join(root, '.local', 's3', bucket), { recursive: true, force: true });
+}
