@@ -150,7 +150,8 @@ export class UploadService {
       return { id, status: current?.status ?? 'processing' };
     }
     if (failure) {
-      await this.storage.delete(asset.storageKey);
+      // The asset is already failed and counts for nothing; a delete that fails only leaves bytes for a bucket lifecycle rule.
+      await this.storage.delete(asset.storageKey).catch(() => undefined);
       throw new ValidationError(`The uploaded file was rejected: ${failure}.`, [{ path: 'parts', message: failure }]);
     }
     return { id, status: 'processing' as const };
