@@ -194,8 +194,8 @@ export async function ensureServices(root, env, log) {
   }
   let s3;
   try {
-    s3 = await ensureS3(root, env, log);
     await ensureFfmpeg(log);
+    s3 = await ensureS3(root, env, log);
   } catch (error) {
     await redis.stop?.();
     await postgres.stop?.();
@@ -204,7 +204,7 @@ export async function ensureServices(root, env, log) {
   return {
     ownerUrl: postgres.ownerUrl,
     redisUrl: redis.url,
-    /** S3_* settings for the apps; empty when S3_ENDPOINT was configured. */
+    /** S3_* settings for the apps when the launcher runs the local store (the configured ones stand otherwise). */
     s3Env: s3.env,
     async stop() {
       await s3.stop?.();
