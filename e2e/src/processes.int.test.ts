@@ -56,7 +56,9 @@ describe.each(APPS)('$name process', ({ name, portVar }) => {
     child.stderr!.on('data', (d) => (output += d));
     try {
       const ready = await waitForReady(port, child, () => output);
-      expect(await ready.json()).toEqual({ status: 'ready', checks: { db: 'up', redis: 'up' } });
+      const body = (await ready.json()) as { status: string; checks: Record<string, string> };
+      expect(body).toMatchObject({ status: 'ready', checks: { db: 'up', redis: 'up' } });
+      expect(Object.values(body.checks).every((check) => check === 'up')).toBe(true);
       expect(await (await fetch(`http://127.0.0.1:${port}/health`)).json()).toEqual({ status: 'ok' });
       const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       expect(metrics).toContain('process_cpu_user_seconds_total');

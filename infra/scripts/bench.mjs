@@ -5,6 +5,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { bootstrap, bin, logger, migrate, ROOT } from './lib/platform.mjs';
 import { run } from './lib/process.mjs';
+import { resetLocalBucket } from './lib/s3.mjs';
 import { ensureServices, prepareDatabase, ServicesUnavailable } from './lib/services.mjs';
 
 const log = logger('bench');
@@ -24,7 +25,8 @@ try {
   services = await ensureServices(ROOT, process.env, log);
   const urls = await prepareDatabase(services.ownerUrl, 'coachline_bench', { fresh: true });
   await migrate(urls);
-  const env = { ...process.env, ...urls, REDIS_URL: services.redisUrl, NODE_ENV: 'production', LOG_LEVEL: 'error' };
+  const env = { ...process.env, ...urls, REDIS_URL: services.redisUrl, ...services.s3Env, S3_BUCKET: process.env.S3_BUCKET ?? 'coachline-bench', NODE_ENV: 'production', LOG_LEVEL: 'error' };
+  resetLocalBucket(ROOT, services.s3Env, env.S3_BUCKET);
   for (const name of selected) {
     log(`running ${name}`);
     await run(bin('tsx'), [join(ROOT, 'bench', `${name}.bench.ts`)], { cwd: ROOT, env });

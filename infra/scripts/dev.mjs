@@ -62,7 +62,7 @@ try {
   services = await ensureServices(ROOT, process.env, log);
   const urls = await prepareDatabase(services.ownerUrl, process.env.COACHLINE_DATABASE ?? 'coachline');
   await migrate(urls);
-  const env = { ...DEV_DEFAULTS, ...devSecrets(), ...process.env, ...urls, REDIS_URL: process.env.REDIS_URL ?? services.redisUrl };
+  const env = { ...DEV_DEFAULTS, ...devSecrets(), ...process.env, ...urls, REDIS_URL: process.env.REDIS_URL ?? services.redisUrl, ...services.s3Env };
   await run(bin('tsx'), [join(ROOT, 'apps/api-gateway/src/seed/demo-seed.ts')], { cwd: ROOT, env });
   log(`queue dashboard: http://localhost:${env.PORT ?? 3000}/admin/queues (${env.QUEUE_DASHBOARD_CREDENTIALS})`);
   log(`API http://localhost:${env.PORT ?? 3000} (docs at /docs), realtime ws://localhost:${env.REALTIME_PORT ?? 3001}`);

@@ -3,6 +3,7 @@
 import { bootstrap, bin, logger, migrate, ROOT } from './lib/platform.mjs';
 import { redisFlushDb } from './lib/net.mjs';
 import { run } from './lib/process.mjs';
+import { resetLocalBucket } from './lib/s3.mjs';
 import { ensureServices, prepareDatabase, ServicesUnavailable } from './lib/services.mjs';
 
 const log = logger('test');
@@ -23,7 +24,8 @@ try {
     redisUrl = `${services.redisUrl.replace(/\/\d*$/, '')}/1`;
     await redisFlushDb(services.redisUrl, 1);
   }
-  const env = { ...process.env, ...urls, REDIS_URL: redisUrl, NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' };
+  const env = { ...process.env, ...urls, REDIS_URL: redisUrl, ...services.s3Env, S3_BUCKET: process.env.S3_BUCKET ?? 'coachline-test', NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' };
+  resetLocalBucket(ROOT, services.s3Env, env.S3_BUCKET);
   log(`running tests against database ${database}`);
   await run(bin('jest'), ['--config', 'jest.config.cjs', ...process.argv.slice(2)], { cwd: ROOT, env });
 } catch (error) {

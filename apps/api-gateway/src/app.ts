@@ -10,6 +10,7 @@ import { createHealthHandler } from '@coachline/runtime/health';
 import type { Logger } from '@coachline/runtime/logger';
 import type { MetricsRegistry } from '@coachline/runtime/metrics';
 import { checkRedis, type Redis } from '@coachline/runtime/redis';
+import type { Storage } from '@coachline/runtime/storage';
 import type { GatewayConfig } from './config';
 import { httpMetrics } from './http/metrics.middleware';
 import { buildOpenApiDocument } from './http/openapi';
@@ -26,6 +27,8 @@ export interface GatewayDeps {
   redis: Redis;
   metrics: MetricsRegistry;
   tokens: AccessTokens;
+  /** Media bytes; the gateway only presigns and inspects, bytes never pass through it. */
+  storage: Storage;
 }
 
 /** Builds the whole HTTP app from its dependencies; only main.ts listens, so tests run it with supertest. */

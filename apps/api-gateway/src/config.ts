@@ -1,12 +1,28 @@
 import { accessTokenConfigSchema } from '@coachline/runtime/access-token';
 import { baseConfigSchema, loadConfig, z } from '@coachline/runtime/config';
+import { storageConfigSchema } from '@coachline/runtime/storage';
 
 const list = z
   .string()
   .default('')
   .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean));
 
-export const gatewayConfigSchema = baseConfigSchema.extend(accessTokenConfigSchema.shape).extend({
+const MiB = 1024 * 1024;
+
+/** Upload limits and URL lifetimes; see apps/api-gateway/src/modules/media. */
+const mediaConfigSchema = z.object({
+  /** Largest single file; bigger uploads get 413 before any quota check. */
+  MEDIA_MAX_FILE_BYTES: z.coerce.number().int().min(1).default(500 * MiB),
+  /** Default per-tenant storage quota (pending uploads count); tenants.storage_quota_bytes overrides it. */
+  MEDIA_TENANT_QUOTA_BYTES: z.coerce.number().int().min(0).default(10 * 1024 * MiB),
+  /** Multipart part size; S3 needs at least 5 MiB for every part but the last. */
+  MEDIA_PART_SIZE_BYTES: z.coerce.number().int().min(5 * MiB).max(5 * 1024 * MiB).default(8 * MiB),
+  MEDIA_UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(3600),
+  MEDIA_PLAYBACK_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(900),
+  RATE_LIMIT_UPLOADS_PER_USER_PER_HOUR: z.coerce.number().int().min(1).default(300),
+});
+
+export const gatewayConfigSchema = baseConfigSchema.extend(accessTokenConfigSchema.shape).extend(storageConfigSchema.shape).extend(mediaConfigSchema.shape).extend({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   /** Origins allowed by CORS; empty allows none (server-to-server and mobile clients need no CORS). */
   CORS_ORIGINS: list,

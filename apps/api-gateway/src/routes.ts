@@ -8,10 +8,13 @@ import { identityRoutes } from './modules/identity/identity.routes';
 import { InvitationService } from './modules/identity/invitation.service';
 import { MemberService } from './modules/identity/member.service';
 import { SessionIssuer } from './modules/identity/session-issuer';
+import { mediaRoutes } from './modules/media/media.routes';
+import { MediaService } from './modules/media/media.service';
+import { UploadService } from './modules/media/upload.service';
 
 /** Every /v1 route, built from the services of each module. */
 export function createRoutes(deps: GatewayDeps): AnyRoute[] {
-  const { config, db, redis, tokens } = deps;
+  const { config, db, redis, tokens, storage } = deps;
   const sessions = new SessionIssuer(tokens, config.REFRESH_TOKEN_TTL_SECONDS);
   const hour = 3600;
   const emailOf = (body: unknown) => {
@@ -33,5 +36,23 @@ export function createRoutes(deps: GatewayDeps): AnyRoute[] {
       invitePerIp: createLimiter(redis, { name: 'invite-ip', windowSeconds: hour, limit: config.RATE_LIMIT_INVITE_PER_IP_PER_HOUR, key: clientIp, failClosed: true }),
     }),
     ...adminRoutes(new AuditService(db)),
+    ...mediaRoutes(
+      new UploadService(db, storage, {
+        maxFileBytes: config.MEDIA_MAX_FILE_BYTES,
+        defaultQuotaBytes: config.MEDIA_TENANT_QUOTA_BYTES,
+        partSizeBytes: config.MEDIA_PART_SIZE_BYTES,
+        uploadUrlTtlSeconds: config.MEDIA_UPLOAD_URL_TTL_SECONDS,
+      }),
+      new MediaService(db, storage, config.MEDIA_PLAYBACK_URL_TTL_SECONDS),
+      {
+        uploadsPerUser: createLimiter(redis, {
+          name: 'uploads-user',
+          windowSeconds: hour,
+          limit: config.RATE_LIMIT_UPLOADS_PER_USER_PER_HOUR,
+          key: (req) => (req.res?.locals.actor as { userId?: string } | undefined)?.userId,
+          failClosed: false,
+        }),
+      },
+    ),
   ];
 }

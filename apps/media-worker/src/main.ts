@@ -4,8 +4,10 @@ import { createLogger } from '@coachline/runtime/logger';
 import { createMetricsRegistry } from '@coachline/runtime/metrics';
 import { checkRedis, createRedis } from '@coachline/runtime/redis';
 import { registerShutdown } from '@coachline/runtime/shutdown';
+import { createStorage } from '@coachline/runtime/storage';
 import { startTracing } from '@coachline/runtime/tracing';
 import { loadAppConfig } from './config';
+import { createMediaWorker } from './media-worker';
 
 const config = loadAppConfig();
 const stopTracing = startTracing({ serviceName: 'media-worker', endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, enabled: config.OTEL_ENABLED });
@@ -13,14 +15,37 @@ const logger = createLogger('media-worker', config.LOG_LEVEL);
 const db = createDatabase({ url: config.DATABASE_URL, systemUrl: config.DATABASE_SYSTEM_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'media-worker' });
 const redis = createRedis(config.REDIS_URL);
 const metrics = createMetricsRegistry('media-worker');
+const storage = createStorage(config);
 
 async function main() {
-  const health = await startHealthServer(config.HEALTH_PORT, { db: () => db.ping(), redis: () => checkRedis(redis) }, metrics);
-  logger.info('media-worker started', { healthPort: config.HEALTH_PORT });
+  await storage.ensureBucket();
+  const media = createMediaWorker({
+    db,
+    storage,
+    connection: redis,
+    prefix: config.QUEUE_PREFIX,
+    logger,
+    metrics,
+    concurrency: config.MEDIA_WORKER_CONCURRENCY,
+    imageTimeoutMs: config.MEDIA_IMAGE_TIMEOUT_MS,
+    transcodeTimeoutMs: config.MEDIA_TRANSCODE_TIMEOUT_MS,
+    maxInputPixels: config.MEDIA_MAX_INPUT_PIXELS,
+    ffmpegPath: config.FFMPEG_PATH,
+    ffprobePath: config.FFPROBE_PATH,
+    tmpDir: config.MEDIA_TMP_DIR,
+  });
+  const health = await startHealthServer(
+    config.HEALTH_PORT,
+    { db: () => db.ping(), redis: () => checkRedis(redis), storage: () => storage.ping() },
+    metrics,
+  );
+  logger.info('media-worker started', { healthPort: config.HEALTH_PORT, concurrency: config.MEDIA_WORKER_CONCURRENCY });
   registerShutdown(logger, [
+    { name: 'worker', close: () => media.close() },
     { name: 'health', close: () => new Promise((resolve) => health.close(() => resolve(undefined))) },
     { name: 'redis', close: () => redis.quit() },
     { name: 'postgres', close: () => db.close() },
+    { name: 'storage', close: () => storage.close() },
     { name: 'tracing', close: stopTracing },
   ]);
 }

@@ -5,6 +5,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasCommand, isRoot, run } from './process.mjs';
 import { portOpen, redisPing, waitFor } from './net.mjs';
+import { ensureFfmpeg } from './ffmpeg.mjs';
+import { ensureS3 } from './s3.mjs';
 
 const HOW_TO = `Coachline needs PostgreSQL (15 or newer) and Redis (7, maxmemory-policy noeviction).
 Either set DATABASE_OWNER_URL and REDIS_URL to servers you run, install redis-server
@@ -180,7 +182,7 @@ export async function prepareDatabase(ownerUrl, database, { fresh = false } = {}
   };
 }
 
-/** Starts or finds Postgres and Redis; `stop()` stops only what this call started. */
+/** Starts or finds Postgres, Redis and S3 storage; `stop()` stops only what this call started. */
 export async function ensureServices(root, env, log) {
   const postgres = await ensurePostgres(root, env, log);
   let redis;
@@ -190,12 +192,24 @@ export async function ensureServices(root, env, log) {
     await postgres.stop?.();
     throw error;
   }
+  let s3;
+  try {
+    await ensureFfmpeg(log);
+    s3 = await ensureS3(root, env, log);
+  } catch (error) {
+    await redis.stop?.();
+    await postgres.stop?.();
+    throw error;
+  }
   return {
     ownerUrl: postgres.ownerUrl,
     redisUrl: redis.url,
     /** True when Redis is the project's own (local or compose), not one the user configured. */
     redisLocal: redis.local,
+    /** S3_* settings for the apps when the launcher runs the local store (the configured ones stand otherwise). */
+    s3Env: s3.env,
     async stop() {
+      await s3.stop?.();
       await redis.stop?.();
       await postgres.stop?.();
     },

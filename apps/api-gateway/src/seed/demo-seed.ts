@@ -1,9 +1,9 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import { createDatabase, type Database } from '@coachline/db/database';
+import type { Database } from '@coachline/db/database';
 import { newId } from '@coachline/db/ids';
 import { exercises, programDays, programPlannedSets, programs } from '@coachline/db/schema/index';
-import { AccessTokens } from '@coachline/runtime/access-token';
 import { loadGatewayConfig } from '../config';
+import { createGatewayDeps } from '../deps';
 import { AuthService } from '../modules/identity/auth.service';
 import { InvitationService } from '../modules/identity/invitation.service';
 import { SessionIssuer } from '../modules/identity/session-issuer';
@@ -46,8 +46,8 @@ async function seedProgram(db: Database, tenantId: string, coachId: string) {
 
 async function main() {
   const config = loadGatewayConfig();
-  const db = createDatabase({ url: config.DATABASE_URL, systemUrl: config.DATABASE_SYSTEM_URL, poolSize: 2 });
-  const tokens = new AccessTokens({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS });
+  const { deps, close } = createGatewayDeps({ ...config, DATABASE_POOL_SIZE: 2 });
+  const { db, tokens } = deps;
   const sessions = new SessionIssuer(tokens, config.REFRESH_TOKEN_TTL_SECONDS);
   const auth = new AuthService(db, sessions);
   const invitations = new InvitationService(db, sessions, config.INVITATION_TTL_SECONDS);
@@ -69,7 +69,7 @@ async function main() {
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
-    await db.close();
+    await close();
   }
 }
 

@@ -1,13 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { createDatabase } from '@coachline/db/database';
 import type { Role } from '@coachline/domain/roles';
-import { AccessTokens } from '@coachline/runtime/access-token';
-import { createLogger } from '@coachline/runtime/logger';
-import { createMetricsRegistry } from '@coachline/runtime/metrics';
-import { createRedis } from '@coachline/runtime/redis';
-import { createApp, type GatewayDeps } from '../app';
+import { createApp } from '../app';
 import { loadGatewayConfig } from '../config';
+import { createGatewayDeps } from '../deps';
 import { testEnv } from './test-env';
 
 /** An address in 198.18.0.0/15 (benchmarking range), only ever written into X-Forwarded-For. */
@@ -31,11 +27,9 @@ export interface TestUser {
  * makes its own tenants through the API, so files run in parallel.
  */
 export async function startGateway(overrides: Record<string, string> = {}) {
-  const config = loadGatewayConfig(testEnv(overrides));
-  const db = createDatabase({ url: config.DATABASE_URL, systemUrl: config.DATABASE_SYSTEM_URL, poolSize: 5 });
-  const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 1_000 });
-  const tokens = new AccessTokens({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS });
-  const deps: GatewayDeps = { config, logger: createLogger('api-gateway', config.LOG_LEVEL), db, redis, metrics: createMetricsRegistry('api-gateway'), tokens };
+  const config = loadGatewayConfig(testEnv({ DATABASE_POOL_SIZE: '5', ...overrides }));
+  const { deps, close } = createGatewayDeps(config);
+  await deps.storage.ensureBucket();
   const app = createApp(deps);
   const http = () => request(app);
 
@@ -76,10 +70,7 @@ export async function startGateway(overrides: Record<string, string> = {}) {
     addMember,
     tenantWithTeam,
     auth,
-    async close() {
-      redis.disconnect();
-      await db.close();
-    },
+    close,
   };
 }
 

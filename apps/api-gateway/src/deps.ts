@@ -1,0 +1,29 @@
+import { createDatabase } from '@coachline/db/database';
+import { AccessTokens } from '@coachline/runtime/access-token';
+import { createLogger, type Logger } from '@coachline/runtime/logger';
+import { createMetricsRegistry } from '@coachline/runtime/metrics';
+import { createRedis } from '@coachline/runtime/redis';
+import { createStorage } from '@coachline/runtime/storage';
+import type { GatewayDeps } from './app';
+import type { GatewayConfig } from './config';
+
+/**
+ * Connects everything the gateway needs, once, for main.ts, the test harness and
+ * the benchmark alike. `close` releases it all, in reverse order of need.
+ */
+export function createGatewayDeps(config: GatewayConfig, logger: Logger = createLogger('api-gateway', config.LOG_LEVEL)) {
+  const db = createDatabase({ url: config.DATABASE_URL, systemUrl: config.DATABASE_SYSTEM_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'api-gateway' });
+  // The gateway never waits on Redis: rate limits fail fast (open or closed by policy), and it enqueues nothing.
+  const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 1_000 });
+  const tokens = new AccessTokens({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS });
+  const storage = createStorage(config);
+  const deps: GatewayDeps = { config, logger, db, redis, metrics: createMetricsRegistry('api-gateway'), tokens, storage };
+  return {
+    deps,
+    async close() {
+      redis.disconnect();
+      storage.close();
+      await db.close();
+    },
+  };
+}
