@@ -1,6 +1,7 @@
 import { createDatabase } from '@coachline/db/database';
 import { AccessTokens } from '@coachline/runtime/access-token';
 import { createLogger } from '@coachline/runtime/logger';
+import { createLiveEmitter } from '@coachline/runtime/live-emitter';
 import { createMetricsRegistry } from '@coachline/runtime/metrics';
 import { createRedis } from '@coachline/runtime/redis';
 import { registerShutdown } from '@coachline/runtime/shutdown';
@@ -17,12 +18,16 @@ const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTi
 const metrics = createMetricsRegistry('api-gateway');
 const tokens = new AccessTokens({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS });
 
-const app = createApp({ config, logger, db, redis, metrics, tokens });
+// The emitter's own connection, with ioredis's usual retries: a publish waits out a short Redis blip.
+const liveRedis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 20 });
+const live = createLiveEmitter(liveRedis, (error) => logger.warn('live publish failed', { error: error.message }));
+
+const app = createApp({ config, logger, db, redis, metrics, tokens, live });
 const server = app.listen(config.PORT, () => logger.info('api-gateway listening', { port: config.PORT }));
 
 registerShutdown(logger, [
   { name: 'http', close: () => new Promise((resolve) => server.close(() => resolve(undefined))) },
-  { name: 'redis', close: () => redis.quit() },
+  { name: 'redis', close: () => Promise.all([redis.quit(), liveRedis.quit()]) },
   { name: 'postgres', close: () => db.close() },
   { name: 'tracing', close: stopTracing },
 ]);

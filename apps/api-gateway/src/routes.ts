@@ -8,10 +8,18 @@ import { identityRoutes } from './modules/identity/identity.routes';
 import { InvitationService } from './modules/identity/invitation.service';
 import { MemberService } from './modules/identity/member.service';
 import { SessionIssuer } from './modules/identity/session-issuer';
+import { ConversationService } from './modules/messaging/conversation.service';
+import { messagingRoutes } from './modules/messaging/messaging.routes';
+import { ExerciseService } from './modules/training/exercise.service';
+import { ProgramService } from './modules/training/program.service';
+import { ProgressService } from './modules/training/progress.service';
+import { trainingRoutes } from './modules/training/training.routes';
+import { WorkoutService } from './modules/training/workout.service';
+import { workoutRoutes } from './modules/training/workout.routes';
 
 /** Every /v1 route, built from the services of each module. */
 export function createRoutes(deps: GatewayDeps): AnyRoute[] {
-  const { config, db, redis, tokens } = deps;
+  const { config, db, redis, tokens, live, logger } = deps;
   const sessions = new SessionIssuer(tokens, config.REFRESH_TOKEN_TTL_SECONDS);
   const hour = 3600;
   const emailOf = (body: unknown) => {
@@ -33,5 +41,8 @@ export function createRoutes(deps: GatewayDeps): AnyRoute[] {
       invitePerIp: createLimiter(redis, { name: 'invite-ip', windowSeconds: hour, limit: config.RATE_LIMIT_INVITE_PER_IP_PER_HOUR, key: clientIp, failClosed: true }),
     }),
     ...adminRoutes(new AuditService(db)),
+    ...trainingRoutes(new ExerciseService(db), new ProgramService(db)),
+    ...workoutRoutes(new WorkoutService(db, live, logger), new ProgressService(db)),
+    ...messagingRoutes(new ConversationService(db, live, logger)),
   ];
 }

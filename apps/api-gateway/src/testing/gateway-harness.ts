@@ -4,6 +4,7 @@ import { createDatabase } from '@coachline/db/database';
 import type { Role } from '@coachline/domain/roles';
 import { AccessTokens } from '@coachline/runtime/access-token';
 import { createLogger } from '@coachline/runtime/logger';
+import { createLiveEmitter } from '@coachline/runtime/live-emitter';
 import { createMetricsRegistry } from '@coachline/runtime/metrics';
 import { createRedis } from '@coachline/runtime/redis';
 import { createApp, type GatewayDeps } from '../app';
@@ -30,7 +31,10 @@ export async function startGateway(overrides: Record<string, string> = {}) {
   const db = createDatabase({ url: config.DATABASE_URL, systemUrl: config.DATABASE_SYSTEM_URL, poolSize: 5 });
   const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 1_000 });
   const tokens = new AccessTokens({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS });
-  const deps: GatewayDeps = { config, logger: createLogger('api-gateway', config.LOG_LEVEL), db, redis, metrics: createMetricsRegistry('api-gateway'), tokens };
+  const liveRedis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 20 });
+  const logger = createLogger('api-gateway', config.LOG_LEVEL);
+  const live = createLiveEmitter(liveRedis, (error) => logger.warn('live publish failed', { error: error.message }));
+  const deps: GatewayDeps = { config, logger, db, redis, metrics: createMetricsRegistry('api-gateway'), tokens, live };
   const app = createApp(deps);
   const http = () => request(app);
 
@@ -72,6 +76,7 @@ export async function startGateway(overrides: Record<string, string> = {}) {
     auth,
     async close() {
       await redis.quit().catch(() => undefined);
+      await liveRedis.quit().catch(() => undefined);
       await db.close();
     },
   };
