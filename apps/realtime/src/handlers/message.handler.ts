@@ -1,0 +1,19 @@
+import type { Database } from '@coachline/db/database';
+import { sendMessage } from '@coachline/db/messages';
+import { messageSendSchema, rooms } from '@coachline/domain/socket';
+import type { Logger } from '@coachline/runtime/logger';
+import { handler } from '../ack';
+import type { LiveServer, LiveSocket } from '../socket-types';
+
+/** `message:send`: stored with its outbox event, then delivered live to the recipient's connections. */
+export function registerMessageHandlers(io: LiveServer, socket: LiveSocket, db: Database, logger: Logger): void {
+  socket.on(
+    'message:send',
+    handler(logger, 'message:send', messageSendSchema, async (input) => {
+      const { tenantId, userId } = socket.data;
+      const { toUserId, ...message } = await db.withTenant(tenantId, (tx) => sendMessage(tx, { tenantId, userId }, input));
+      io.to(rooms.user(tenantId, toUserId)).emit('message:new', message);
+      return { message };
+    }),
+  );
+}
