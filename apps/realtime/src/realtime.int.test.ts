@@ -31,7 +31,7 @@ describe('handshake', () => {
 
   test('health and metrics are served on the same port', async () => {
     expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: 'ok' });
-    expect((await (await fetch(`${url}/health/ready`)).json()).checks).toEqual({ db: 'up', redis: 'up' });
+    expect(((await (await fetch(`${url}/health/ready`)).json()) as { checks: unknown }).checks).toEqual({ db: 'up', redis: 'up' });
     expect(await (await fetch(`${url}/metrics`)).text()).toContain('realtime_connected_sockets');
   });
 });
