@@ -51,6 +51,13 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
   const pub = redis.duplicate();
   const sub = redis.duplicate();
   for (const client of [pub, sub]) client.on('error', (error: Error) => logger.warn('adapter redis error', { error: error.message }));
+  // The adapter fires publishes without handling their promises: during a Redis outage each would be an unhandled rejection, which ends the process.
+  const publish = pub.publish.bind(pub) as (channel: string, message: string | Buffer) => Promise<number>;
+  (pub as unknown as { publish: typeof publish }).publish = (channel, message) =>
+    publish(channel, message).catch((error: Error) => {
+      logger.warn('adapter publish failed', { error: error.message });
+      return 0;
+    });
 
   const health = createHealthHandler({ db: () => db.ping(), redis: () => checkRedis(redis) }, deps.metrics);
   const httpServer = http.createServer((req, res) => {

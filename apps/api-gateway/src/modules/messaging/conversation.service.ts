@@ -57,9 +57,7 @@ export class ConversationService {
 
   async send(actor: Actor, conversationId: string, input: { body: string; workoutId?: string }) {
     const message = await this.db.withTenant(actor.tenantId, (tx) => sendMessage(tx, messageActor(actor), { conversationId, ...input }));
-    this.deliver(actor.tenantId, message);
-    const { toUserId: _to, ...wire } = message;
-    return wire;
+    return this.deliver(actor.tenantId, message);
   }
 
   /** After commit: the recipient's connections on any realtime instance get it live. */
@@ -70,5 +68,6 @@ export class ConversationService {
     } catch (error) {
       this.logger.warn('live delivery failed', { error: (error as Error).message });
     }
+    return wire;
   }
 }

@@ -21,6 +21,14 @@ async function startWorkout(user: TestUser, body: Record<string, unknown> = {}) 
 
 const logSet = (user: TestUser, workoutId: string, body: Record<string, unknown>) => gw.http().post(`/v1/workouts/${workoutId}/sets`).set(gw.auth(user)).send(body);
 
+test('every training and messaging route is in the OpenAPI document with its permission', async () => {
+  const doc = (await gw.http().get('/openapi.json')).body;
+  expect(Object.keys(doc.paths)).toEqual(
+    expect.arrayContaining(['/v1/exercises', '/v1/programs', '/v1/programs/{id}', '/v1/programs/{id}/assignments', '/v1/workouts', '/v1/workouts/{id}', '/v1/workouts/{id}/sets', '/v1/workouts/{id}/complete', '/v1/athletes/{id}/progress', '/v1/body-metrics', '/v1/conversations', '/v1/conversations/{id}/messages']),
+  );
+  expect(doc.paths['/v1/workouts/{id}/sets'].post['x-permission']).toBe('workout:write');
+});
+
 describe('exercises', () => {
   test('each tenant starts with its own library of at least 30, filterable by name and category', async () => {
     const { admin, athlete } = await gw.tenantWithTeam();
