@@ -4,6 +4,11 @@ import { baseConfigSchema, loadConfig, z } from '@coachline/runtime/config';
 export const configSchema = baseConfigSchema.extend(accessTokenConfigSchema.shape).extend({
   /** Socket.io, and /health, /health/ready and /metrics on the same port. */
   REALTIME_PORT: z.coerce.number().int().min(0).max(65_535).default(3001),
+  /** Browser origins allowed for the long-polling transport (WebSockets are not subject to CORS); empty allows none. */
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean)),
   /** Largest message a client may send; a 10,000-character chat message fits with room to spare. */
   REALTIME_MAX_BUFFER_BYTES: z.coerce.number().int().min(1024).max(1_048_576).default(64 * 1024),
   /** Per-socket event rate: a token bucket refilled at this rate per second, holding up to the burst. */

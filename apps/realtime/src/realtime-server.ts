@@ -19,7 +19,7 @@ import { registerWorkoutHandlers } from './handlers/workout.handler';
 import { TokenBucket } from './rate-limit';
 import type { LiveServer, LiveSocket } from './socket-types';
 
-export type RealtimeSettings = Pick<Config, 'REALTIME_MAX_BUFFER_BYTES' | 'REALTIME_EVENTS_PER_SECOND' | 'REALTIME_EVENT_BURST' | 'REALTIME_PRESENCE_LEASE_SECONDS'>;
+export type RealtimeSettings = Pick<Config, 'CORS_ORIGINS' | 'REALTIME_MAX_BUFFER_BYTES' | 'REALTIME_EVENTS_PER_SECOND' | 'REALTIME_EVENT_BURST' | 'REALTIME_PRESENCE_LEASE_SECONDS'>;
 
 export interface RealtimeDeps {
   config: RealtimeSettings;
@@ -72,13 +72,16 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
     maxHttpBufferSize: config.REALTIME_MAX_BUFFER_BYTES,
     adapter: createAdapter(pub, sub),
     serveClient: false,
+    cors: { origin: config.CORS_ORIGINS },
   });
 
   const connected = new prometheus.Gauge({ name: 'realtime_connected_sockets', help: 'Sockets connected to this instance', registers: [deps.metrics] });
   const events = new prometheus.Counter({ name: 'realtime_events_total', help: 'Client events received', labelNames: ['event', 'outcome'], registers: [deps.metrics] });
 
   io.use((socket, next) => {
-    const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    // Browsers send the token in `auth`; other clients may use the Authorization header instead.
+    const bearer = /^Bearer (\S+)$/.exec(socket.handshake.headers.authorization ?? '')?.[1];
+    const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token ?? bearer;
     if (typeof token !== 'string' || token.length === 0 || token.length > 4096) return next(new Error('UNAUTHENTICATED'));
     try {
       const claims = tokens.verify(token);

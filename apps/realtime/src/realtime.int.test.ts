@@ -22,6 +22,12 @@ describe('handshake', () => {
     await expect(kit.client(url, expired.sign({ userId: athlete.id, tenantId: athlete.tenantId, role: 'ATHLETE' }))).rejects.toThrow('UNAUTHENTICATED');
   });
 
+  test('the Authorization header is accepted in place of auth.token', async () => {
+    const { athlete } = await kit.tenantWithTeam();
+    const socket = await kit.client(url, undefined, { authorization: `Bearer ${athlete.token}` });
+    expect(socket.connected).toBe(true);
+  });
+
   test('a socket is disconnected once its token expires', async () => {
     const { athlete } = await kit.tenantWithTeam();
     const shortLived = new AccessTokens({ secret: kit.config.JWT_SECRET, issuer: kit.config.JWT_ISSUER, audience: kit.config.JWT_AUDIENCE, ttlSeconds: 2 });

@@ -76,22 +76,18 @@ export async function logSet(tx: Tx, actor: TrainingActor, workoutId: string, in
   }
   if (workout.status === 'completed') throw new ConflictError('The workout is completed and takes no more sets.');
 
-  const [exercise] = await tx
-    .select({ id: exercises.id })
-    .from(exercises)
-    .where(and(eq(exercises.tenantId, tenantId), eq(exercises.id, input.exerciseId)));
-  if (!exercise) throw new ValidationError('The exercise does not exist.', [{ path: 'exerciseId', message: 'Unknown exercise' }]);
-  if (input.plannedSetId) {
-    const [planned] = await tx
-      .select({ id: workoutPlannedSets.id })
-      .from(workoutPlannedSets)
-      .where(and(eq(workoutPlannedSets.tenantId, tenantId), eq(workoutPlannedSets.workoutId, workoutId), eq(workoutPlannedSets.id, input.plannedSetId)));
-    if (!planned) throw new ValidationError('The planned set is not part of this workout.', [{ path: 'plannedSetId', message: 'Not a planned set of this workout' }]);
-  }
+  // One round trip: the references are checked while the lock is taken. Sets of one athlete's
+  // exercise can arrive for two workouts at once, so records are judged one at a time.
+  const checks = await tx.execute<{ exercise_ok: boolean; planned_ok: boolean }>(sql`
+    SELECT pg_advisory_xact_lock(hashtextextended(${`pr:${tenantId}:${workout.athleteId}:${input.exerciseId}`}, 0)) IS NULL AS locked,
+           EXISTS (SELECT 1 FROM ${exercises} WHERE tenant_id = ${tenantId} AND id = ${input.exerciseId}) AS exercise_ok,
+           (${input.plannedSetId ?? null}::uuid IS NULL OR EXISTS (
+              SELECT 1 FROM ${workoutPlannedSets} WHERE tenant_id = ${tenantId} AND workout_id = ${workoutId} AND id = ${input.plannedSetId ?? null}::uuid)) AS planned_ok`);
+  const { exercise_ok: exerciseOk, planned_ok: plannedOk } = checks.rows[0]!;
+  if (!exerciseOk) throw new ValidationError('The exercise does not exist.', [{ path: 'exerciseId', message: 'Unknown exercise' }]);
+  if (!plannedOk) throw new ValidationError('The planned set is not part of this workout.', [{ path: 'plannedSetId', message: 'Not a planned set of this workout' }]);
 
   const weightKg = roundKg(input.weightKg);
-  // Sets of one athlete's exercise can arrive for two workouts at once; records are judged one at a time.
-  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`pr:${tenantId}:${workout.athleteId}:${input.exerciseId}`}, 0))`);
   const prior = await priorBestsOf(tx, tenantId, workout.athleteId, input.exerciseId, weightKg);
 
   const [row] = await tx

@@ -71,8 +71,8 @@ export function realtimeTestKit(env: Record<string, string> = {}) {
   }
 
   /** A connected client, or the connect_error's message. */
-  function client(url: string, token: string | undefined): Promise<Client> {
-    const socket: Client = connect(url, { auth: token === undefined ? {} : { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+  function client(url: string, token: string | undefined, extraHeaders?: Record<string, string>): Promise<Client> {
+    const socket: Client = connect(url, { auth: token === undefined ? {} : { token }, extraHeaders, transports: ['websocket'], reconnection: false, forceNew: true });
     sockets.push(socket);
     return new Promise((resolve, reject) => {
       socket.once('connect', () => resolve(socket));

@@ -157,7 +157,7 @@ export const athleteProgressSchema = z
   .meta({ id: 'AthleteProgress' });
 
 export const bodyMetricBody = z
-  .strictObject({ weightKg: z.number().min(1).max(1000), bodyFatPct: z.number().min(0).max(100).optional(), measuredAt: instant })
+  .strictObject({ weightKg: z.number().gt(0).max(1000), bodyFatPct: z.number().min(0).max(100).optional(), measuredAt: instant })
   .meta({ id: 'BodyMetricRequest' });
 
 export const bodyMetricQuery = pageQuery.extend({ userId: uuid.optional() });
