@@ -19,6 +19,8 @@ import { registerWorkoutHandlers } from './handlers/workout.handler';
 import { TokenBucket } from './rate-limit';
 import type { LiveServer, LiveSocket } from './socket-types';
 
+const KNOWN_EVENTS = new Set<unknown>(['workout:join', 'set:complete', 'message:send']);
+
 export type RealtimeSettings = Pick<Config, 'CORS_ORIGINS' | 'REALTIME_MAX_BUFFER_BYTES' | 'REALTIME_EVENTS_PER_SECOND' | 'REALTIME_EVENT_BURST' | 'REALTIME_PRESENCE_LEASE_SECONDS'>;
 
 export interface RealtimeDeps {
@@ -124,7 +126,8 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
 
     const bucket = new TokenBucket(config.REALTIME_EVENTS_PER_SECOND, config.REALTIME_EVENT_BURST);
     socket.use((packet, next) => {
-      const event = typeof packet[0] === 'string' ? packet[0] : 'unknown';
+      // Event names come from clients; only known ones become metric labels, so labels stay bounded.
+      const event = KNOWN_EVENTS.has(packet[0]) ? (packet[0] as string) : 'other';
       if (bucket.take()) {
         events.inc({ event, outcome: 'accepted' });
         return next();
