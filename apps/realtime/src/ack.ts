@@ -1,7 +1,10 @@
 import type { z } from 'zod';
 import { AppError, type ErrorCode } from '@coachline/domain/errors';
 import type { Ack } from '@coachline/domain/socket';
+import { randomUUID } from 'node:crypto';
+import { runWithContext } from '@coachline/runtime/context';
 import type { Logger } from '@coachline/runtime/logger';
+import type { LiveSocket } from './socket-types';
 
 export const failure = (code: ErrorCode, message: string): Ack => ({ ok: false, error: { code, message } });
 
@@ -14,9 +17,15 @@ export function ackOf(args: unknown[]): (response: Ack) => void {
 /**
  * Wraps an event handler: parses the payload with zod, answers `{ ok: true, ... }`
  * or `{ ok: false, error }`, and never lets an exception escape into the process.
+ * Each event gets a request id, carried by its log lines and audit rows.
  */
-export function handler<S extends z.ZodType, R extends object>(logger: Logger, event: string, schema: S, run: (input: z.output<S>) => Promise<R>) {
-  return async (...args: unknown[]): Promise<void> => {
+export function handler<S extends z.ZodType, R extends object>(socket: LiveSocket, logger: Logger, event: string, schema: S, run: (input: z.output<S>, requestId: string) => Promise<R>) {
+  return (...args: unknown[]): Promise<void> => {
+    const requestId = randomUUID();
+    return runWithContext({ requestId, tenantId: socket.data.tenantId, userId: socket.data.userId }, () => handle(args, requestId));
+  };
+
+  async function handle(args: unknown[], requestId: string): Promise<void> {
     const reply = ackOf(args);
     const parsed = schema.safeParse(args.length > 0 && typeof args[0] !== 'function' ? args[0] : undefined);
     if (!parsed.success) {
@@ -28,7 +37,7 @@ export function handler<S extends z.ZodType, R extends object>(logger: Logger, e
       return;
     }
     try {
-      reply({ ok: true, ...(await run(parsed.data)) });
+      reply({ ok: true, ...(await run(parsed.data, requestId)) });
     } catch (error) {
       if (error instanceof AppError) {
         reply(failure(error.code, error.message));
@@ -37,5 +46,5 @@ export function handler<S extends z.ZodType, R extends object>(logger: Logger, e
       logger.error('socket handler failed', { event, error: (error as Error).message, stack: (error as Error).stack });
       reply(failure('INTERNAL', 'Something went wrong.'));
     }
-  };
+  }
 }

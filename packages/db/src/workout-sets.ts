@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { ConflictError, ValidationError } from '@coachline/domain/errors';
-import { detectRecords, progressOf, RECORD_KINDS, roundKg, type PriorBests, type Progress, type RecordKind } from '@coachline/domain/training-rules';
+import type { PersonalRecordHit } from '@coachline/domain/socket';
+import { detectRecords, progressOf, RECORD_KINDS, roundKg, type PriorBests, type Progress } from '@coachline/domain/training-rules';
 import { recordAudit } from './audit';
 import type { Tx } from './database';
 import { newId } from './ids';
@@ -27,11 +28,7 @@ export interface StoredSet {
   loggedAt: string;
 }
 
-export interface PersonalRecordHit {
-  exerciseId: string;
-  kind: RecordKind;
-  value: number;
-}
+export type { PersonalRecordHit };
 
 export interface LogSetResult {
   workoutId: string;

@@ -6,14 +6,14 @@ import type { Logger } from '@coachline/runtime/logger';
 import { handler } from '../ack';
 import type { LiveServer, LiveSocket } from '../socket-types';
 
-const actorOf = (socket: LiveSocket): TrainingActor => ({ tenantId: socket.data.tenantId, userId: socket.data.userId, role: socket.data.role });
+const actorOf = (socket: LiveSocket, requestId: string): TrainingActor => ({ tenantId: socket.data.tenantId, userId: socket.data.userId, role: socket.data.role, requestId });
 
 /** `workout:join` and `set:complete`: watching a workout and logging its sets live. */
 export function registerWorkoutHandlers(io: LiveServer, socket: LiveSocket, db: Database, logger: Logger): void {
   socket.on(
     'workout:join',
-    handler(logger, 'workout:join', workoutJoinSchema, async ({ workoutId }) => {
-      const actor = actorOf(socket);
+    handler(socket, logger, 'workout:join', workoutJoinSchema, async ({ workoutId }, requestId) => {
+      const actor = actorOf(socket, requestId);
       await db.withTenant(actor.tenantId, (tx) => workoutFor(tx, actor, workoutId, 'read'));
       await socket.join(rooms.workout(actor.tenantId, workoutId));
       return {};
@@ -22,8 +22,8 @@ export function registerWorkoutHandlers(io: LiveServer, socket: LiveSocket, db: 
 
   socket.on(
     'set:complete',
-    handler(logger, 'set:complete', setCompleteSchema, async ({ workoutId, ...input }) => {
-      const actor = actorOf(socket);
+    handler(socket, logger, 'set:complete', setCompleteSchema, async ({ workoutId, ...input }, requestId) => {
+      const actor = actorOf(socket, requestId);
       const result = await db.withTenant(actor.tenantId, (tx) => logSet(tx, actor, workoutId, input));
       // The same broadcast the gateway sends for REST-logged sets; a replay changed nothing, so announces nothing.
       if (!result.replayed) {

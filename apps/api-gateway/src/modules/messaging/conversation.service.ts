@@ -4,11 +4,12 @@ import type { PageQuery } from '@coachline/domain/api/common';
 import { rooms } from '@coachline/domain/socket';
 import type { LiveEmitter } from '@coachline/runtime/live-emitter';
 import type { Logger } from '@coachline/runtime/logger';
+import { currentTraceparent } from '@coachline/runtime/tracing';
 import { decodeCursor, page } from '../../http/pagination';
 import type { Actor } from '../../http/route';
 import { listConversations, listMessages } from './messaging.repository';
 
-const messageActor = (actor: Actor): MessageActor => ({ tenantId: actor.tenantId, userId: actor.userId, requestId: actor.requestId });
+const messageActor = (actor: Actor): MessageActor => ({ tenantId: actor.tenantId, userId: actor.userId, requestId: actor.requestId, traceparent: currentTraceparent() });
 
 const toConversation = (row: ConversationRow, userId: string) => ({
   id: row.id,
