@@ -122,7 +122,7 @@ describe('programs', () => {
 
 describe('workouts and sets', () => {
   test('a workout from a program day copies its planned sets; logging them reports progress and completing summarises', async () => {
-    const { coach, athlete } = await gw.tenantWithTeam();
+    const { admin, coach, athlete } = await gw.tenantWithTeam();
     const squat = await exerciseNamed(coach, 'Back Squat');
     const program = await gw
       .http()
@@ -169,6 +169,11 @@ describe('workouts and sets', () => {
     expect(after.status).toBe(409);
     expect(after.body.code).toBe('CONFLICT');
     expect((await gw.http().post(`/v1/workouts/${workout.id}/complete`).set(gw.auth(athlete))).status).toBe(409);
+
+    const audit = await gw.http().get('/v1/admin/audit-events').query({ limit: 100 }).set(gw.auth(admin));
+    expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(
+      expect.arrayContaining(['program.created', 'workout.started', 'workout.set_logged', 'workout.completed']),
+    );
   });
 
   test('a replayed client set id returns the stored set and changes nothing', async () => {
@@ -206,6 +211,18 @@ describe('workouts and sets', () => {
     expect(results.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
     const progress = await gw.http().get(`/v1/athletes/${athlete.id}/progress`).query({ exerciseId: press }).set(gw.auth(athlete));
     expect(progress.body.personalRecords.find((r: { kind: string }) => r.kind === 'weight').value).toBe(50);
+  });
+
+  test('identical sets racing in two workouts of one athlete make exactly one record of each kind', async () => {
+    const { athlete } = await gw.tenantWithTeam();
+    const curl = await exerciseNamed(athlete, 'Hammer Curl');
+    const [a, b] = [await startWorkout(athlete), await startWorkout(athlete)];
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => logSet(athlete, (i % 2 ? a : b).id, { exerciseId: curl, reps: 10, weightKg: 20 })));
+    expect(results.map((r) => r.status)).toEqual(Array(8).fill(201));
+    expect(results.map((r) => r.body.personalRecord).filter(Boolean)).toHaveLength(1);
+    const progress = await gw.http().get(`/v1/athletes/${athlete.id}/progress`).query({ exerciseId: curl }).set(gw.auth(athlete));
+    expect(progress.body.personalRecords.map((r: { kind: string }) => r.kind).sort()).toEqual(['e1rm', 'reps', 'weight']);
+    expect(new Set(progress.body.personalRecords.map((r: { setId: string }) => r.setId)).size).toBe(1);
   });
 
   test('bad set input is a 422 and changes nothing', async () => {
