@@ -101,8 +101,7 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
     const settled = work.catch((error: Error) => logger.warn('presence update failed', { error: error.message })).finally(() => pending.delete(settled));
     pending.add(settled);
   };
-  const announce = (socket: LiveSocket, online: boolean) => {
-    const { tenantId, userId } = socket.data;
+  const announce = (tenantId: string, userId: string, online: boolean) => {
     io.to(rooms.coaches(tenantId)).emit('presence:update', { userId, online });
   };
   const memberOf = (socket: LiveSocket) => `${instanceId}:${socket.id}`;
@@ -111,6 +110,12 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
     () => {
       const entries = [...io.of('/').sockets.values()].map((s) => ({ tenantId: s.data.tenantId, userId: s.data.userId, member: memberOf(s) }));
       track(presence.renew(entries));
+      // Users whose sockets all lived on an instance that died without saying goodbye.
+      track(
+        presence.sweep().then((gone) => {
+          for (const { tenantId, userId } of gone) announce(tenantId, userId, false);
+        }),
+      );
     },
     (config.REALTIME_PRESENCE_LEASE_SECONDS * 1000) / 3,
   );
@@ -141,7 +146,7 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
 
     track(
       presence.connect(tenantId, userId, memberOf(socket)).then((count) => {
-        if (count === 1 && socket.connected) announce(socket, true);
+        if (count === 1 && socket.connected) announce(tenantId, userId, true);
       }),
     );
     socket.on('disconnect', () => {
@@ -149,7 +154,7 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
       clearTimeout(expiry);
       track(
         presence.disconnect(tenantId, userId, memberOf(socket)).then((count) => {
-          if (count === 0) announce(socket, false);
+          if (count === 0) announce(tenantId, userId, false);
         }),
       );
     });

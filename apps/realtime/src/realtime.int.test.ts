@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AccessTokens } from '@coachline/runtime/access-token';
+import { Presence } from '@coachline/runtime/presence';
+import { createRedis } from '@coachline/runtime/redis';
 import { nextEvent, realtimeTestKit, request, type Client } from './testing/realtime-harness';
 
 const kit = realtimeTestKit();
@@ -146,6 +148,21 @@ describe('presence and abuse limits', () => {
     first.disconnect();
     second.disconnect();
     expect(await offline).toEqual({ userId: team.athlete.id, online: false });
+  });
+
+  test('users whose sockets were on an instance that died go offline once their leases lapse', async () => {
+    const { url: sweeping } = await kit.startServer({ REALTIME_PRESENCE_LEASE_SECONDS: 3 });
+    const team = await kit.tenantWithTeam();
+    const coach = await kit.client(sweeping, team.coach.token);
+    // A socket registered by an instance that then vanished: nobody renews or removes its lease.
+    const redis = createRedis(kit.config.REDIS_URL, { maxRetriesPerRequest: 20 });
+    try {
+      expect(await new Presence(redis, 1_000).connect(team.tenantId, team.athlete2.id, 'dead-instance:socket')).toBe(1);
+      expect(await nextEvent(coach, 'presence:update', (p) => p.userId === team.athlete2.id)).toEqual({ userId: team.athlete2.id, online: false });
+      expect(await new Presence(redis, 1_000).isOnline(team.tenantId, team.athlete2.id)).toBe(false);
+    } finally {
+      await redis.quit();
+    }
   });
 
   test('events beyond the per-socket rate are refused with RATE_LIMITED', async () => {
