@@ -19,6 +19,11 @@ import { registerWorkoutHandlers } from './handlers/workout.handler';
 import { TokenBucket } from './rate-limit';
 import type { LiveServer, LiveSocket } from './socket-types';
 
+/** The handshake refusal a client sees as `connect_error`: message `UNAUTHENTICATED`, details in `data`. */
+function unauthenticated(message: string): Error {
+  return Object.assign(new Error('UNAUTHENTICATED'), { data: { code: 'UNAUTHENTICATED', message } });
+}
+
 const KNOWN_EVENTS = new Set<unknown>(['workout:join', 'set:complete', 'message:send']);
 
 export type RealtimeSettings = Pick<Config, 'CORS_ORIGINS' | 'REALTIME_MAX_BUFFER_BYTES' | 'REALTIME_EVENTS_PER_SECOND' | 'REALTIME_EVENT_BURST' | 'REALTIME_PRESENCE_LEASE_SECONDS'>;
@@ -84,13 +89,13 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
     // Browsers send the token in `auth`; other clients may use the Authorization header instead.
     const bearer = /^Bearer (\S+)$/.exec(socket.handshake.headers.authorization ?? '')?.[1];
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token ?? bearer;
-    if (typeof token !== 'string' || token.length === 0 || token.length > 4096) return next(new Error('UNAUTHENTICATED'));
+    if (typeof token !== 'string' || token.length === 0 || token.length > 4096) return next(unauthenticated('An access token is required in auth.token.'));
     try {
       const claims = tokens.verify(token);
       socket.data = { userId: claims.userId, tenantId: claims.tenantId, role: claims.role, expiresAt: claims.expiresAt };
       next();
     } catch (error) {
-      if (error instanceof InvalidAccessTokenError) return next(new Error('UNAUTHENTICATED'));
+      if (error instanceof InvalidAccessTokenError) return next(unauthenticated('The access token is invalid or expired.'));
       next(error as Error);
     }
   });

@@ -15,7 +15,7 @@ const disconnected = (socket: Client) => new Promise<string>((resolve) => (socke
 
 describe('handshake', () => {
   test('a missing, malformed, foreign or expired token is refused with connect_error', async () => {
-    await expect(kit.client(url, undefined)).rejects.toThrow('UNAUTHENTICATED');
+    await expect(kit.client(url, undefined)).rejects.toMatchObject({ message: 'UNAUTHENTICATED', data: { code: 'UNAUTHENTICATED', message: expect.any(String) } });
     await expect(kit.client(url, 'not-a-jwt')).rejects.toThrow('UNAUTHENTICATED');
     const foreign = new AccessTokens({ secret: 'x'.repeat(40), issuer: kit.config.JWT_ISSUER, audience: kit.config.JWT_AUDIENCE, ttlSeconds: 60 });
     const { athlete } = await kit.tenantWithTeam();
