@@ -84,6 +84,10 @@ test('a coach on instance 1 receives sets logged over the socket of instance 2 a
   const rest = await gw.http().post(`/v1/workouts/${workout.id}/sets`).set(gw.auth(athlete)).send({ id, exerciseId, reps: 6, weightKg: 100 });
   expect(rest.status).toBe(201);
   expect(await viaRest).toEqual({ workoutId: workout.id, set: rest.body.set, progress: rest.body.progress, personalRecord: rest.body.personalRecord });
+
+  const offline = next(coachSocket, 'presence:update', (p) => p.userId === athlete.id && !p.online);
+  athleteSocket.disconnect();
+  expect(await offline).toEqual({ userId: athlete.id, online: false });
 });
 
 test('a message sent over REST reaches the recipient live on another instance', async () => {
