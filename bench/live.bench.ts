@@ -135,7 +135,9 @@ async function main() {
       'rss/conn': ratio(coachline.rssPerConnection, echo.rssPerConnection),
     },
   });
-  console.log(`targets: p99 < 30 ms (${coachline.p99 < 30 ? 'met' : 'MISSED'}), < 50 KB per idle connection (${coachline.rssPerConnection < 50 * 1024 ? 'met' : 'MISSED'} by RSS)`);
+  // RSS moves in allocator-sized steps and swings between runs; heap + external is the steadier figure.
+  const perConnection = Math.max(coachline.heapPerConnection, coachline.rssPerConnection);
+  console.log(`targets: p99 < 30 ms (${coachline.p99 < 30 ? 'met' : 'MISSED'}), < 50 KB per idle connection (${perConnection < 50 * 1024 ? 'met' : 'MISSED'}, worse of heap+ext and RSS: ${kb(perConnection)})`);
   console.log(JSON.stringify({ bench: 'live', idle: IDLE, samples: SAMPLES, echo, coachline }));
 }
 
