@@ -6,6 +6,7 @@ import swaggerUi from 'swagger-ui-express';
 import type { Database } from '@coachline/db/database';
 import { NotFoundError } from '@coachline/domain/errors';
 import type { AccessTokens } from '@coachline/runtime/access-token';
+import type { LiveEmitter } from '@coachline/runtime/live-emitter';
 import { createHealthHandler } from '@coachline/runtime/health';
 import type { Logger } from '@coachline/runtime/logger';
 import type { MetricsRegistry } from '@coachline/runtime/metrics';
@@ -29,6 +30,8 @@ export interface GatewayDeps {
   tokens: AccessTokens;
   /** Media bytes; the gateway only presigns and inspects, bytes never pass through it. */
   storage: Storage;
+  /** Socket.io Redis emitter: live updates to clients of any realtime instance, after commit. */
+  live: LiveEmitter;
 }
 
 /** Builds the whole HTTP app from its dependencies; only main.ts listens, so tests run it with supertest. */

@@ -1,5 +1,6 @@
 import { createDatabase } from '@coachline/db/database';
 import { AccessTokens } from '@coachline/runtime/access-token';
+import { createLiveEmitter } from '@coachline/runtime/live-emitter';
 import { createLogger, type Logger } from '@coachline/runtime/logger';
 import { createMetricsRegistry } from '@coachline/runtime/metrics';
 import { createRedis } from '@coachline/runtime/redis';
@@ -17,11 +18,15 @@ export function createGatewayDeps(config: GatewayConfig, logger: Logger = create
   const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 1_000 });
   const tokens = new AccessTokens({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS });
   const storage = createStorage(config);
-  const deps: GatewayDeps = { config, logger, db, redis, metrics: createMetricsRegistry('api-gateway'), tokens, storage };
+  // The emitter's own connection, with ioredis's usual retries: a publish waits out a short Redis blip.
+  const liveRedis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 20 });
+  const live = createLiveEmitter(liveRedis, (error) => logger.warn('live publish failed', { error: error.message }));
+  const deps: GatewayDeps = { config, logger, db, redis, metrics: createMetricsRegistry('api-gateway'), tokens, storage, live };
   return {
     deps,
     async close() {
       redis.disconnect();
+      await liveRedis.quit().catch(() => liveRedis.disconnect());
       storage.close();
       await db.close();
     },

@@ -11,10 +11,18 @@ import { SessionIssuer } from './modules/identity/session-issuer';
 import { mediaRoutes } from './modules/media/media.routes';
 import { MediaService } from './modules/media/media.service';
 import { UploadService } from './modules/media/upload.service';
+import { ConversationService } from './modules/messaging/conversation.service';
+import { messagingRoutes } from './modules/messaging/messaging.routes';
+import { ExerciseService } from './modules/training/exercise.service';
+import { ProgramService } from './modules/training/program.service';
+import { ProgressService } from './modules/training/progress.service';
+import { trainingRoutes } from './modules/training/training.routes';
+import { WorkoutService } from './modules/training/workout.service';
+import { workoutRoutes } from './modules/training/workout.routes';
 
 /** Every /v1 route, built from the services of each module. */
 export function createRoutes(deps: GatewayDeps): AnyRoute[] {
-  const { config, db, redis, tokens, storage } = deps;
+  const { config, db, redis, tokens, storage, live, logger } = deps;
   const sessions = new SessionIssuer(tokens, config.REFRESH_TOKEN_TTL_SECONDS);
   const hour = 3600;
   const emailOf = (body: unknown) => {
@@ -54,5 +62,8 @@ export function createRoutes(deps: GatewayDeps): AnyRoute[] {
         }),
       },
     ),
+    ...trainingRoutes(new ExerciseService(db), new ProgramService(db)),
+    ...workoutRoutes(new WorkoutService(db, live, logger), new ProgressService(db)),
+    ...messagingRoutes(new ConversationService(db, live, logger)),
   ];
 }

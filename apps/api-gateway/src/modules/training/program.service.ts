@@ -1,0 +1,120 @@
+import type { Database, Tx } from '@coachline/db/database';
+import { recordAudit } from '@coachline/db/audit';
+import { newId } from '@coachline/db/ids';
+import type { z } from 'zod';
+import type { PageQuery } from '@coachline/domain/api/common';
+import type { assignmentBody, programBody } from '@coachline/domain/api/training';
+import { NotFoundError, ValidationError, type FieldError } from '@coachline/domain/errors';
+import { decodeCursor, page } from '../../http/pagination';
+import type { Actor } from '../../http/route';
+import {
+  existingExerciseIds,
+  findMemberRole,
+  findProgram,
+  insertAssignment,
+  insertProgram,
+  listPrograms,
+  programContents,
+  type ProgramDayRow,
+  type ProgramPlannedSetRow,
+  type ProgramRow,
+} from './training.repository';
+
+function toProgram(program: ProgramRow, days: ProgramDayRow[], sets: ProgramPlannedSetRow[]) {
+  return {
+    id: program.id,
+    name: program.name,
+    description: program.description,
+    createdBy: program.createdBy,
+    createdAt: program.createdAt.toISOString(),
+    days: days.map((day) => {
+      const exercises: { exerciseId: string; sets: { id: string; reps: number; weightKg: number | null; rpe: number | null; restSeconds: number | null }[] }[] = [];
+      let position = -1;
+      for (const set of sets.filter((s) => s.dayId === day.id)) {
+        if (set.exercisePosition !== position) {
+          position = set.exercisePosition;
+          exercises.push({ exerciseId: set.exerciseId, sets: [] });
+        }
+        exercises[exercises.length - 1]!.sets.push({ id: set.id, reps: set.reps, weightKg: set.weightKg, rpe: set.rpe, restSeconds: set.restSeconds });
+      }
+      return { index: day.position, name: day.name, exercises };
+    }),
+  };
+}
+
+/** Validates that every exerciseId of a body names an exercise of the tenant, listing each bad path. */
+export async function assertExercisesExist(tx: Tx, tenantId: string, refs: { path: string; exerciseId: string }[]) {
+  const known = await existingExerciseIds(tx, tenantId, [...new Set(refs.map((r) => r.exerciseId))]);
+  const errors: FieldError[] = refs.filter((r) => !known.has(r.exerciseId)).map((r) => ({ path: r.path, message: 'Unknown exercise' }));
+  if (errors.length > 0) throw new ValidationError('Some exercises do not exist.', errors);
+}
+
+export class ProgramService {
+  constructor(private readonly db: Database) {}
+
+  async create(actor: Actor, body: z.output<typeof programBody>) {
+    const { tenantId } = actor;
+    return this.db.withTenant(tenantId, async (tx) => {
+      await assertExercisesExist(
+        tx,
+        tenantId,
+        body.days.flatMap((day, d) => day.exercises.map((e, i) => ({ path: `days.${d}.exercises.${i}.exerciseId`, exerciseId: e.exerciseId }))),
+      );
+      const programId = newId();
+      const days = body.days.map((day, position) => ({ tenantId, id: newId(), programId, position, name: day.name }));
+      const sets = body.days.flatMap((day, d) =>
+        day.exercises.flatMap((exercise, exercisePosition) =>
+          exercise.sets.map((set, setPosition) => ({
+            tenantId,
+            id: newId(),
+            dayId: days[d]!.id,
+            exerciseId: exercise.exerciseId,
+            exercisePosition,
+            setPosition,
+            reps: set.reps,
+            weightKg: set.weightKg ?? null,
+            rpe: set.rpe ?? null,
+            restSeconds: set.restSeconds ?? null,
+          })),
+        ),
+      );
+      const program = await insertProgram(tx, { tenantId, id: programId, name: body.name, description: body.description ?? null, createdBy: actor.userId }, days, sets);
+      await recordAudit(tx, { tenantId, actorId: actor.userId, action: 'program.created', entityType: 'program', entityId: programId, requestId: actor.requestId, summary: { name: body.name, days: days.length } });
+      return toProgram(program, days, sets);
+    });
+  }
+
+  /** 404 for a missing or another tenant's program. */
+  async assertExists(actor: Actor, programId: string) {
+    const program = await this.db.withTenant(actor.tenantId, (tx) => findProgram(tx, actor.tenantId, programId));
+    if (!program) throw new NotFoundError('Program not found.');
+  }
+
+  async get(actor: Actor, programId: string) {
+    return this.db.withTenant(actor.tenantId, async (tx) => {
+      const program = await findProgram(tx, actor.tenantId, programId);
+      if (!program) throw new NotFoundError('Program not found.');
+      const { days, sets } = await programContents(tx, actor.tenantId, programId);
+      return toProgram(program, days, sets);
+    });
+  }
+
+  async list(actor: Actor, query: PageQuery) {
+    const cursor = decodeCursor(query.cursor);
+    const rows = await this.db.withTenant(actor.tenantId, (tx) => listPrograms(tx, actor.tenantId, query.limit, cursor?.id));
+    const result = page(rows, query.limit, (row) => ({ id: row.id }));
+    return { items: result.items.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() })), nextCursor: result.nextCursor };
+  }
+
+  async assign(actor: Actor, programId: string, body: z.output<typeof assignmentBody>) {
+    const { tenantId } = actor;
+    return this.db.withTenant(tenantId, async (tx) => {
+      if (!(await findProgram(tx, tenantId, programId))) throw new NotFoundError('Program not found.');
+      const role = await findMemberRole(tx, tenantId, body.athleteId);
+      if (role !== 'ATHLETE') throw new ValidationError('Programs are assigned to athletes of this organization.', [{ path: 'athleteId', message: 'Not an athlete of this organization' }]);
+      const row = await insertAssignment(tx, { tenantId, id: newId(), programId, athleteId: body.athleteId, startDate: body.startDate, assignedBy: actor.userId });
+      await recordAudit(tx, { tenantId, actorId: actor.userId, action: 'program.assigned', entityType: 'program_assignment', entityId: row.id, requestId: actor.requestId, summary: { programId, athleteId: body.athleteId } });
+      return { id: row.id, programId, athleteId: row.athleteId, startDate: row.startDate, assignedBy: row.assignedBy, createdAt: row.createdAt.toISOString() };
+    });
+  }
+}

@@ -1,0 +1,72 @@
+import type { Database } from '@coachline/db/database';
+import { recordAudit } from '@coachline/db/audit';
+import { newId } from '@coachline/db/ids';
+import { canActFor } from '@coachline/db/workout-access';
+import type { z } from 'zod';
+import type { bodyMetricBody, bodyMetricQuery } from '@coachline/domain/api/training';
+import { ForbiddenError, NotFoundError } from '@coachline/domain/errors';
+import { decodeCursor, page } from '../../http/pagination';
+import type { Actor } from '../../http/route';
+import { dailyE1rm, findMemberRole, insertBodyMetric, listBodyMetrics, standingRecords, weeklyVolume, type BodyMetricRow } from './training.repository';
+import { trainingActor } from './workout.service';
+
+const toBodyMetric = (row: BodyMetricRow) => ({
+  id: row.id,
+  userId: row.userId,
+  weightKg: row.weightKg,
+  bodyFatPct: row.bodyFatPct,
+  measuredAt: row.measuredAt.toISOString(),
+  createdAt: row.createdAt.toISOString(),
+});
+
+/** An athlete's progress and body metrics: their own, or any athlete's for COACH and ADMIN. */
+export class ProgressService {
+  constructor(private readonly db: Database) {}
+
+  /** 404 for someone who is not a member of the tenant, 403 for another athlete. */
+  async assertCanSee(actor: Actor, userId: string) {
+    const role = await this.db.withTenant(actor.tenantId, (tx) => findMemberRole(tx, actor.tenantId, userId));
+    if (!role) throw new NotFoundError('Member not found.');
+    if (!canActFor(trainingActor(actor), userId, 'read')) throw new ForbiddenError("Athletes see only their own progress.");
+  }
+
+  async progress(actor: Actor, athleteId: string, exerciseId?: string) {
+    const { tenantId } = actor;
+    return this.db.withTenant(tenantId, async (tx) => {
+      const [records, e1rm, volume] = [await standingRecords(tx, tenantId, athleteId, exerciseId), await dailyE1rm(tx, tenantId, athleteId, exerciseId), await weeklyVolume(tx, tenantId, athleteId, exerciseId)];
+      return {
+        athleteId,
+        personalRecords: records.map((r) => ({
+          exerciseId: r.exercise_id,
+          kind: r.kind,
+          value: r.value,
+          weightKg: r.weight_kg,
+          setId: r.set_id,
+          achievedAt: new Date(r.achieved_at).toISOString(),
+        })),
+        e1rm: e1rm.map((p) => ({ date: p.date, exerciseId: p.exercise_id, value: p.value })),
+        weeklyVolumeKg: volume.map((v) => ({ weekStart: v.week_start, value: v.value })),
+      };
+    });
+  }
+
+  async recordBodyMetric(actor: Actor, body: z.output<typeof bodyMetricBody>) {
+    const { tenantId } = actor;
+    const row = await this.db.withTenant(tenantId, async (tx) => {
+      const inserted = await insertBodyMetric(tx, { tenantId, id: newId(), userId: actor.userId, weightKg: body.weightKg, bodyFatPct: body.bodyFatPct ?? null, measuredAt: new Date(body.measuredAt) });
+      await recordAudit(tx, { tenantId, actorId: actor.userId, action: 'body_metric.recorded', entityType: 'body_metric', entityId: inserted.id, requestId: actor.requestId });
+      return inserted;
+    });
+    return toBodyMetric(row);
+  }
+
+  async listBodyMetrics(actor: Actor, query: z.output<typeof bodyMetricQuery>) {
+    const userId = query.userId ?? actor.userId;
+    if (userId !== actor.userId) await this.assertCanSee(actor, userId);
+    const cursor = decodeCursor(query.cursor);
+    const after = cursor?.at ? { at: new Date(cursor.at), id: cursor.id } : undefined;
+    const rows = await this.db.withTenant(actor.tenantId, (tx) => listBodyMetrics(tx, actor.tenantId, userId, query.limit, after));
+    const result = page(rows, query.limit, (row) => ({ id: row.id, at: row.measuredAt.toISOString() }));
+    return { items: result.items.map(toBodyMetric), nextCursor: result.nextCursor };
+  }
+}

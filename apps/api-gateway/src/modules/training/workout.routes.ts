@@ -1,0 +1,112 @@
+
+import { idParams, pageOf } from '@coachline/domain/api/common';
+import {
+  athleteProgressSchema,
+  bodyMetricBody,
+  bodyMetricQuery,
+  bodyMetricSchema,
+  completedWorkoutSchema,
+  logSetBody,
+  logSetResultSchema,
+  progressQuery,
+  workoutBody,
+  workoutListItemSchema,
+  workoutQuery,
+  workoutSchema,
+} from '@coachline/domain/api/training';
+import { route, type AnyRoute } from '../../http/route';
+import type { ProgressService } from './progress.service';
+import type { WorkoutService } from './workout.service';
+
+/** Workouts, set logging, progress and body metrics. */
+export function workoutRoutes(workouts: WorkoutService, progress: ProgressService): AnyRoute[] {
+  const tags = ['Training'];
+  return [
+    route({
+      method: 'post',
+      path: '/v1/workouts',
+      summary: 'Start a workout, from a program day or ad hoc; coaches may start one for an athlete',
+      tags,
+      access: 'workout:write',
+      body: workoutBody,
+      responses: { 201: { description: 'Started', schema: workoutSchema } },
+      handler: async ({ actor, body }) => ({ status: 201, body: await workouts.start(actor, body) }),
+    }),
+    route({
+      method: 'get',
+      path: '/v1/workouts',
+      summary: 'Workouts, newest first; athletes see only their own',
+      tags,
+      access: 'workout:read',
+      query: workoutQuery,
+      responses: { 200: { description: 'Workouts', schema: pageOf(workoutListItemSchema) } },
+      handler: async ({ actor, query }) => ({ status: 200, body: await workouts.list(actor, query) }),
+    }),
+    route({
+      method: 'get',
+      path: '/v1/workouts/:id',
+      summary: 'One workout with its planned and logged sets',
+      tags,
+      access: 'workout:read',
+      params: idParams,
+      responses: { 200: { description: 'Workout', schema: workoutSchema } },
+      handler: async ({ actor, params }) => ({ status: 200, body: await workouts.get(actor, params.id) }),
+    }),
+    route({
+      method: 'post',
+      path: '/v1/workouts/:id/sets',
+      summary: 'Log a set; a client-generated id makes replays safe',
+      tags,
+      access: 'workout:write',
+      params: idParams,
+      body: logSetBody,
+      resource: ({ actor, params }) => workouts.assertVisible(actor, params.id, 'write'),
+      responses: { 201: { description: 'Logged (or the stored set, for a replayed id)', schema: logSetResultSchema }, 409: { description: 'The workout is completed' } },
+      handler: async ({ actor, params, body }) => ({ status: 201, body: await workouts.logSet(actor, params.id, body) }),
+    }),
+    route({
+      method: 'post',
+      path: '/v1/workouts/:id/complete',
+      summary: 'Complete a workout and get its summary',
+      tags,
+      access: 'workout:write',
+      params: idParams,
+      resource: ({ actor, params }) => workouts.assertVisible(actor, params.id, 'write'),
+      responses: { 200: { description: 'Completed', schema: completedWorkoutSchema }, 409: { description: 'Already completed' } },
+      handler: async ({ actor, params }) => ({ status: 200, body: await workouts.complete(actor, params.id) }),
+    }),
+    route({
+      method: 'get',
+      path: '/v1/athletes/:id/progress',
+      summary: "An athlete's records, e1RM series and weekly volume",
+      tags,
+      access: 'workout:read',
+      params: idParams,
+      query: progressQuery,
+      resource: ({ actor, params }) => progress.assertCanSee(actor, params.id),
+      responses: { 200: { description: 'Progress', schema: athleteProgressSchema } },
+      handler: async ({ actor, params, query }) => ({ status: 200, body: await progress.progress(actor, params.id, query.exerciseId) }),
+    }),
+    route({
+      method: 'post',
+      path: '/v1/body-metrics',
+      summary: "Record the caller's body weight and body fat",
+      tags,
+      access: 'body-metric:write',
+      body: bodyMetricBody,
+      responses: { 201: { description: 'Recorded', schema: bodyMetricSchema } },
+      handler: async ({ actor, body }) => ({ status: 201, body: await progress.recordBodyMetric(actor, body) }),
+    }),
+    route({
+      method: 'get',
+      path: '/v1/body-metrics',
+      summary: "Body metrics, newest first: the caller's, or an athlete's for COACH and ADMIN",
+      tags,
+      access: 'body-metric:read',
+      query: bodyMetricQuery,
+      responses: { 200: { description: 'Body metrics', schema: pageOf(bodyMetricSchema) } },
+      handler: async ({ actor, query }) => ({ status: 200, body: await progress.listBodyMetrics(actor, query) }),
+    }),
+  ];
+}
+

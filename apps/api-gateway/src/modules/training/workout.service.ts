@@ -1,0 +1,136 @@
+import type { Database } from '@coachline/db/database';
+import { recordAudit } from '@coachline/db/audit';
+import { newId } from '@coachline/db/ids';
+import { canActFor, workoutFor, type TrainingActor, type WorkoutRow } from '@coachline/db/workout-access';
+import { logSet, recordsOfWorkout, type LogSetInput, type LogSetResult } from '@coachline/db/workout-sets';
+import type { z } from 'zod';
+import type { workoutBody, workoutQuery } from '@coachline/domain/api/training';
+import { ConflictError, ForbiddenError, ValidationError } from '@coachline/domain/errors';
+import { rooms } from '@coachline/domain/socket';
+import { roundKg } from '@coachline/domain/training-rules';
+import type { LiveEmitter } from '@coachline/runtime/live-emitter';
+import type { Logger } from '@coachline/runtime/logger';
+import { decodeCursor, page } from '../../http/pagination';
+import type { Actor } from '../../http/route';
+import {
+  daySets,
+  findMemberRole,
+  findProgram,
+  findProgramDay,
+  insertWorkout,
+  listWorkouts,
+  markCompleted,
+  workoutContents,
+  workoutTotals,
+  type WorkoutPlannedSetRow,
+  type WorkoutSetRow,
+} from './training.repository';
+
+export const trainingActor = (actor: Actor): TrainingActor => ({ tenantId: actor.tenantId, userId: actor.userId, role: actor.role, requestId: actor.requestId });
+
+const toWorkoutHeader = (w: WorkoutRow) => ({
+  id: w.id,
+  athleteId: w.athleteId,
+  programId: w.programId,
+  dayIndex: w.dayIndex,
+  title: w.title,
+  status: w.status,
+  startedAt: w.startedAt.toISOString(),
+  completedAt: w.completedAt?.toISOString() ?? null,
+  summary: (w.summary as object | null) ?? null,
+});
+const toPlannedSet = (p: WorkoutPlannedSetRow) => ({ id: p.id, exerciseId: p.exerciseId, position: p.position, reps: p.reps, weightKg: p.weightKg, rpe: p.rpe });
+const toLoggedSet = (s: WorkoutSetRow) => ({ id: s.id, exerciseId: s.exerciseId, reps: s.reps, weightKg: s.weightKg, rpe: s.rpe, plannedSetId: s.plannedSetId, loggedAt: s.loggedAt.toISOString() });
+
+export class WorkoutService {
+  constructor(
+    private readonly db: Database,
+    private readonly live: LiveEmitter,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(actor: Actor, body: z.output<typeof workoutBody>) {
+    const { tenantId } = actor;
+    const athleteId = body.athleteId ?? actor.userId;
+    if (!canActFor(trainingActor(actor), athleteId, 'write')) throw new ForbiddenError('Only coaches and admins start workouts for other athletes.');
+    if (body.dayIndex !== undefined && body.programId === undefined) throw new ValidationError('dayIndex needs a programId.', [{ path: 'dayIndex', message: 'Requires programId' }]);
+    return this.db.withTenant(tenantId, async (tx) => {
+      if (athleteId !== actor.userId && !(await findMemberRole(tx, tenantId, athleteId))) {
+        throw new ValidationError('No such member in this organization.', [{ path: 'athleteId', message: 'Unknown member' }]);
+      }
+      const workoutId = newId();
+      let planned: { tenantId: string; id: string; workoutId: string; exerciseId: string; position: number; reps: number; weightKg: number | null; rpe: number | null }[] = [];
+      if (body.programId) {
+        if (!(await findProgram(tx, tenantId, body.programId))) throw new ValidationError('The program does not exist.', [{ path: 'programId', message: 'Unknown program' }]);
+        const day = await findProgramDay(tx, tenantId, body.programId, body.dayIndex ?? 0);
+        if (!day) throw new ValidationError('The program has no such day.', [{ path: 'dayIndex', message: 'No such day in the program' }]);
+        planned = (await daySets(tx, tenantId, day.id)).map((set, position) => ({ tenantId, id: newId(), workoutId, exerciseId: set.exerciseId, position, reps: set.reps, weightKg: set.weightKg, rpe: set.rpe }));
+      }
+      const created = await insertWorkout(
+        tx,
+        { tenantId, id: workoutId, athleteId, programId: body.programId ?? null, dayIndex: body.programId ? (body.dayIndex ?? 0) : null, title: body.title ?? null, status: 'in_progress' },
+        planned,
+      );
+      await recordAudit(tx, { tenantId, actorId: actor.userId, action: 'workout.started', entityType: 'workout', entityId: workoutId, requestId: actor.requestId, summary: { athleteId, programId: body.programId ?? null } });
+      return { ...toWorkoutHeader(created.workout), plannedSets: created.planned.map(toPlannedSet), sets: [] };
+    });
+  }
+
+  async assertVisible(actor: Actor, workoutId: string, mode: 'read' | 'write') {
+    await this.db.withTenant(actor.tenantId, (tx) => workoutFor(tx, trainingActor(actor), workoutId, mode));
+  }
+
+  async get(actor: Actor, workoutId: string) {
+    return this.db.withTenant(actor.tenantId, async (tx) => {
+      const workout = await workoutFor(tx, trainingActor(actor), workoutId, 'read');
+      const { planned, sets } = await workoutContents(tx, actor.tenantId, workoutId);
+      return { ...toWorkoutHeader(workout), plannedSets: planned.map(toPlannedSet), sets: sets.map(toLoggedSet) };
+    });
+  }
+
+  async list(actor: Actor, query: z.output<typeof workoutQuery>) {
+    let athleteId = query.athleteId;
+    if (!actor.permissions.includes('workout:read:any')) {
+      if (athleteId && athleteId !== actor.userId) throw new ForbiddenError("Athletes see only their own workouts.");
+      athleteId = actor.userId;
+    }
+    const cursor = decodeCursor(query.cursor);
+    const rows = await this.db.withTenant(actor.tenantId, (tx) => listWorkouts(tx, actor.tenantId, { athleteId, status: query.status }, query.limit, cursor?.id));
+    const result = page(rows, query.limit, (row) => ({ id: row.id }));
+    return { items: result.items.map(toWorkoutHeader), nextCursor: result.nextCursor };
+  }
+
+  async logSet(actor: Actor, workoutId: string, input: LogSetInput) {
+    const result = await this.db.withTenant(actor.tenantId, (tx) => logSet(tx, trainingActor(actor), workoutId, input));
+    if (!result.replayed) this.broadcast(actor.tenantId, result);
+    return { set: result.set, progress: result.progress, personalRecord: result.personalRecord };
+  }
+
+  /** After commit, so watchers never see a set that was rolled back. */
+  private broadcast(tenantId: string, result: LogSetResult) {
+    try {
+      this.live.to(rooms.workout(tenantId, result.workoutId)).emit('set:completed', { workoutId: result.workoutId, set: result.set, progress: result.progress, personalRecord: result.personalRecord });
+    } catch (error) {
+      this.logger.warn('live broadcast failed', { error: (error as Error).message });
+    }
+  }
+
+  async complete(actor: Actor, workoutId: string) {
+    const { tenantId } = actor;
+    return this.db.withTenant(tenantId, async (tx) => {
+      const workout = await workoutFor(tx, trainingActor(actor), workoutId, 'write', true);
+      if (workout.status === 'completed') throw new ConflictError('The workout is already completed.');
+      const completedAt = new Date();
+      const totals = await workoutTotals(tx, tenantId, workoutId);
+      const summary = {
+        sets: totals.sets,
+        volumeKg: roundKg(totals.volumeKg),
+        durationSeconds: Math.max(0, Math.round((completedAt.getTime() - workout.startedAt.getTime()) / 1000)),
+        personalRecords: await recordsOfWorkout(tx, tenantId, workoutId),
+      };
+      await markCompleted(tx, tenantId, workoutId, completedAt, summary);
+      await recordAudit(tx, { tenantId, actorId: actor.userId, action: 'workout.completed', entityType: 'workout', entityId: workoutId, requestId: actor.requestId, summary: { sets: summary.sets, volumeKg: summary.volumeKg } });
+      return { id: workoutId, status: 'completed' as const, completedAt: completedAt.toISOString(), summary };
+    });
+  }
+}

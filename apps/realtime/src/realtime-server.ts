@@ -1,0 +1,185 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Server } from 'socket.io';
+import type { Database } from '@coachline/db/database';
+import { isStaff } from '@coachline/domain/roles';
+import { rooms } from '@coachline/domain/socket';
+import { InvalidAccessTokenError, type AccessTokens } from '@coachline/runtime/access-token';
+import { createHealthHandler } from '@coachline/runtime/health';
+import type { Logger } from '@coachline/runtime/logger';
+import { prometheus, type MetricsRegistry } from '@coachline/runtime/metrics';
+import { Presence } from '@coachline/runtime/presence';
+import { checkRedis, type Redis } from '@coachline/runtime/redis';
+import { ackOf, failure } from './ack';
+import type { Config } from './config';
+import { registerMessageHandlers } from './handlers/message.handler';
+import { registerWorkoutHandlers } from './handlers/workout.handler';
+import { TokenBucket } from './rate-limit';
+import type { LiveServer, LiveSocket } from './socket-types';
+
+/** The handshake refusal a client sees as `connect_error`: message `UNAUTHENTICATED`, details in `data`. */
+function unauthenticated(message: string): Error {
+  return Object.assign(new Error('UNAUTHENTICATED'), { data: { code: 'UNAUTHENTICATED', message } });
+}
+
+const KNOWN_EVENTS = new Set<unknown>(['workout:join', 'set:complete', 'message:send']);
+
+export type RealtimeSettings = Pick<Config, 'CORS_ORIGINS' | 'REALTIME_MAX_BUFFER_BYTES' | 'REALTIME_EVENTS_PER_SECOND' | 'REALTIME_EVENT_BURST' | 'REALTIME_PRESENCE_LEASE_SECONDS'>;
+
+export interface RealtimeDeps {
+  config: RealtimeSettings;
+  logger: Logger;
+  db: Database;
+  /** Presence and the adapter's two connections (duplicated from it) use this Redis. */
+  redis: Redis;
+  tokens: AccessTokens;
+  metrics: MetricsRegistry;
+}
+
+export interface RealtimeServer {
+  io: LiveServer;
+  httpServer: http.Server;
+  /** Listens and resolves to the bound port (0 picks a free one). */
+  listen(port: number): Promise<number>;
+  /** Stops accepting, disconnects every socket (updating presence), and closes its Redis connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * Socket.io for live workouts, messaging and presence, joined to every other
+ * instance through the Redis adapter. /health, /health/ready and /metrics are
+ * served on the same port.
+ */
+export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
+  const { config, logger, db, redis, tokens } = deps;
+  const instanceId = randomUUID();
+  const pub = redis.duplicate();
+  const sub = redis.duplicate();
+  for (const client of [pub, sub]) client.on('error', (error: Error) => logger.warn('adapter redis error', { error: error.message }));
+  // The adapter fires publishes without handling their promises: during a Redis outage each would be an unhandled rejection, which ends the process.
+  const publish = pub.publish.bind(pub) as (channel: string, message: string | Buffer) => Promise<number>;
+  (pub as unknown as { publish: typeof publish }).publish = (channel, message) =>
+    publish(channel, message).catch((error: Error) => {
+      logger.warn('adapter publish failed', { error: error.message });
+      return 0;
+    });
+
+  const health = createHealthHandler({ db: () => db.ping(), redis: () => checkRedis(redis) }, deps.metrics);
+  const httpServer = http.createServer((req, res) => {
+    health(req, res)
+      .then((handled) => {
+        if (!handled) res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'not_found' }));
+      })
+      .catch(() => res.writeHead(500).end());
+  });
+
+  const io: LiveServer = new Server(httpServer, {
+    maxHttpBufferSize: config.REALTIME_MAX_BUFFER_BYTES,
+    adapter: createAdapter(pub, sub),
+    serveClient: false,
+    cors: { origin: config.CORS_ORIGINS },
+  });
+
+  const connected = new prometheus.Gauge({ name: 'realtime_connected_sockets', help: 'Sockets connected to this instance', registers: [deps.metrics] });
+  const events = new prometheus.Counter({ name: 'realtime_events_total', help: 'Client events received', labelNames: ['event', 'outcome'], registers: [deps.metrics] });
+
+  io.use((socket, next) => {
+    // Browsers send the token in `auth`; other clients may use the Authorization header instead.
+    const bearer = /^Bearer (\S+)$/.exec(socket.handshake.headers.authorization ?? '')?.[1];
+    const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token ?? bearer;
+    if (typeof token !== 'string' || token.length === 0 || token.length > 4096) return next(unauthenticated('An access token is required in auth.token.'));
+    try {
+      const claims = tokens.verify(token);
+      socket.data = { userId: claims.userId, tenantId: claims.tenantId, role: claims.role, expiresAt: claims.expiresAt };
+      next();
+    } catch (error) {
+      if (error instanceof InvalidAccessTokenError) return next(unauthenticated('The access token is invalid or expired.'));
+      next(error as Error);
+    }
+  });
+
+  const presence = new Presence(redis, config.REALTIME_PRESENCE_LEASE_SECONDS * 1000);
+  const pending = new Set<Promise<unknown>>();
+  const track = (work: Promise<unknown>) => {
+    const settled = work.catch((error: Error) => logger.warn('presence update failed', { error: error.message })).finally(() => pending.delete(settled));
+    pending.add(settled);
+  };
+  const announce = (tenantId: string, userId: string, online: boolean) => {
+    io.to(rooms.coaches(tenantId)).emit('presence:update', { userId, online });
+  };
+  const memberOf = (socket: LiveSocket) => `${instanceId}:${socket.id}`;
+
+  const renewal = setInterval(
+    () => {
+      const entries = [...io.of('/').sockets.values()].map((s) => ({ tenantId: s.data.tenantId, userId: s.data.userId, member: memberOf(s) }));
+      track(presence.renew(entries));
+      // Users whose sockets all lived on an instance that died without saying goodbye.
+      track(
+        presence.sweep().then((gone) => {
+          for (const { tenantId, userId } of gone) announce(tenantId, userId, false);
+        }),
+      );
+    },
+    (config.REALTIME_PRESENCE_LEASE_SECONDS * 1000) / 3,
+  );
+  renewal.unref();
+
+  io.on('connection', (socket) => {
+    const { tenantId, userId, role, expiresAt } = socket.data;
+    connected.inc();
+    void socket.join(isStaff(role) ? [rooms.user(tenantId, userId), rooms.coaches(tenantId)] : [rooms.user(tenantId, userId)]);
+
+    // The token was checked once, at the handshake; when it expires the socket goes too.
+    const expiry = setTimeout(() => socket.disconnect(true), Math.max(0, expiresAt * 1000 - Date.now()));
+
+    const bucket = new TokenBucket(config.REALTIME_EVENTS_PER_SECOND, config.REALTIME_EVENT_BURST);
+    socket.use((packet, next) => {
+      // Event names come from clients; only known ones become metric labels, so labels stay bounded.
+      const event = KNOWN_EVENTS.has(packet[0]) ? (packet[0] as string) : 'other';
+      if (bucket.take()) {
+        events.inc({ event, outcome: 'accepted' });
+        return next();
+      }
+      events.inc({ event, outcome: 'rate_limited' });
+      ackOf(packet.slice(1))(failure('RATE_LIMITED', 'Too many events; slow down.'));
+    });
+
+    registerWorkoutHandlers(io, socket, db, logger);
+    registerMessageHandlers(io, socket, db, logger);
+
+    track(
+      presence.connect(tenantId, userId, memberOf(socket)).then((count) => {
+        if (count === 1 && socket.connected) announce(tenantId, userId, true);
+      }),
+    );
+    socket.on('disconnect', () => {
+      connected.dec();
+      clearTimeout(expiry);
+      track(
+        presence.disconnect(tenantId, userId, memberOf(socket)).then((count) => {
+          if (count === 0) announce(tenantId, userId, false);
+        }),
+      );
+    });
+  });
+
+  return {
+    io,
+    httpServer,
+    listen(port) {
+      return new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, () => resolve((httpServer.address() as AddressInfo).port));
+      });
+    },
+    async close() {
+      clearInterval(renewal);
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      while (pending.size > 0) await Promise.all([...pending]);
+      await Promise.all([pub.quit().catch(() => undefined), sub.quit().catch(() => undefined)]);
+    },
+  };
+}

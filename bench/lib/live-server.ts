@@ -1,0 +1,57 @@
+// A Socket.io server in its own process, so its memory is measured without the
+// clients': `coachline` is the real realtime server, `echo` a bare Socket.io
+// server that acks and rebroadcasts to a room, the baseline.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
+import { createDatabase } from '@coachline/db/database';
+import { AccessTokens } from '@coachline/runtime/access-token';
+import { createLogger } from '@coachline/runtime/logger';
+import { createMetricsRegistry } from '@coachline/runtime/metrics';
+import { createRedis } from '@coachline/runtime/redis';
+import { loadAppConfig } from '@coachline/realtime/config';
+import { createRealtimeServer } from '@coachline/realtime/realtime-server';
+
+const mode = process.argv[2];
+
+async function start(): Promise<number> {
+  const config = loadAppConfig();
+  if (mode === 'coachline') {
+    const tokens = new AccessTokens({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS });
+    const db = createDatabase({ url: config.DATABASE_URL, poolSize: 10 });
+    const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 20 });
+    const server = createRealtimeServer({ config, logger: createLogger('realtime', 'error'), db, redis, tokens, metrics: createMetricsRegistry('realtime') });
+    return server.listen(0);
+  }
+  const httpServer = http.createServer();
+  const io = new Server(httpServer, { maxHttpBufferSize: config.REALTIME_MAX_BUFFER_BYTES, serveClient: false });
+  io.on('connection', (socket) => {
+    socket.on('workout:join', (payload: { workoutId: string }, ack: (r: unknown) => void) => {
+      void socket.join(payload.workoutId);
+      ack({ ok: true });
+    });
+    socket.on('set:complete', (payload: { workoutId: string }, ack: (r: unknown) => void) => {
+      ack({ ok: true, set: payload });
+      io.to(payload.workoutId).emit('set:completed', { workoutId: payload.workoutId, set: payload });
+    });
+  });
+  await new Promise<void>((resolve) => httpServer.listen(0, resolve));
+  return (httpServer.address() as AddressInfo).port;
+}
+
+function memory() {
+  (globalThis as { gc?: () => void }).gc?.();
+  const m = process.memoryUsage();
+  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external };
+}
+
+process.on('message', (message) => {
+  if (message === 'memory') process.send!({ type: 'memory', memory: memory() });
+});
+start().then(
+  (port) => process.send!({ type: 'ready', port }),
+  (error: Error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

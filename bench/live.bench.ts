@@ -1,0 +1,149 @@
+// `pnpm bench live`: latency from an athlete's `set:complete` to the watching
+// coach's `set:completed` with 1,000 other idle sockets connected, and memory per
+// idle connection, for the realtime server and, in the same run, for a bare
+// Socket.io echo server (ack + rebroadcast to a room, no auth, no database).
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { io as connect, type Socket } from 'socket.io-client';
+import { realtimeTestKit } from '@coachline/realtime/testing/realtime-harness';
+
+const IDLE = 1_000;
+const WARMUP = 100;
+const SAMPLES = 2_000;
+
+interface Memory {
+  rss: number;
+  heapUsed: number;
+  external: number;
+}
+
+interface Result {
+  p50: number;
+  p99: number;
+  mean: number;
+  /** Bytes of JS heap plus external memory per idle connection. */
+  heapPerConnection: number;
+  rssPerConnection: number;
+}
+
+const kit = realtimeTestKit({ NODE_ENV: 'production', LOG_LEVEL: 'error' });
+
+function startChild(mode: 'coachline' | 'echo'): Promise<{ child: ChildProcess; port: number }> {
+  const child = fork(join(__dirname, 'lib', 'live-server.ts'), [mode], {
+    execArgv: [...process.execArgv, '--expose-gc'],
+    env: {
+      ...process.env,
+      JWT_SECRET: kit.config.JWT_SECRET,
+      LOG_LEVEL: 'error',
+      // Only the measured athlete sends events, back to back; the per-socket limit is not what is measured.
+      REALTIME_EVENTS_PER_SECOND: '10000',
+      REALTIME_EVENT_BURST: '100000',
+    },
+  });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
+    child.on('message', (message: { type: string; port?: number }) => {
+      if (message.type === 'ready') resolve({ child, port: message.port! });
+    });
+  });
+}
+
+function memoryOf(child: ChildProcess): Promise<Memory> {
+  return new Promise((resolve) => {
+    const listener = (message: { type: string; memory?: Memory }) => {
+      if (message.type !== 'memory') return;
+      child.off('message', listener);
+      resolve(message.memory!);
+    };
+    child.on('message', listener);
+    child.send('memory');
+  });
+}
+
+function open(url: string, token: string): Promise<Socket> {
+  const socket = connect(url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+}
+
+const ack = (socket: Socket, event: string, payload: unknown) => new Promise<{ ok: boolean }>((resolve) => socket.emit(event, payload, resolve));
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const settle = () => new Promise((resolve) => setTimeout(resolve, 500));
+
+async function measure(mode: 'coachline' | 'echo', team: Awaited<ReturnType<typeof kit.tenantWithTeam>>, workoutId: string): Promise<Result> {
+  const { child, port } = await startChild(mode);
+  const url = `http://127.0.0.1:${port}`;
+  const sockets: Socket[] = [];
+  try {
+    await settle();
+    const before = await memoryOf(child);
+    for (let i = 0; i < IDLE; i += 100) {
+      const batch = Array.from({ length: Math.min(100, IDLE - i) }, () => open(url, kit.tokens.sign({ userId: randomUUID(), tenantId: team.tenantId, role: 'ATHLETE' })));
+      sockets.push(...(await Promise.all(batch)));
+    }
+    await settle();
+    const after = await memoryOf(child);
+
+    const coach = await open(url, team.coach.token);
+    const athlete = await open(url, team.athlete.token);
+    sockets.push(coach, athlete);
+    if (!(await ack(coach, 'workout:join', { workoutId })).ok) throw new Error('coach could not join');
+
+    const latencies: number[] = [];
+    for (let i = 0; i < WARMUP + SAMPLES; i++) {
+      const received = new Promise<void>((resolve) => coach.once('set:completed', () => resolve()));
+      const started = performance.now();
+      athlete.emit('set:complete', { workoutId, exerciseId: team.exerciseId, reps: 1 + (i % 12), weightKg: 20 + (i % 80) }, () => undefined);
+      await received;
+      if (i >= WARMUP) latencies.push(performance.now() - started);
+    }
+    latencies.sort((a, b) => a - b);
+    return {
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      mean: latencies.reduce((s, v) => s + v, 0) / latencies.length,
+      heapPerConnection: (after.heapUsed + after.external - before.heapUsed - before.external) / IDLE,
+      rssPerConnection: (after.rss - before.rss) / IDLE,
+    };
+  } finally {
+    for (const socket of sockets) socket.disconnect();
+    child.kill('SIGKILL');
+  }
+}
+
+async function main() {
+  const team = await kit.tenantWithTeam();
+  const workoutId = await kit.startWorkout(team.athlete);
+  const echo = await measure('echo', team, workoutId);
+  const coachline = await measure('coachline', team, workoutId);
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+  const ms = (value: number) => `${value.toFixed(2)} ms`;
+  const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+  console.log(`\nlive: ${SAMPLES} sequential set:complete -> coach set:completed, ${IDLE} other idle sockets connected\n`);
+  console.table({
+    'bare socket.io echo': { p50: ms(echo.p50), p99: ms(echo.p99), mean: ms(echo.mean), 'heap+ext/conn': kb(echo.heapPerConnection), 'rss/conn': kb(echo.rssPerConnection) },
+    'coachline realtime': { p50: ms(coachline.p50), p99: ms(coachline.p99), mean: ms(coachline.mean), 'heap+ext/conn': kb(coachline.heapPerConnection), 'rss/conn': kb(coachline.rssPerConnection) },
+    'ratio (coachline / echo)': {
+      p50: ratio(coachline.p50, echo.p50),
+      p99: ratio(coachline.p99, echo.p99),
+      mean: ratio(coachline.mean, echo.mean),
+      'heap+ext/conn': ratio(coachline.heapPerConnection, echo.heapPerConnection),
+      'rss/conn': ratio(coachline.rssPerConnection, echo.rssPerConnection),
+    },
+  });
+  // RSS moves in allocator-sized steps and swings between runs; heap + external is the steadier figure.
+  const perConnection = Math.max(coachline.heapPerConnection, coachline.rssPerConnection);
+  console.log(`targets: p99 < 30 ms (${coachline.p99 < 30 ? 'met' : 'MISSED'}), < 50 KB per idle connection (${perConnection < 50 * 1024 ? 'met' : 'MISSED'}, worse of heap+ext and RSS: ${kb(perConnection)})`);
+  console.log(JSON.stringify({ bench: 'live', idle: IDLE, samples: SAMPLES, echo, coachline }));
+}
+
+main()
+  .catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(() => kit.close());

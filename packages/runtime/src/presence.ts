@@ -1,0 +1,95 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * Who is online, across every realtime instance: one sorted set per user whose
+ * members are that user's sockets, scored by when each lease expires, and an
+ * index of users scored by their latest lease. Instances renew their sockets'
+ * leases; a crashed instance's sockets age out and `sweep` reports the users
+ * that went offline with them. All keys share one hash tag, so the scripts
+ * stay valid on Redis Cluster.
+ */
+const userKey = (tenantId: string, userId: string) => `{presence}:${tenantId}:${userId}`;
+const INDEX = '{presence}:index';
+
+// Drops expired leases, applies the change, keeps the index in step, and answers how many sockets remain.
+const CHANGE = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
+if ARGV[1] == 'add' then
+  redis.call('ZADD', KEYS[1], ARGV[4], ARGV[2])
+  redis.call('ZADD', KEYS[2], 'GT', ARGV[4], ARGV[6])
+else
+  redis.call('ZREM', KEYS[1], ARGV[2])
+end
+local n = redis.call('ZCARD', KEYS[1])
+if n > 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[5])
+else
+  redis.call('ZREM', KEYS[2], ARGV[6])
+end
+return n`;
+
+// Users whose latest lease has passed: drop their expired sockets; those left with none went offline.
+const SWEEP = `
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 200)
+local offline = {}
+for _, member in ipairs(due) do
+  local key = '{presence}:' .. member
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', ARGV[1])
+  local latest = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
+  if latest[2] then
+    redis.call('ZADD', KEYS[1], latest[2], member)
+  else
+    redis.call('ZREM', KEYS[1], member)
+    table.insert(offline, member)
+  end
+end
+return offline`;
+
+export class Presence {
+  constructor(
+    private readonly redis: Redis,
+    private readonly leaseMs: number,
+  ) {}
+
+  private change(op: 'add' | 'remove', tenantId: string, userId: string, member: string): Promise<number> {
+    const now = Date.now();
+    return this.redis.eval(CHANGE, 2, userKey(tenantId, userId), INDEX, op, member, String(now), String(now + this.leaseMs), String(this.leaseMs), `${tenantId}:${userId}`) as Promise<number>;
+  }
+
+  /** Registers a socket; resolves to the user's socket count, so 1 means they just came online. */
+  connect(tenantId: string, userId: string, member: string): Promise<number> {
+    return this.change('add', tenantId, userId, member);
+  }
+
+  /** Removes a socket; resolves to the sockets left, so 0 means they just went offline. */
+  disconnect(tenantId: string, userId: string, member: string): Promise<number> {
+    return this.change('remove', tenantId, userId, member);
+  }
+
+  /** Extends the leases of sockets still connected to this instance. */
+  async renew(entries: { tenantId: string; userId: string; member: string }[]): Promise<void> {
+    if (entries.length === 0) return;
+    const expiry = Date.now() + this.leaseMs;
+    const pipeline = this.redis.pipeline();
+    for (const e of entries) {
+      pipeline.zadd(userKey(e.tenantId, e.userId), expiry, e.member);
+      pipeline.pexpire(userKey(e.tenantId, e.userId), this.leaseMs);
+      pipeline.zadd(INDEX, 'GT', expiry, `${e.tenantId}:${e.userId}`);
+    }
+    await pipeline.exec();
+  }
+
+  /** Users whose every lease expired (their instance died); each is reported to exactly one caller. */
+  async sweep(): Promise<{ tenantId: string; userId: string }[]> {
+    const members = (await this.redis.eval(SWEEP, 1, INDEX, String(Date.now()))) as string[];
+    return members.map((member) => {
+      const [tenantId, userId] = member.split(':') as [string, string];
+      return { tenantId, userId };
+    });
+  }
+
+  /** Whether the user has at least one live socket on any instance. */
+  async isOnline(tenantId: string, userId: string): Promise<boolean> {
+    return (await this.redis.zcount(userKey(tenantId, userId), Date.now(), '+inf')) > 0;
+  }
+}
