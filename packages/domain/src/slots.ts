@@ -1,0 +1,123 @@
+import { DateTime } from 'luxon';
+
+/** A weekly rule on the coach's wall clock: weekday 1 = Monday, times "HH:MM" ("24:00" ends at midnight). */
+export interface WeeklyRule {
+  weekday: number;
+  start: string;
+  end: string;
+}
+
+/** A half-open span of real time [start, end), in epoch milliseconds. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export interface AvailabilitySettings {
+  timezone: string;
+  slotMinutes: number;
+  rules: readonly WeeklyRule[];
+  minNoticeMinutes: number;
+}
+
+const MINUTE = 60_000;
+
+/**
+ * The instant a wall-clock time names in `zone`. Follows the "compatible"
+ * disambiguation of RFC 5545 and Temporal: a time skipped by a spring-forward
+ * gap moves forward by the gap, and a time that occurs twice at a fall-back
+ * means its first occurrence.
+ */
+function wallClockInstant(day: DateTime, hhmm: string, zone: string): number {
+  const [hour, minute] = hhmm.split(':').map(Number) as [number, number];
+  const base = hour === 24 ? day.plus({ days: 1 }) : day;
+  const local = DateTime.fromObject({ year: base.year, month: base.month, day: base.day, hour: hour === 24 ? 0 : hour, minute }, { zone });
+  return Math.min(...local.getPossibleOffsets().map((candidate) => candidate.toMillis()), local.toMillis());
+}
+
+/**
+ * The coach's available time overlapping [from, to): each local day's rules
+ * turned into real time in the coach's zone, so 09:00 stays 09:00 on both
+ * sides of a daylight-saving change; touching windows are merged.
+ */
+export function availabilityWindows(timezone: string, rules: readonly WeeklyRule[], from: number, to: number): Span[] {
+  if (rules.length === 0 || to <= from) return [];
+  // One day of margin each side: a local day may start before `from` in UTC and still overlap it.
+  let day = DateTime.fromMillis(from, { zone: timezone }).startOf('day').minus({ days: 1 });
+  const last = DateTime.fromMillis(to, { zone: timezone }).startOf('day').plus({ days: 1 });
+  const spans: Span[] = [];
+  while (day <= last) {
+    for (const rule of rules) {
+      if (rule.weekday !== day.weekday) continue;
+      const start = wallClockInstant(day, rule.start, timezone);
+      const end = wallClockInstant(day, rule.end, timezone);
+      if (end > start && end > from && start < to) spans.push({ start, end });
+    }
+    day = day.plus({ days: 1 });
+  }
+  return mergeSpans(spans);
+}
+
+export function mergeSpans(spans: Span[]): Span[] {
+  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  const merged: Span[] = [];
+  for (const span of sorted) {
+    const previous = merged[merged.length - 1];
+    if (previous && span.start <= previous.end) previous.end = Math.max(previous.end, span.end);
+    else merged.push({ ...span });
+  }
+  return merged;
+}
+
+function overlapsAny(span: Span, others: readonly Span[]): boolean {
+  return others.some((other) => span.start < other.end && other.start < span.end);
+}
+
+export interface SlotQuery {
+  from: number;
+  to: number;
+  now: number;
+  /** Time off: no slot may overlap it. */
+  exceptions: readonly Span[];
+  /** Active sessions of the coach. */
+  busy: readonly Span[];
+}
+
+/**
+ * Bookable slots starting in [from, to): `slotMinutes` apart from the start of
+ * each availability window, ending inside it, at least the minimum notice
+ * ahead of `now`, and clear of time off and booked sessions.
+ */
+export function generateSlots(settings: AvailabilitySettings, query: SlotQuery): Span[] {
+  const length = settings.slotMinutes * MINUTE;
+  const earliest = query.now + settings.minNoticeMinutes * MINUTE;
+  const blocked = [...query.exceptions, ...query.busy];
+  const slots: Span[] = [];
+  // A slot starting before `to` may end after it, so the windows are read one slot further.
+  for (const window of availabilityWindows(settings.timezone, settings.rules, query.from, query.to + length)) {
+    for (let start = window.start; start + length <= window.end; start += length) {
+      if (start < query.from || start < earliest) continue;
+      if (start >= query.to) break;
+      const slot = { start, end: start + length };
+      if (!overlapsAny(slot, blocked)) slots.push(slot);
+    }
+  }
+  return slots;
+}
+
+export type BookingCheck = 'ok' | 'outside_availability' | 'time_off' | 'too_soon';
+
+/**
+ * Whether a session [start, start + slotMinutes) may be booked: inside one
+ * availability window, clear of time off, and at least the minimum notice
+ * ahead. Overlap with other sessions is the database's job (an exclusion
+ * constraint), so racing bookings cannot both pass.
+ */
+export function checkBooking(settings: AvailabilitySettings, exceptions: readonly Span[], start: number, now: number): BookingCheck {
+  const session = { start, end: start + settings.slotMinutes * MINUTE };
+  if (session.start < now + settings.minNoticeMinutes * MINUTE) return 'too_soon';
+  const windows = availabilityWindows(settings.timezone, settings.rules, session.start, session.end);
+  if (!windows.some((w) => w.start <= session.start && session.end <= w.end)) return 'outside_availability';
+  if (overlapsAny(session, exceptions)) return 'time_off';
+  return 'ok';
+}
