@@ -8,6 +8,12 @@ import { identityRoutes } from './modules/identity/identity.routes';
 import { InvitationService } from './modules/identity/invitation.service';
 import { MemberService } from './modules/identity/member.service';
 import { SessionIssuer } from './modules/identity/session-issuer';
+import { availabilityRoutes } from './modules/scheduling/availability.routes';
+import { AvailabilityService } from './modules/scheduling/availability.service';
+import { calendarFeedRoutes } from './modules/scheduling/calendar-feed.routes';
+import { CalendarFeedService } from './modules/scheduling/calendar-feed.service';
+import { sessionRoutes } from './modules/scheduling/session.routes';
+import { SessionService } from './modules/scheduling/session.service';
 
 /** Every /v1 route, built from the services of each module. */
 export function createRoutes(deps: GatewayDeps): AnyRoute[] {
@@ -33,5 +39,11 @@ export function createRoutes(deps: GatewayDeps): AnyRoute[] {
       invitePerIp: createLimiter(redis, { name: 'invite-ip', windowSeconds: hour, limit: config.RATE_LIMIT_INVITE_PER_IP_PER_HOUR, key: clientIp, failClosed: true }),
     }),
     ...adminRoutes(new AuditService(db)),
+    ...availabilityRoutes(new AvailabilityService(db)),
+    ...sessionRoutes(new SessionService(db)),
+    ...calendarFeedRoutes(
+      new CalendarFeedService(db, config.PUBLIC_APP_URL),
+      createLimiter(redis, { name: 'calendar-ip', windowSeconds: hour, limit: config.RATE_LIMIT_CALENDAR_PER_IP_PER_HOUR, key: clientIp, failClosed: false }),
+    ),
   ];
 }
