@@ -6,6 +6,7 @@ import { checkRedis, createRedis } from '@coachline/runtime/redis';
 import { registerShutdown } from '@coachline/runtime/shutdown';
 import { startTracing } from '@coachline/runtime/tracing';
 import { loadAppConfig } from './config';
+import { createScheduler } from './scheduler';
 
 const config = loadAppConfig();
 const stopTracing = startTracing({ serviceName: 'scheduler', endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, enabled: config.OTEL_ENABLED });
@@ -13,11 +14,14 @@ const logger = createLogger('scheduler', config.LOG_LEVEL);
 const db = createDatabase({ url: config.DATABASE_URL, systemUrl: config.DATABASE_SYSTEM_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'scheduler' });
 const redis = createRedis(config.REDIS_URL);
 const metrics = createMetricsRegistry('scheduler');
+const scheduler = createScheduler({ config, db, redis, logger });
 
 async function main() {
   const health = await startHealthServer(config.HEALTH_PORT, { db: () => db.ping(), redis: () => checkRedis(redis) }, metrics);
+  await scheduler.start();
   logger.info('scheduler started', { healthPort: config.HEALTH_PORT });
   registerShutdown(logger, [
+    { name: 'scheduler', close: () => scheduler.close() },
     { name: 'health', close: () => new Promise((resolve) => health.close(() => resolve(undefined))) },
     { name: 'redis', close: () => redis.quit() },
     { name: 'postgres', close: () => db.close() },
