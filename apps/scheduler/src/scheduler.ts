@@ -39,6 +39,8 @@ export function createScheduler(deps: SchedulerDeps) {
     'weekly-progress-email': () => sendWeeklyProgress({ db, mailer, logger }),
   };
   const workers: Worker[] = [];
+  let stopping = false;
+  let sweeping: Promise<unknown> = Promise.resolve();
 
   return {
     reminders,
@@ -58,11 +60,19 @@ export function createScheduler(deps: SchedulerDeps) {
         ],
         config.JOB_SCHEDULE_TZ,
       );
-      const restored = await reminders.sweep();
-      logger.info('scheduler jobs started', { remindersChecked: restored });
+      // In the background: with many upcoming sessions the sweep takes a while, and the workers need not wait for it.
+      sweeping = reminders
+        .sweep({ stopped: () => stopping })
+        .then((added) => logger.info('reminder sweep done', { added }))
+        .catch((error: unknown) => logger.error('reminder sweep failed', { error: (error as Error).message }));
+      logger.info('scheduler jobs started');
     },
+    /** Resolves when the start-up sweep has finished (tests wait for it). */
+    swept: () => sweeping,
     /** Stops taking jobs, lets running ones finish, then closes the queues. */
     async close() {
+      stopping = true;
+      await sweeping;
       await Promise.all(workers.map((worker) => worker.close()));
       await Promise.all([notifications.close(), maintenance.close()]);
       mailer.close();

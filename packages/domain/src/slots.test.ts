@@ -135,3 +135,26 @@ describe('checkBooking', () => {
     expect(checkBooking(berlin, [], at('2026-03-27T10:00:00Z'), at('2026-03-27T09:30:00Z'))).toBe('too_soon');
   });
 });
+
+describe('generateSlots against many bookings', () => {
+  test('matches a brute-force overlap check for random sessions and time off', () => {
+    const settings: AvailabilitySettings = { timezone: 'Europe/Berlin', slotMinutes: 25, rules: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '07:30', end: '19:00' })), minNoticeMinutes: 0 };
+    const from = at('2026-03-20T00:00:00Z');
+    const to = at('2026-04-10T00:00:00Z');
+    let seed = 42;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const spans = (n: number, maxMinutes: number) =>
+      Array.from({ length: n }, () => {
+        const start = from + Math.floor(random() * (to - from));
+        return { start, end: start + Math.ceil(random() * maxMinutes) * 60_000 };
+      });
+    const busy = spans(300, 90);
+    const exceptions = spans(10, 600);
+    const fast = generateSlots(settings, { from, to, now: longAgo, busy, exceptions });
+    const all = generateSlots(settings, { from, to, now: longAgo, busy: [], exceptions: [] });
+    const blocked = [...busy, ...exceptions];
+    const slow = all.filter((slot) => !blocked.some((b) => slot.start < b.end && b.start < slot.end));
+    expect(fast).toEqual(slow);
+    expect(fast.length).toBeLessThan(all.length);
+  });
+});

@@ -58,10 +58,11 @@ export class ReminderService {
    * Job ids make it a no-op for reminders that exist; it restores those lost
    * with a Redis that was flushed or restored from an old snapshot.
    */
-  async sweep(pageSize = 500): Promise<number> {
+  async sweep(options: { pageSize?: number; stopped?: () => boolean } = {}): Promise<number> {
+    const pageSize = options.pageSize ?? 500;
     let after = { startsAt: new Date(this.now()), tenantId: NIL_UUID, sessionId: NIL_UUID };
     let total = 0;
-    for (;;) {
+    while (!options.stopped?.()) {
       // Spans every tenant: the sweep restores reminders for all of them.
       const page = await this.db.withSystem((tx) => upcomingSessionsPage(tx, after, pageSize));
       for (const session of page) total += await this.add(session, {});
@@ -69,6 +70,7 @@ export class ReminderService {
       if (!last || page.length < pageSize) return total;
       after = { startsAt: last.startsAt, tenantId: last.tenantId, sessionId: last.sessionId };
     }
+    return total;
   }
 
   private async add(session: ScheduledSession, trace: TraceContext): Promise<number> {
