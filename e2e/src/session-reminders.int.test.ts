@@ -84,8 +84,8 @@ test('reminders are delayed jobs that fire at start minus each offset, vanish on
 
   // B (with the other coach) has its 2-minute reminder due a little before A's.
   const now = Date.now();
-  const sessionB = await book(athlete2, new Date(now + 129_000), coach2);
-  const sessionA = await book(athlete, new Date(now + 131_000));
+  const sessionB = await book(athlete2, new Date(now + 135_000), coach2);
+  const sessionA = await book(athlete, new Date(now + 137_000));
   await relay(coach.tenantId);
 
   const [a2, a1] = await eventually('both reminders of A', async () => {

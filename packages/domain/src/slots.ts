@@ -22,18 +22,44 @@ export interface AvailabilitySettings {
 
 const MINUTE = 60_000;
 
+/** A calendar day, independent of any zone: days since 1970-01-01. */
+type EpochDay = number;
+const DAY = 86_400_000;
+
+/** Time-zone rules do not change while a process runs, so wall-clock instants are memoised (bounded). */
+const instantCache = new Map<string, number>();
+const INSTANT_CACHE_LIMIT = 100_000;
+
 /**
- * The instant a wall-clock time names in `zone`. Follows the "compatible"
- * disambiguation of RFC 5545 and Temporal: a time skipped by a spring-forward
- * gap moves forward by the gap, and a time that occurs twice at a fall-back
- * means its first occurrence.
+ * The instant a wall-clock time on a calendar day names in `zone`. Follows
+ * the "compatible" disambiguation of RFC 5545 and Temporal: a time skipped by
+ * a spring-forward gap moves forward by the gap, and a time that occurs twice
+ * at a fall-back means its first occurrence.
  */
-function wallClockInstant(day: DateTime, hhmm: string, zone: string): number {
+function wallClockInstant(day: EpochDay, hhmm: string, zone: string): number {
+  const key = `${zone}|${day}|${hhmm}`;
+  const cached = instantCache.get(key);
+  if (cached !== undefined) return cached;
   const [hour, minute] = hhmm.split(':').map(Number) as [number, number];
-  const base = hour === 24 ? day.plus({ days: 1 }) : day;
-  const local = DateTime.fromObject({ year: base.year, month: base.month, day: base.day, hour: hour === 24 ? 0 : hour, minute }, { zone });
-  return Math.min(...local.getPossibleOffsets().map((candidate) => candidate.toMillis()), local.toMillis());
+  const date = new Date((hour === 24 ? day + 1 : day) * DAY);
+  const local = DateTime.fromObject(
+    { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), hour: hour === 24 ? 0 : hour, minute },
+    { zone },
+  );
+  const instant = Math.min(...local.getPossibleOffsets().map((candidate) => candidate.toMillis()), local.toMillis());
+  if (instantCache.size >= INSTANT_CACHE_LIMIT) instantCache.clear();
+  instantCache.set(key, instant);
+  return instant;
 }
+
+/** The calendar day that `instant` falls on in `zone`. */
+function localDay(instant: number, zone: string): EpochDay {
+  const local = DateTime.fromMillis(instant, { zone });
+  return Date.UTC(local.year, local.month - 1, local.day) / DAY;
+}
+
+/** ISO weekday, 1 = Monday; 1970-01-01 was a Thursday. */
+const weekdayOf = (day: EpochDay) => ((((day + 3) % 7) + 7) % 7) + 1;
 
 /**
  * The coach's available time overlapping [from, to): each local day's rules
@@ -43,17 +69,17 @@ function wallClockInstant(day: DateTime, hhmm: string, zone: string): number {
 export function availabilityWindows(timezone: string, rules: readonly WeeklyRule[], from: number, to: number): Span[] {
   if (rules.length === 0 || to <= from) return [];
   // One day of margin each side: a local day may start before `from` in UTC and still overlap it.
-  let day = DateTime.fromMillis(from, { zone: timezone }).startOf('day').minus({ days: 1 });
-  const last = DateTime.fromMillis(to, { zone: timezone }).startOf('day').plus({ days: 1 });
+  const first = localDay(from, timezone) - 1;
+  const last = localDay(to, timezone) + 1;
   const spans: Span[] = [];
-  while (day <= last) {
+  for (let day = first; day <= last; day++) {
+    const weekday = weekdayOf(day);
     for (const rule of rules) {
-      if (rule.weekday !== day.weekday) continue;
+      if (rule.weekday !== weekday) continue;
       const start = wallClockInstant(day, rule.start, timezone);
       const end = wallClockInstant(day, rule.end, timezone);
       if (end > start && end > from && start < to) spans.push({ start, end });
     }
-    day = day.plus({ days: 1 });
   }
   return mergeSpans(spans);
 }
