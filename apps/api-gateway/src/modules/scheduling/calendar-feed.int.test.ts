@@ -71,6 +71,15 @@ describe('calendar feed', () => {
   });
 });
 
+test('the scheduling routes are in the OpenAPI document with their permissions', async () => {
+  const doc = (await gw.http().get('/openapi.json')).body;
+  expect(doc.paths['/v1/coaches/{id}/availability'].put['x-permission']).toBe('availability:write');
+  expect(doc.paths['/v1/coaches/{id}/slots'].get['x-permission']).toBe('availability:read');
+  expect(doc.paths['/v1/sessions'].post['x-permission']).toBe('session:write');
+  expect(doc.paths['/v1/sessions/{id}/cancel'].post).toBeDefined();
+  expect(doc.paths['/v1/calendar/{token}.ics'].get.security).toEqual([]);
+});
+
 describe('renderCalendar', () => {
   test('folds long lines at 75 octets without splitting a character, with CRLF endings', () => {
     const text = renderCalendar('Cal', [
