@@ -44,6 +44,8 @@ export const gatewayConfigSchema = baseConfigSchema.extend(accessTokenConfigSche
   RATE_LIMIT_FAILED_LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
   RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_TENANT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
+  /** Reads of public calendar feeds per client address; calendar apps poll about hourly. */
+  RATE_LIMIT_CALENDAR_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(600),
   /** Basic-auth credential for the operators' queue dashboard at /admin/queues ("user:password"). */
   QUEUE_DASHBOARD_CREDENTIALS: z.string().regex(/^[^:]+:.{12,}$/, 'user:password, password at least 12 characters').optional(),
   PUBLIC_APP_URL: z.url().default('http://localhost:3000'),

@@ -19,6 +19,12 @@ import { ProgressService } from './modules/training/progress.service';
 import { trainingRoutes } from './modules/training/training.routes';
 import { WorkoutService } from './modules/training/workout.service';
 import { workoutRoutes } from './modules/training/workout.routes';
+import { availabilityRoutes } from './modules/scheduling/availability.routes';
+import { AvailabilityService } from './modules/scheduling/availability.service';
+import { calendarFeedRoutes } from './modules/scheduling/calendar-feed.routes';
+import { CalendarFeedService } from './modules/scheduling/calendar-feed.service';
+import { sessionRoutes } from './modules/scheduling/session.routes';
+import { SessionService } from './modules/scheduling/session.service';
 
 /** Every /v1 route, built from the services of each module. */
 export function createRoutes(deps: GatewayDeps): AnyRoute[] {
@@ -65,5 +71,11 @@ export function createRoutes(deps: GatewayDeps): AnyRoute[] {
     ...trainingRoutes(new ExerciseService(db), new ProgramService(db)),
     ...workoutRoutes(new WorkoutService(db, live, logger), new ProgressService(db)),
     ...messagingRoutes(new ConversationService(db, live, logger)),
+    ...availabilityRoutes(new AvailabilityService(db)),
+    ...sessionRoutes(new SessionService(db)),
+    ...calendarFeedRoutes(
+      new CalendarFeedService(db, config.PUBLIC_APP_URL),
+      createLimiter(redis, { name: 'calendar-ip', windowSeconds: hour, limit: config.RATE_LIMIT_CALENDAR_PER_IP_PER_HOUR, key: clientIp, failClosed: false }),
+    ),
   ];
 }

@@ -1,8 +1,34 @@
 import { baseConfigSchema, loadConfig, z } from '@coachline/runtime/config';
+import { storageConfigSchema } from '@coachline/runtime/storage';
 
-export const configSchema = baseConfigSchema.extend({
+const minuteList = z
+  .string()
+  .regex(/^\d+(,\d+)*$/, 'comma-separated whole minutes, such as 1440,60')
+  .transform((s) => [...new Set(s.split(',').map(Number))].filter((n) => n > 0).sort((a, b) => b - a))
+  .refine((list) => list.length > 0, 'at least one positive offset');
+
+/** Five-field cron, read by BullMQ's job schedulers. */
+const cron = z.string().regex(/^(\S+\s+){4}\S+$/, 'five-field cron expression');
+
+export const configSchema = baseConfigSchema.extend(storageConfigSchema.shape).extend({
   /** Side port for /health, /health/ready and /metrics. */
   HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(9101),
+  /** How long before a session both parties are reminded; tests shorten these. */
+  REMINDER_OFFSETS_MINUTES: minuteList.default([1440, 60]),
+  /** Time zone the cron expressions below are read in. */
+  JOB_SCHEDULE_TZ: z.string().default('UTC'),
+  PURGE_EXPIRED_CRON: cron.default('17 * * * *'),
+  ARCHIVE_AUDIT_EVENTS_CRON: cron.default('40 3 * * *'),
+  /** Audit events older than this move to audit_events_archive. */
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
+  /** Monday morning: the email covers the ISO week that just ended. */
+  WEEKLY_PROGRESS_EMAIL_CRON: cron.default('0 7 * * 1'),
+  /** Where the weekly progress email is sent through (the compose SMTP sink in dev). */
+  SMTP_URL: z.url().default('smtp://127.0.0.1:1025'),
+  MAIL_FROM: z.string().min(3).default('Coachline <no-reply@coachline.local>'),
+  ABORT_ABANDONED_UPLOADS_CRON: cron.default('25 * * * *'),
+  /** Uploads still pending this long after their intent are aborted and their reservation released. */
+  MEDIA_UPLOAD_ABANDON_AFTER_SECONDS: z.coerce.number().int().min(60).default(86_400),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -4,8 +4,10 @@ import { createLogger } from '@coachline/runtime/logger';
 import { createMetricsRegistry } from '@coachline/runtime/metrics';
 import { checkRedis, createRedis } from '@coachline/runtime/redis';
 import { registerShutdown } from '@coachline/runtime/shutdown';
+import { createStorage } from '@coachline/runtime/storage';
 import { startTracing } from '@coachline/runtime/tracing';
 import { loadAppConfig } from './config';
+import { createScheduler } from './scheduler';
 
 const config = loadAppConfig();
 const stopTracing = startTracing({ serviceName: 'scheduler', endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, enabled: config.OTEL_ENABLED });
@@ -13,13 +15,18 @@ const logger = createLogger('scheduler', config.LOG_LEVEL);
 const db = createDatabase({ url: config.DATABASE_URL, systemUrl: config.DATABASE_SYSTEM_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'scheduler' });
 const redis = createRedis(config.REDIS_URL);
 const metrics = createMetricsRegistry('scheduler');
+const storage = createStorage(config);
+const scheduler = createScheduler({ config, db, redis, logger, storage });
 
 async function main() {
   const health = await startHealthServer(config.HEALTH_PORT, { db: () => db.ping(), redis: () => checkRedis(redis) }, metrics);
+  await scheduler.start();
   logger.info('scheduler started', { healthPort: config.HEALTH_PORT });
   registerShutdown(logger, [
+    { name: 'scheduler', close: () => scheduler.close() },
     { name: 'health', close: () => new Promise((resolve) => health.close(() => resolve(undefined))) },
     { name: 'redis', close: () => redis.quit() },
+    { name: 'storage', close: async () => storage.close() },
     { name: 'postgres', close: () => db.close() },
     { name: 'tracing', close: stopTracing },
   ]);

@@ -30,6 +30,8 @@ export interface RouteResult {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Sends `body` as is with this type instead of JSON (an iCalendar feed, say). */
+  contentType?: string;
 }
 
 export interface RouteDefinition<
@@ -133,7 +135,8 @@ export function mountRoute(router: Router, definition: AnyRoute, pipeline: Pipel
     const result = wantsIdempotency ? await pipeline.idempotent(actor, req, execute) : await execute();
     if ('replayed' in result && result.replayed) res.setHeader('Idempotent-Replayed', 'true');
     for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
-    if (result.body === undefined) res.status(result.status).end();
+    if (result.contentType) res.status(result.status).type(result.contentType).send(result.body);
+    else if (result.body === undefined) res.status(result.status).end();
     else res.status(result.status).json(result.body);
   };
 

@@ -13,7 +13,24 @@ export const auditEvents = tenantTable(
     summary: jsonb('summary').$type<Record<string, unknown>>().notNull().default({}),
     at: ts('at').notNull().defaultNow(),
   },
-  (t) => [index('audit_events_at_idx').on(t.tenantId, t.id)],
+  // The archive job scans every tenant by age, hence the index on `at` alone.
+  (t) => [index('audit_events_at_idx').on(t.tenantId, t.id), index('audit_events_age_idx').on(t.at)],
+);
+
+/** Audit events older than the retention of `audit_events`, moved here by the scheduler's archive job. */
+export const auditEventsArchive = tenantTable(
+  'audit_events_archive',
+  {
+    actorId: uuid('actor_id'),
+    action: text('action').notNull(),
+    entityType: text('entity_type').notNull(),
+    entityId: text('entity_id'),
+    requestId: text('request_id'),
+    summary: jsonb('summary').$type<Record<string, unknown>>().notNull().default({}),
+    at: ts('at').notNull(),
+    archivedAt: ts('archived_at').notNull().defaultNow(),
+  },
+  (t) => [index('audit_events_archive_at_idx').on(t.tenantId, t.at)],
 );
 
 /** Written in the same transaction as the business rows; the relay publishes it to queues. */

@@ -59,3 +59,21 @@ export const coachingSessions = tenantTable(
     index('coaching_sessions_athlete_idx').on(t.tenantId, t.athleteId, t.startsAt),
   ],
 );
+
+/**
+ * One private iCalendar address per user, stored only as a SHA-256 of its
+ * token; issuing a new one replaces the old, deleting the row revokes it.
+ */
+export const calendarFeeds = tenantTable(
+  'calendar_feeds',
+  {
+    userId: uuid('user_id').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    membershipRef(t, t.userId, 'calendar_feeds_user_fk'),
+    uniqueIndex('calendar_feeds_user_key').on(t.tenantId, t.userId),
+    uniqueIndex('calendar_feeds_token_key').on(t.tenantId, t.tokenHash),
+  ],
+);

@@ -1,0 +1,127 @@
+import { recordAudit } from '@coachline/db/audit';
+import type { Database, Tx } from '@coachline/db/database';
+import type { AvailabilityBody } from '@coachline/domain/api/scheduling';
+import { ForbiddenError, NotFoundError } from '@coachline/domain/errors';
+import { generateSlots } from '@coachline/domain/slots';
+import type { Actor } from '../../http/route';
+import * as repo from './availability.repository';
+import { busySpans } from './session.repository';
+
+type TimeOffRow = Awaited<ReturnType<typeof repo.listTimeOff>>[number];
+type AvailabilityRow = NonNullable<Awaited<ReturnType<typeof repo.findAvailability>>>;
+
+export class AvailabilityService {
+  constructor(
+    private readonly db: Database,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** 404 unless the id names a coach of the caller's tenant. */
+  async assertCoach(actor: Actor, coachId: string): Promise<void> {
+    const found = await this.db.withTenant(actor.tenantId, (tx) => repo.isCoach(tx, actor.tenantId, coachId));
+    if (!found) throw new NotFoundError('No such coach.');
+  }
+
+  /** The coach themself, or a role that manages every coach's calendar (SCHEDULER, ADMIN). */
+  async assertCanEdit(actor: Actor, coachId: string): Promise<void> {
+    await this.assertCoach(actor, coachId);
+    if (actor.userId !== coachId && !actor.permissions.includes('availability:write:any')) {
+      throw new ForbiddenError("Only the coach, a scheduler or an admin may change this coach's availability.");
+    }
+  }
+
+  async get(actor: Actor, coachId: string) {
+    return this.db.withTenant(actor.tenantId, async (tx) => {
+      const row = await repo.findAvailability(tx, actor.tenantId, coachId);
+      if (!row) throw new NotFoundError('This coach has not set their availability yet.');
+      return this.present(tx, actor, row);
+    });
+  }
+
+  async put(actor: Actor, coachId: string, body: AvailabilityBody) {
+    return this.db.withTenant(actor.tenantId, async (tx) => {
+      const row = await repo.upsertAvailability(tx, actor.tenantId, coachId, body);
+      await recordAudit(tx, {
+        tenantId: actor.tenantId,
+        actorId: actor.userId,
+        action: 'availability.updated',
+        entityType: 'coach_availability',
+        entityId: row.id,
+        requestId: actor.requestId,
+        summary: { coachId, timezone: row.timezone, slotMinutes: row.slotMinutes, rules: row.rules.length, minNoticeMinutes: row.minNoticeMinutes, cancellationNoticeMinutes: row.cancellationNoticeMinutes },
+      });
+      return this.present(tx, actor, row);
+    });
+  }
+
+  async addTimeOff(actor: Actor, coachId: string, body: { start: string; end: string; reason?: string }) {
+    return this.db.withTenant(actor.tenantId, async (tx) => {
+      const row = await repo.insertTimeOff(tx, { tenantId: actor.tenantId, coachId, startsAt: new Date(body.start), endsAt: new Date(body.end), reason: body.reason ?? null });
+      await recordAudit(tx, {
+        tenantId: actor.tenantId,
+        actorId: actor.userId,
+        action: 'availability.time_off_added',
+        entityType: 'availability_exception',
+        entityId: row.id,
+        requestId: actor.requestId,
+        summary: { coachId, start: row.startsAt.toISOString(), end: row.endsAt.toISOString() },
+      });
+      return timeOffView(row, true);
+    });
+  }
+
+  async removeTimeOff(actor: Actor, coachId: string, timeOffId: string): Promise<void> {
+    await this.db.withTenant(actor.tenantId, async (tx) => {
+      if (!(await repo.deleteTimeOff(tx, actor.tenantId, coachId, timeOffId))) throw new NotFoundError('No such time off.');
+      await recordAudit(tx, {
+        tenantId: actor.tenantId,
+        actorId: actor.userId,
+        action: 'availability.time_off_removed',
+        entityType: 'availability_exception',
+        entityId: timeOffId,
+        requestId: actor.requestId,
+        summary: { coachId },
+      });
+    });
+  }
+
+  /** Free slots in [from, to) in UTC; a coach without availability has none. */
+  async slots(actor: Actor, coachId: string, range: { from: string; to: string }) {
+    const from = new Date(range.from);
+    const to = new Date(range.to);
+    return this.db.withTenant(actor.tenantId, async (tx) => {
+      const settings = await repo.findAvailability(tx, actor.tenantId, coachId);
+      if (!settings) return { items: [] };
+      // A slot starting just before `to` ends up to one slot later, so sessions and time off are read that far.
+      const until = new Date(to.getTime() + settings.slotMinutes * 60_000);
+      const [busy, timeOff] = await Promise.all([busySpans(tx, actor.tenantId, coachId, from, until), repo.listTimeOff(tx, actor.tenantId, coachId, { from, to: until })]);
+      const slots = generateSlots(settings, {
+        from: from.getTime(),
+        to: to.getTime(),
+        now: this.now().getTime(),
+        busy: busy.map((s) => ({ start: s.startsAt.getTime(), end: s.endsAt.getTime() })),
+        exceptions: timeOff.map((t) => ({ start: t.startsAt.getTime(), end: t.endsAt.getTime() })),
+      });
+      return { items: slots.map((s) => ({ start: new Date(s.start).toISOString(), end: new Date(s.end).toISOString() })) };
+    });
+  }
+
+  /** Reasons for time off are private to the coach and those who manage calendars. */
+  private async present(tx: Tx, actor: Actor, row: AvailabilityRow) {
+    const timeOff = await repo.listTimeOff(tx, actor.tenantId, row.coachId, { from: this.now() });
+    const showReasons = actor.userId === row.coachId || actor.permissions.includes('availability:write:any');
+    return {
+      coachId: row.coachId,
+      timezone: row.timezone,
+      slotMinutes: row.slotMinutes,
+      rules: row.rules,
+      minNoticeMinutes: row.minNoticeMinutes,
+      cancellationNoticeMinutes: row.cancellationNoticeMinutes,
+      timeOff: timeOff.map((t) => timeOffView(t, showReasons)),
+    };
+  }
+}
+
+function timeOffView(row: TimeOffRow, showReason: boolean) {
+  return { id: row.id, start: row.startsAt.toISOString(), end: row.endsAt.toISOString(), reason: showReason ? row.reason : null };
+}

@@ -1,0 +1,40 @@
+import type { Job } from 'bullmq';
+import { parseEventPayload } from '@coachline/domain/events';
+import { parseJob } from '@coachline/domain/queues';
+import { runWithContext } from '@coachline/runtime/context';
+import type { Logger } from '@coachline/runtime/logger';
+import { withTraceparent } from '@coachline/runtime/tracing';
+import type { ReminderService } from './reminder.service';
+
+/**
+ * Consumes the `reminders` queue, where the outbox relay puts
+ * session.scheduled and session.cancelled events. Both effects are
+ * idempotent (deterministic job ids), so a redelivered event is harmless.
+ */
+export function createReminderProcessor(reminders: ReminderService, logger: Logger) {
+  return async (job: Job) => {
+    if (job.name !== 'event') throw new Error(`The reminders queue has no job "${job.name}"`);
+    const envelope = parseJob('reminders', 'event', job.data);
+    const trace = { requestId: envelope.requestId, traceparent: envelope.traceparent };
+    return runWithContext({ requestId: envelope.requestId, tenantId: envelope.tenantId, jobId: job.id }, () =>
+      withTraceparent(envelope.traceparent, async () => {
+        switch (envelope.type) {
+          case 'session.scheduled': {
+            const { sessionId } = parseEventPayload('session.scheduled', envelope.payload);
+            const added = await reminders.scheduleIfActive(envelope.tenantId, sessionId, trace);
+            logger.debug('session reminders scheduled', { sessionId, added });
+            return { added };
+          }
+          case 'session.cancelled': {
+            const { sessionId } = parseEventPayload('session.cancelled', envelope.payload);
+            const removed = await reminders.cancel(sessionId);
+            logger.debug('session reminders removed', { sessionId, removed });
+            return { removed };
+          }
+          default:
+            return { ignored: envelope.type };
+        }
+      }),
+    );
+  };
+}
