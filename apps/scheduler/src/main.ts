@@ -6,6 +6,7 @@ import { checkRedis, createRedis } from '@coachline/runtime/redis';
 import { registerShutdown } from '@coachline/runtime/shutdown';
 import { startTracing } from '@coachline/runtime/tracing';
 import { loadAppConfig } from './config';
+import { startRelay } from './relay/relay.module';
 
 const config = loadAppConfig();
 const stopTracing = startTracing({ serviceName: 'scheduler', endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, enabled: config.OTEL_ENABLED });
@@ -16,8 +17,10 @@ const metrics = createMetricsRegistry('scheduler');
 
 async function main() {
   const health = await startHealthServer(config.HEALTH_PORT, { db: () => db.ping(), redis: () => checkRedis(redis) }, metrics);
+  const relay = startRelay(config, { db, redis, logger, registry: metrics });
   logger.info('scheduler started', { healthPort: config.HEALTH_PORT });
   registerShutdown(logger, [
+    { name: 'relay', close: () => relay.close() },
     { name: 'health', close: () => new Promise((resolve) => health.close(() => resolve(undefined))) },
     { name: 'redis', close: () => redis.quit() },
     { name: 'postgres', close: () => db.close() },
