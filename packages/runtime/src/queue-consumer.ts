@@ -1,4 +1,5 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { ZodError } from 'zod';
 import { JOBS, type JobName, type JobOf, type QueueName } from '@coachline/domain/queues';
 import { runWithContext } from './context';
 import type { Logger } from './logger';
@@ -53,9 +54,15 @@ export function consumeQueue<Q extends QueueName>(queue: Q, handlers: QueueHandl
       const parsed = schema.safeParse(job.data);
       if (!parsed.success) throw new UnrecoverableError(`Job "${job.name}" payload is invalid: ${parsed.error?.message ?? 'unknown'}`);
       const data = parsed.data as { tenantId?: string; requestId?: string; traceparent?: string };
-      return runWithContext({ jobId: job.id, tenantId: data.tenantId, requestId: data.requestId }, () =>
-        withTraceparent(data.traceparent, () => handler(parsed.data, job)),
-      );
+      try {
+        return await runWithContext({ jobId: job.id, tenantId: data.tenantId, requestId: data.requestId }, () =>
+          withTraceparent(data.traceparent, () => handler(parsed.data, job)),
+        );
+      } catch (error) {
+        // A handler parsing a nested payload (an event's) that no longer matches: retrying cannot help.
+        if (error instanceof ZodError) throw new UnrecoverableError(`Job "${job.name}" payload is invalid: ${error.message}`);
+        throw error;
+      }
     },
     { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency ?? 10, autorun: options.autorun ?? true },
   );
