@@ -17,6 +17,7 @@ import { problemHandler } from './http/problem';
 import { requestContext } from './http/request-context.middleware';
 import { mountRoute } from './http/route';
 import { createPipeline } from './pipeline';
+import { monitoredQueues, mountQueueDashboard } from './modules/admin/queue-dashboard';
 import { createRoutes } from './routes';
 
 export interface GatewayDeps {
@@ -45,7 +46,9 @@ export function createApp(deps: GatewayDeps) {
     if (!(await health(req, res))) next();
   });
 
-  const routes = createRoutes(deps);
+  const queues = monitoredQueues(deps.redis, deps.config.QUEUE_PREFIX);
+  mountQueueDashboard(app, queues, deps.config.QUEUE_DASHBOARD_CREDENTIALS);
+  const routes = createRoutes(deps, queues);
   const document = buildOpenApiDocument(routes, { version: '1.0.0' });
   app.get('/openapi.json', (_req, res) => {
     res.json(document);

@@ -1,8 +1,15 @@
+import type { Queue } from 'bullmq';
+import type { QueueName } from '@coachline/domain/queues';
 import type { GatewayDeps } from './app';
 import { clientIp, createLimiter } from './guards/rate-limit';
 import type { AnyRoute } from './http/route';
 import { adminRoutes } from './modules/admin/admin.routes';
 import { AuditService } from './modules/admin/audit.service';
+import { StatsService } from './modules/admin/stats.service';
+import { notificationRoutes } from './modules/notifications/notifications.routes';
+import { NotificationService } from './modules/notifications/notifications.service';
+import { spaceRoutes } from './modules/spaces/spaces.routes';
+import { SpaceService } from './modules/spaces/spaces.service';
 import { AuthService } from './modules/identity/auth.service';
 import { identityRoutes } from './modules/identity/identity.routes';
 import { InvitationService } from './modules/identity/invitation.service';
@@ -10,7 +17,7 @@ import { MemberService } from './modules/identity/member.service';
 import { SessionIssuer } from './modules/identity/session-issuer';
 
 /** Every /v1 route, built from the services of each module. */
-export function createRoutes(deps: GatewayDeps): AnyRoute[] {
+export function createRoutes(deps: GatewayDeps, queues: Record<QueueName, Queue>): AnyRoute[] {
   const { config, db, redis, tokens } = deps;
   const sessions = new SessionIssuer(tokens, config.REFRESH_TOKEN_TTL_SECONDS);
   const hour = 3600;
@@ -32,6 +39,8 @@ export function createRoutes(deps: GatewayDeps): AnyRoute[] {
       signupPerIp: createLimiter(redis, { name: 'signup-ip', windowSeconds: hour, limit: config.RATE_LIMIT_SIGNUP_PER_IP_PER_HOUR, key: clientIp, failClosed: true }),
       invitePerIp: createLimiter(redis, { name: 'invite-ip', windowSeconds: hour, limit: config.RATE_LIMIT_INVITE_PER_IP_PER_HOUR, key: clientIp, failClosed: true }),
     }),
-    ...adminRoutes(new AuditService(db)),
+    ...adminRoutes(new AuditService(db), new StatsService(db, queues)),
+    ...spaceRoutes(new SpaceService(db)),
+    ...notificationRoutes(new NotificationService(db)),
   ];
 }
