@@ -80,7 +80,7 @@ test('reminders are delayed jobs that fire at start minus each offset, vanish on
   };
 
   const reminders = new ReminderService(gw.deps.db, notifications, config.REMINDER_OFFSETS_MINUTES);
-  let reminderWorker = started(createWorker('reminders', createReminderProcessor(reminders, logger), { connection: redis, prefix }));
+  let reminderWorker = started(createWorker('reminders', createReminderProcessor(reminders, gw.deps.db, logger), { connection: redis, prefix }));
 
   // B (with the other coach) has its 2-minute reminder due a little before A's.
   const now = Date.now();
@@ -112,7 +112,7 @@ test('reminders are delayed jobs that fire at start minus each offset, vanish on
 
   // The scheduler restarts; the reminders are in Redis, not in the process.
   await reminderWorker.close();
-  reminderWorker = started(createWorker('reminders', createReminderProcessor(reminders, logger), { connection: redis, prefix }));
+  reminderWorker = started(createWorker('reminders', createReminderProcessor(reminders, gw.deps.db, logger), { connection: redis, prefix }));
   expect(await jobsOf(sessionA.id)).toHaveLength(2);
 
   // The notifications worker starts only now: A's 2-minute reminder fires at its time, B's never does.

@@ -1,3 +1,4 @@
+import type { Queue } from 'bullmq';
 import compression from 'compression';
 import cors from 'cors';
 import express, { Router } from 'express';
@@ -5,6 +6,7 @@ import helmet from 'helmet';
 import swaggerUi from 'swagger-ui-express';
 import type { Database } from '@coachline/db/database';
 import { NotFoundError } from '@coachline/domain/errors';
+import type { QueueName } from '@coachline/domain/queues';
 import type { AccessTokens } from '@coachline/runtime/access-token';
 import type { LiveEmitter } from '@coachline/runtime/live-emitter';
 import { createHealthHandler } from '@coachline/runtime/health';
@@ -19,6 +21,7 @@ import { problemHandler } from './http/problem';
 import { requestContext } from './http/request-context.middleware';
 import { mountRoute } from './http/route';
 import { createPipeline } from './pipeline';
+import { mountQueueDashboard } from './modules/admin/queue-dashboard';
 import { createRoutes } from './routes';
 
 export interface GatewayDeps {
@@ -32,6 +35,8 @@ export interface GatewayDeps {
   storage: Storage;
   /** Socket.io Redis emitter: live updates to clients of any realtime instance, after commit. */
   live: LiveEmitter;
+  /** Read handles on every queue, for operators' dashboard and the admin stats' depths; the gateway enqueues nothing. */
+  queues: Record<QueueName, Queue>;
 }
 
 /** Builds the whole HTTP app from its dependencies; only main.ts listens, so tests run it with supertest. */
@@ -51,6 +56,7 @@ export function createApp(deps: GatewayDeps) {
     if (!(await health(req, res))) next();
   });
 
+  mountQueueDashboard(app, deps.queues, deps.config.QUEUE_DASHBOARD_CREDENTIALS);
   const routes = createRoutes(deps);
   const document = buildOpenApiDocument(routes, { version: '1.0.0' });
   app.get('/openapi.json', (_req, res) => {

@@ -6,6 +6,7 @@ import { createMetricsRegistry } from '@coachline/runtime/metrics';
 import { createRedis } from '@coachline/runtime/redis';
 import { createStorage } from '@coachline/runtime/storage';
 import type { GatewayDeps } from './app';
+import { monitoredQueues } from './modules/admin/queue-dashboard';
 import type { GatewayConfig } from './config';
 
 /**
@@ -21,10 +22,11 @@ export function createGatewayDeps(config: GatewayConfig, logger: Logger = create
   // The emitter's own connection, with ioredis's usual retries: a publish waits out a short Redis blip.
   const liveRedis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 20 });
   const live = createLiveEmitter(liveRedis, (error) => logger.warn('live publish failed', { error: error.message }));
-  const deps: GatewayDeps = { config, logger, db, redis, metrics: createMetricsRegistry('api-gateway'), tokens, storage, live };
+  const deps: GatewayDeps = { config, logger, db, redis, metrics: createMetricsRegistry('api-gateway'), tokens, storage, live, queues: monitoredQueues(redis, config.QUEUE_PREFIX) };
   return {
     deps,
     async close() {
+      await Promise.all(Object.values(deps.queues).map((queue) => queue.close().catch(() => undefined)));
       redis.disconnect();
       await liveRedis.quit().catch(() => liveRedis.disconnect());
       storage.close();

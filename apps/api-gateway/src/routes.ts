@@ -3,6 +3,11 @@ import { clientIp, createLimiter } from './guards/rate-limit';
 import type { AnyRoute } from './http/route';
 import { adminRoutes } from './modules/admin/admin.routes';
 import { AuditService } from './modules/admin/audit.service';
+import { StatsService } from './modules/admin/stats.service';
+import { notificationRoutes } from './modules/notifications/notifications.routes';
+import { NotificationService } from './modules/notifications/notifications.service';
+import { spaceRoutes } from './modules/spaces/spaces.routes';
+import { SpaceService } from './modules/spaces/spaces.service';
 import { AuthService } from './modules/identity/auth.service';
 import { identityRoutes } from './modules/identity/identity.routes';
 import { InvitationService } from './modules/identity/invitation.service';
@@ -28,7 +33,7 @@ import { SessionService } from './modules/scheduling/session.service';
 
 /** Every /v1 route, built from the services of each module. */
 export function createRoutes(deps: GatewayDeps): AnyRoute[] {
-  const { config, db, redis, tokens, storage, live, logger } = deps;
+  const { config, db, redis, tokens, storage, live, logger, queues } = deps;
   const sessions = new SessionIssuer(tokens, config.REFRESH_TOKEN_TTL_SECONDS);
   const hour = 3600;
   const emailOf = (body: unknown) => {
@@ -49,7 +54,7 @@ export function createRoutes(deps: GatewayDeps): AnyRoute[] {
       signupPerIp: createLimiter(redis, { name: 'signup-ip', windowSeconds: hour, limit: config.RATE_LIMIT_SIGNUP_PER_IP_PER_HOUR, key: clientIp, failClosed: true }),
       invitePerIp: createLimiter(redis, { name: 'invite-ip', windowSeconds: hour, limit: config.RATE_LIMIT_INVITE_PER_IP_PER_HOUR, key: clientIp, failClosed: true }),
     }),
-    ...adminRoutes(new AuditService(db)),
+    ...adminRoutes(new AuditService(db), new StatsService(db, queues)),
     ...mediaRoutes(
       new UploadService(db, storage, {
         maxFileBytes: config.MEDIA_MAX_FILE_BYTES,
@@ -77,5 +82,7 @@ export function createRoutes(deps: GatewayDeps): AnyRoute[] {
       new CalendarFeedService(db, config.PUBLIC_APP_URL),
       createLimiter(redis, { name: 'calendar-ip', windowSeconds: hour, limit: config.RATE_LIMIT_CALENDAR_PER_IP_PER_HOUR, key: clientIp, failClosed: false }),
     ),
+    ...spaceRoutes(new SpaceService(db)),
+    ...notificationRoutes(new NotificationService(db)),
   ];
 }

@@ -4,8 +4,8 @@ import { mediaAssets, processedEvents, type MediaVariant } from '@coachline/db/s
 
 export type MediaAssetRow = typeof mediaAssets.$inferSelect;
 
-/** The consumer name recorded in processed_events. */
-export const CONSUMER = 'media-worker';
+/** The consumer name recorded in processed_events: the queue's name, which the relay's reconciler checks. */
+export const CONSUMER = 'media';
 
 export async function findAsset(tx: Tx, tenantId: string, id: string): Promise<MediaAssetRow | undefined> {
   const [row] = await tx.select().from(mediaAssets).where(and(eq(mediaAssets.tenantId, tenantId), eq(mediaAssets.id, id)));

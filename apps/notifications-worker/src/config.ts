@@ -3,10 +3,28 @@ import { baseConfigSchema, loadConfig, z } from '@coachline/runtime/config';
 export const configSchema = baseConfigSchema.extend({
   /** Side port for /health, /health/ready and /metrics. */
   HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(9102),
+  /** Jobs handled at once by one process. */
+  NOTIFICATIONS_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(32),
+  /** SMTP server (smtp://user:pass@host:port); unset writes each email as an .eml file into MAIL_DIR. */
+  SMTP_URL: z.url().optional(),
+  MAIL_DIR: z.string().default('.local/mail'),
+  MAIL_FROM: z.string().default('Coachline <no-reply@coachline.local>'),
+  /** Base of links in emails (invitation accept page, notification targets). */
+  PUBLIC_APP_URL: z.url().default('http://localhost:3000'),
+  /** VAPID keys for Web Push (`npx web-push generate-vapid-keys`); generated per process in development when unset. */
+  VAPID_PUBLIC_KEY: z.string().optional(),
+  VAPID_PRIVATE_KEY: z.string().optional(),
+  VAPID_SUBJECT: z.string().default('mailto:ops@coachline.local'),
+  /** Timeout of one SMTP send or push request. */
+  DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
 });
 
 export type Config = z.infer<typeof configSchema>;
 
 export function loadAppConfig(env: Record<string, string | undefined> = process.env): Config {
-  return loadConfig(configSchema, env);
+  const config = loadConfig(configSchema, env);
+  if (config.NODE_ENV === 'production' && !(config.VAPID_PUBLIC_KEY && config.VAPID_PRIVATE_KEY)) {
+    throw new Error('Invalid configuration:\n  - VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY: required in production');
+  }
+  return config;
 }

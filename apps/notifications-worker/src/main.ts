@@ -5,7 +5,10 @@ import { createMetricsRegistry } from '@coachline/runtime/metrics';
 import { checkRedis, createRedis } from '@coachline/runtime/redis';
 import { registerShutdown } from '@coachline/runtime/shutdown';
 import { startTracing } from '@coachline/runtime/tracing';
+import { createMailer } from './channels/mailer';
+import { createPushSender, vapidKeys } from './channels/web-push';
 import { loadAppConfig } from './config';
+import { createNotificationsWorker } from './notifications-worker';
 
 const config = loadAppConfig();
 const stopTracing = startTracing({ serviceName: 'notifications-worker', endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, enabled: config.OTEL_ENABLED });
@@ -16,8 +19,14 @@ const metrics = createMetricsRegistry('notifications-worker');
 
 async function main() {
   const health = await startHealthServer(config.HEALTH_PORT, { db: () => db.ping(), redis: () => checkRedis(redis) }, metrics);
-  logger.info('notifications-worker started', { healthPort: config.HEALTH_PORT });
+  const mailer = createMailer({ smtpUrl: config.SMTP_URL, mailDir: config.MAIL_DIR, from: config.MAIL_FROM, timeoutMs: config.DELIVERY_TIMEOUT_MS, logger });
+  const vapid = vapidKeys({ publicKey: config.VAPID_PUBLIC_KEY, privateKey: config.VAPID_PRIVATE_KEY, subject: config.VAPID_SUBJECT }, logger);
+  const push = createPushSender({ vapid, timeoutMs: config.DELIVERY_TIMEOUT_MS, logger });
+  const worker = createNotificationsWorker({ db, redis, prefix: config.QUEUE_PREFIX, logger, mailer, push, appUrl: config.PUBLIC_APP_URL, concurrency: config.NOTIFICATIONS_CONCURRENCY });
+  logger.info('notifications-worker started', { healthPort: config.HEALTH_PORT, smtp: Boolean(config.SMTP_URL), mailDir: config.SMTP_URL ? undefined : config.MAIL_DIR });
   registerShutdown(logger, [
+    { name: 'worker', close: () => worker.close() },
+    { name: 'mailer', close: () => mailer.close() },
     { name: 'health', close: () => new Promise((resolve) => health.close(() => resolve(undefined))) },
     { name: 'redis', close: () => redis.quit() },
     { name: 'postgres', close: () => db.close() },

@@ -29,6 +29,15 @@ export const configSchema = baseConfigSchema.extend(storageConfigSchema.shape).e
   ABORT_ABANDONED_UPLOADS_CRON: cron.default('25 * * * *'),
   /** Uploads still pending this long after their intent are aborted and their reservation released. */
   MEDIA_UPLOAD_ABANDON_AFTER_SECONDS: z.coerce.number().int().min(60).default(86_400),
+  /** Events claimed per relay batch. */
+  OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(500),
+  /** The relay's fallback poll; LISTEN/NOTIFY wakes it at once otherwise. */
+  OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(2_000),
+  /** An event published this long ago that its consumer has not recorded is re-published. */
+  OUTBOX_RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(1).default(300),
+  OUTBOX_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+  /** Publishes per event (the first included) before the reconciler gives up on it. */
+  OUTBOX_MAX_PUBLISH_ATTEMPTS: z.coerce.number().int().min(1).default(5),
 });
 
 export type Config = z.infer<typeof configSchema>;

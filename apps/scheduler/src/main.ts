@@ -8,6 +8,7 @@ import { createStorage } from '@coachline/runtime/storage';
 import { startTracing } from '@coachline/runtime/tracing';
 import { loadAppConfig } from './config';
 import { createScheduler } from './scheduler';
+import { startRelay } from './relay/relay.module';
 
 const config = loadAppConfig();
 const stopTracing = startTracing({ serviceName: 'scheduler', endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, enabled: config.OTEL_ENABLED });
@@ -21,8 +22,10 @@ const scheduler = createScheduler({ config, db, redis, logger, storage });
 async function main() {
   const health = await startHealthServer(config.HEALTH_PORT, { db: () => db.ping(), redis: () => checkRedis(redis) }, metrics);
   await scheduler.start();
+  const relay = startRelay(config, { db, redis, logger, registry: metrics });
   logger.info('scheduler started', { healthPort: config.HEALTH_PORT });
   registerShutdown(logger, [
+    { name: 'relay', close: () => relay.close() },
     { name: 'scheduler', close: () => scheduler.close() },
     { name: 'health', close: () => new Promise((resolve) => health.close(() => resolve(undefined))) },
     { name: 'redis', close: () => redis.quit() },

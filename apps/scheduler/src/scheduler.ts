@@ -52,7 +52,7 @@ export function createScheduler(deps: SchedulerDeps) {
     maintenance,
     async start() {
       workers.push(
-        createWorker('reminders', createReminderProcessor(reminders, logger), { connection: redis, prefix, concurrency: 8 }),
+        createWorker('reminders', createReminderProcessor(reminders, db, logger), { connection: redis, prefix, concurrency: 8 }),
         createWorker('maintenance', createMaintenanceProcessor(handlers), { connection: redis, prefix, concurrency: 1 }),
       );
       for (const worker of workers) worker.on('failed', (job, error) => logger.warn('job failed', { queue: worker.name, job: job?.name, jobId: job?.id, error: error.message }));

@@ -1,4 +1,6 @@
 import type { Job } from 'bullmq';
+import type { Database } from '@coachline/db/database';
+import { processOnce } from '@coachline/db/processed-events';
 import { parseEventPayload } from '@coachline/domain/events';
 import { parseJob } from '@coachline/domain/queues';
 import { runWithContext } from '@coachline/runtime/context';
@@ -11,7 +13,9 @@ import type { ReminderService } from './reminder.service';
  * session.scheduled and session.cancelled events. Both effects are
  * idempotent (deterministic job ids), so a redelivered event is harmless.
  */
-export function createReminderProcessor(reminders: ReminderService, logger: Logger) {
+export function createReminderProcessor(reminders: ReminderService, db: Database, logger: Logger) {
+  // The relay's reconciler re-publishes events this queue's consumer has not recorded.
+  const recordProcessed = (tenantId: string, eventId: string) => db.withTenant(tenantId, (tx) => processOnce(tx, tenantId, eventId, 'reminders', async () => undefined));
   return async (job: Job) => {
     if (job.name !== 'event') throw new Error(`The reminders queue has no job "${job.name}"`);
     const envelope = parseJob('reminders', 'event', job.data);
@@ -22,16 +26,19 @@ export function createReminderProcessor(reminders: ReminderService, logger: Logg
           case 'session.scheduled': {
             const { sessionId } = parseEventPayload('session.scheduled', envelope.payload);
             const added = await reminders.scheduleIfActive(envelope.tenantId, sessionId, trace);
+            await recordProcessed(envelope.tenantId, envelope.id);
             logger.debug('session reminders scheduled', { sessionId, added });
             return { added };
           }
           case 'session.cancelled': {
             const { sessionId } = parseEventPayload('session.cancelled', envelope.payload);
             const removed = await reminders.cancel(sessionId);
+            await recordProcessed(envelope.tenantId, envelope.id);
             logger.debug('session reminders removed', { sessionId, removed });
             return { removed };
           }
           default:
+            await recordProcessed(envelope.tenantId, envelope.id);
             return { ignored: envelope.type };
         }
       }),

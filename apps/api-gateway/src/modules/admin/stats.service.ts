@@ -1,0 +1,58 @@
+import type { Queue } from 'bullmq';
+import { and, count, eq, ne, sql } from 'drizzle-orm';
+import type { Database } from '@coachline/db/database';
+import { coachingSessions, mediaAssets, memberships, workouts } from '@coachline/db/schema/index';
+import type { QueueName } from '@coachline/domain/queues';
+import type { Actor } from '../../http/route';
+
+const COUNTED_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed'] as const;
+export type QueueDepths = Record<QueueName, Record<(typeof COUNTED_STATES)[number], number>>;
+
+/**
+ * A tenant's counts, plus the depths of the shared queues: counts only, never
+ * payloads, since the queues hold every tenant's jobs. Redis being down makes
+ * the depths null rather than the answer fail.
+ */
+export class StatsService {
+  constructor(
+    private readonly db: Database,
+    private readonly queues: Record<QueueName, Queue>,
+  ) {}
+
+  async stats(actor: Actor) {
+    const [tenant, queues] = await Promise.all([this.tenantCounts(actor.tenantId), this.queueDepths()]);
+    return { ...tenant, queues };
+  }
+
+  private tenantCounts(tenantId: string) {
+    return this.db.withTenant(tenantId, async (tx) => {
+      const [[members], [workoutCount], [sessions], [media]] = await Promise.all([
+        tx.select({ n: count() }).from(memberships).where(eq(memberships.tenantId, tenantId)),
+        tx.select({ n: count() }).from(workouts).where(eq(workouts.tenantId, tenantId)),
+        tx.select({ n: count() }).from(coachingSessions).where(eq(coachingSessions.tenantId, tenantId)),
+        tx
+          .select({ bytes: sql<string>`coalesce(sum(${mediaAssets.sizeBytes}), 0)` })
+          .from(mediaAssets)
+          .where(and(eq(mediaAssets.tenantId, tenantId), ne(mediaAssets.status, 'failed'))),
+      ]);
+      return { members: members?.n ?? 0, workouts: workoutCount?.n ?? 0, sessions: sessions?.n ?? 0, mediaBytes: Number(media?.bytes ?? 0) };
+    });
+  }
+
+  private async queueDepths(): Promise<QueueDepths | null> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const entries = await Promise.race([
+        Promise.all(Object.entries(this.queues).map(async ([name, queue]) => [name, await queue.getJobCounts(...COUNTED_STATES)] as const)),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('queue counts timed out')), 2_000);
+        }),
+      ]);
+      return Object.fromEntries(entries.map(([name, counts]) => [name, Object.fromEntries(COUNTED_STATES.map((s) => [s, counts[s] ?? 0]))])) as QueueDepths;
+    } catch {
+      return null;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import type { Database } from '@coachline/db/database';
+import { recordAudit } from '@coachline/db/audit';
+import { newId } from '@coachline/db/ids';
+import type { notifications } from '@coachline/db/schema/index';
+import { CHANNELS, resolvePreferences } from '@coachline/domain/api/notifications';
+import { NotFoundError } from '@coachline/domain/errors';
+import { decodeCursor, page } from '../../http/pagination';
+import type { Actor } from '../../http/route';
+import * as repo from './notifications.repository';
+
+const notificationOut = (n: typeof notifications.$inferSelect) => ({
+  id: n.id,
+  type: n.type,
+  title: n.title,
+  body: n.body,
+  data: n.data,
+  readAt: n.readAt ? n.readAt.toISOString() : null,
+  createdAt: n.createdAt.toISOString(),
+});
+
+/** A user's own notifications, preferences and devices: every query is scoped to the caller. */
+export class NotificationService {
+  constructor(private readonly db: Database) {}
+
+  async list(actor: Actor, query: { limit: number; cursor?: string; unread?: 'true' | 'false' }) {
+    const cursor = decodeCursor(query.cursor);
+    const rows = await this.db.withTenant(actor.tenantId, (tx) =>
+      repo.listNotifications(tx, actor.tenantId, actor.userId, { unread: query.unread === 'true', limit: query.limit, beforeId: cursor?.id }),
+    );
+    const result = page(rows, query.limit, (row) => ({ id: row.id }));
+    return { items: result.items.map(notificationOut), nextCursor: result.nextCursor };
+  }
+
+  async markRead(actor: Actor, id: string): Promise<void> {
+    await this.db.withTenant(actor.tenantId, async (tx) => {
+      if (!(await repo.markRead(tx, actor.tenantId, actor.userId, id))) throw new NotFoundError('No such notification.');
+      await recordAudit(tx, { tenantId: actor.tenantId, actorId: actor.userId, action: 'notification.read', entityType: 'notification', entityId: id, requestId: actor.requestId });
+    });
+  }
+
+  async markAllRead(actor: Actor): Promise<void> {
+    await this.db.withTenant(actor.tenantId, async (tx) => {
+      const count = await repo.markAllRead(tx, actor.tenantId, actor.userId);
+      await recordAudit(tx, { tenantId: actor.tenantId, actorId: actor.userId, action: 'notification.read_all', entityType: 'notification', entityId: null, requestId: actor.requestId, summary: { count } });
+    });
+  }
+
+  async preferences(actor: Actor) {
+    const row = await this.db.withTenant(actor.tenantId, (tx) => repo.findPreferences(tx, actor.tenantId, actor.userId));
+    return { channels: resolvePreferences(row?.channels) };
+  }
+
+  /** Partial maps merge into what is stored; entries not sent keep their values. */
+  async updatePreferences(actor: Actor, input: { channels: Partial<Record<(typeof CHANNELS)[number], Record<string, boolean | undefined>>> }) {
+    return this.db.withTenant(actor.tenantId, async (tx) => {
+      const stored = (await repo.findPreferences(tx, actor.tenantId, actor.userId))?.channels ?? {};
+      const merged: Record<string, Record<string, boolean>> = {};
+      for (const channel of CHANNELS) {
+        merged[channel] = { ...(stored[channel] ?? {}) };
+        for (const [type, enabled] of Object.entries(input.channels[channel] ?? {})) if (enabled !== undefined) merged[channel][type] = enabled;
+      }
+      await repo.upsertPreferences(tx, { tenantId: actor.tenantId, id: newId(), userId: actor.userId, channels: merged });
+      await recordAudit(tx, { tenantId: actor.tenantId, actorId: actor.userId, action: 'notification_preferences.updated', entityType: 'notification_preferences', entityId: actor.userId, requestId: actor.requestId, summary: { channels: input.channels } });
+      return { channels: resolvePreferences(merged) };
+    });
+  }
+
+  /** Registering the same subscription or token again updates it rather than duplicating it. */
+  async registerDevice(actor: Actor, input: { platform: 'web'; subscription: { endpoint: string; keys: { p256dh: string; auth: string } } } | { platform: 'ios' | 'android'; token: string }) {
+    return this.db.withTenant(actor.tenantId, async (tx) => {
+      const device = await repo.upsertDevice(tx, {
+        tenantId: actor.tenantId,
+        id: newId(),
+        userId: actor.userId,
+        platform: input.platform,
+        address: input.platform === 'web' ? input.subscription.endpoint : input.token,
+        subscription: input.platform === 'web' ? { endpoint: input.subscription.endpoint, keys: input.subscription.keys } : null,
+      });
+      await recordAudit(tx, { tenantId: actor.tenantId, actorId: actor.userId, action: 'device.registered', entityType: 'device', entityId: device.id, requestId: actor.requestId, summary: { platform: input.platform } });
+      return { id: device.id, platform: device.platform, createdAt: device.createdAt.toISOString() };
+    });
+  }
+}

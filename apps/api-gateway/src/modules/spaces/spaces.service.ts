@@ -1,0 +1,110 @@
+import type { Database } from '@coachline/db/database';
+import { recordAudit } from '@coachline/db/audit';
+import { newId } from '@coachline/db/ids';
+import { emit } from '@coachline/db/outbox';
+import type { comments, posts, spaceMembers, spaces } from '@coachline/db/schema/index';
+import type { PageQuery } from '@coachline/domain/api/common';
+import { ConflictError, NotFoundError, ValidationError } from '@coachline/domain/errors';
+import { currentTraceparent } from '@coachline/runtime/tracing';
+import { decodeCursor, page } from '../../http/pagination';
+import { isForeignKeyViolation, isUniqueViolation } from '../../http/pg-errors';
+import type { Actor } from '../../http/route';
+import * as repo from './spaces.repository';
+
+const spaceOut = (s: Omit<typeof spaces.$inferSelect, 'tenantId'>) => ({ id: s.id, name: s.name, description: s.description ?? null, createdBy: s.createdBy, createdAt: s.createdAt.toISOString() });
+const memberOut = (m: typeof spaceMembers.$inferSelect) => ({ spaceId: m.spaceId, userId: m.userId, joinedAt: m.joinedAt.toISOString() });
+const postOut = (p: typeof posts.$inferSelect) => ({ id: p.id, spaceId: p.spaceId, authorId: p.authorId, body: p.body, mediaIds: p.mediaIds, createdAt: p.createdAt.toISOString() });
+const commentOut = (c: typeof comments.$inferSelect) => ({ id: c.id, postId: c.postId, authorId: c.authorId, body: c.body, createdAt: c.createdAt.toISOString() });
+
+/** Spaces are visible to their members only: to anyone else a space (and its posts) does not exist. */
+export class SpaceService {
+  constructor(private readonly db: Database) {}
+
+  private context(actor: Actor) {
+    return { tenantId: actor.tenantId, requestId: actor.requestId, traceparent: currentTraceparent() };
+  }
+
+  async requireMember(actor: Actor, spaceId: string): Promise<void> {
+    const member = await this.db.withTenant(actor.tenantId, (tx) => repo.isSpaceMember(tx, actor.tenantId, spaceId, actor.userId));
+    if (!member) throw new NotFoundError('No such space.');
+  }
+
+  async requirePostVisible(actor: Actor, postId: string): Promise<void> {
+    const visible = await this.db.withTenant(actor.tenantId, async (tx) => {
+      const post = await repo.findPost(tx, actor.tenantId, postId);
+      return post ? repo.isSpaceMember(tx, actor.tenantId, post.spaceId, actor.userId) : false;
+    });
+    if (!visible) throw new NotFoundError('No such post.');
+  }
+
+  async create(actor: Actor, input: { name: string; description?: string }) {
+    return this.db.withTenant(actor.tenantId, async (tx) => {
+      const id = newId();
+      const space = await repo.insertSpace(tx, { tenantId: actor.tenantId, id, name: input.name, description: input.description ?? null, createdBy: actor.userId });
+      await repo.insertSpaceMember(tx, { tenantId: actor.tenantId, id: newId(), spaceId: id, userId: actor.userId });
+      await recordAudit(tx, { tenantId: actor.tenantId, actorId: actor.userId, action: 'space.created', entityType: 'space', entityId: id, requestId: actor.requestId, summary: { name: input.name } });
+      return spaceOut(space);
+    });
+  }
+
+  async listMine(actor: Actor, query: PageQuery) {
+    const cursor = decodeCursor(query.cursor);
+    const rows = await this.db.withTenant(actor.tenantId, (tx) => repo.listSpacesOf(tx, actor.tenantId, actor.userId, query.limit, cursor?.id));
+    const result = page(rows, query.limit, (row) => ({ id: row.id }));
+    return { items: result.items.map(spaceOut), nextCursor: result.nextCursor };
+  }
+
+  async addMember(actor: Actor, spaceId: string, input: { userId: string }) {
+    try {
+      return await this.db.withTenant(actor.tenantId, async (tx) => {
+        const member = await repo.insertSpaceMember(tx, { tenantId: actor.tenantId, id: newId(), spaceId, userId: input.userId });
+        await recordAudit(tx, { tenantId: actor.tenantId, actorId: actor.userId, action: 'space.member_added', entityType: 'space', entityId: spaceId, requestId: actor.requestId, summary: { userId: input.userId } });
+        return memberOut(member);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error, 'space_members_key')) throw new ConflictError('This person is already a member of the space.');
+      // The composite reference to memberships: the user is not in this organization.
+      if (isForeignKeyViolation(error)) throw new ValidationError('The user is not a member of this organization.', [{ path: 'userId', message: 'Not a member of this organization' }]);
+      throw error;
+    }
+  }
+
+  async listPosts(actor: Actor, spaceId: string, query: PageQuery) {
+    const cursor = decodeCursor(query.cursor);
+    const rows = await this.db.withTenant(actor.tenantId, (tx) => repo.listPosts(tx, actor.tenantId, spaceId, query.limit, cursor?.id));
+    const result = page(rows, query.limit, (row) => ({ id: row.id }));
+    return { items: result.items.map(postOut), nextCursor: result.nextCursor };
+  }
+
+  /** The post and its `post.created` event commit together. */
+  async createPost(actor: Actor, spaceId: string, input: { body: string; mediaIds?: string[] }) {
+    const mediaIds = [...new Set(input.mediaIds ?? [])];
+    return this.db.withTenant(actor.tenantId, async (tx) => {
+      const found = await repo.existingMediaIds(tx, actor.tenantId, mediaIds);
+      const missing = mediaIds.filter((id) => !found.has(id));
+      if (missing.length) throw new ValidationError('Unknown media.', missing.map((id) => ({ path: `mediaIds.${mediaIds.indexOf(id)}`, message: 'No such media' })));
+      const id = newId();
+      const post = await repo.insertPost(tx, { tenantId: actor.tenantId, id, spaceId, authorId: actor.userId, body: input.body, mediaIds });
+      await emit(tx, this.context(actor), 'post.created', { postId: id, spaceId, authorId: actor.userId });
+      await recordAudit(tx, { tenantId: actor.tenantId, actorId: actor.userId, action: 'post.created', entityType: 'post', entityId: id, requestId: actor.requestId, summary: { spaceId } });
+      return postOut(post);
+    });
+  }
+
+  async listComments(actor: Actor, postId: string, query: PageQuery) {
+    const cursor = decodeCursor(query.cursor);
+    const rows = await this.db.withTenant(actor.tenantId, (tx) => repo.listComments(tx, actor.tenantId, postId, query.limit, cursor?.id));
+    const result = page(rows, query.limit, (row) => ({ id: row.id }));
+    return { items: result.items.map(commentOut), nextCursor: result.nextCursor };
+  }
+
+  async createComment(actor: Actor, postId: string, input: { body: string }) {
+    return this.db.withTenant(actor.tenantId, async (tx) => {
+      const id = newId();
+      const comment = await repo.insertComment(tx, { tenantId: actor.tenantId, id, postId, authorId: actor.userId, body: input.body });
+      await emit(tx, this.context(actor), 'comment.created', { commentId: id, postId, authorId: actor.userId });
+      await recordAudit(tx, { tenantId: actor.tenantId, actorId: actor.userId, action: 'comment.created', entityType: 'comment', entityId: id, requestId: actor.requestId, summary: { postId } });
+      return commentOut(comment);
+    });
+  }
+}

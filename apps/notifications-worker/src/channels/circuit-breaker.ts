@@ -1,0 +1,32 @@
+import CircuitBreaker from 'opossum';
+import type { Logger } from '@coachline/runtime/logger';
+
+/**
+ * Wraps a delivery call: after repeated failures the breaker opens and calls
+ * fail fast for a while, so a dead SMTP server or push service does not hold
+ * every worker slot; the job fails and BullMQ retries it later with backoff.
+ */
+export function withBreaker<A extends unknown[], R>(name: string, fn: (...args: A) => Promise<R>, options: { timeoutMs: number; logger: Logger }): (...args: A) => Promise<R> {
+  const breaker = new CircuitBreaker(fn, {
+    timeout: options.timeoutMs,
+    errorThresholdPercentage: 50,
+    volumeThreshold: 5,
+    resetTimeout: 10_000,
+  });
+  breaker.on('open', () => options.logger.warn('circuit opened', { breaker: name }));
+  breaker.on('close', () => options.logger.info('circuit closed', { breaker: name }));
+  return (...args: A) => breaker.fire(...args) as Promise<R>;
+}
+
+/** Retries a transient failure a few times in-process before the job's own backoff takes over. */
+export async function withRetries<T>(fn: () => Promise<T>, options: { attempts: number; baseDelayMs: number; retryable?: (error: unknown) => boolean }): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (attempt >= options.attempts || (options.retryable && !options.retryable(error))) throw error;
+      const delay = options.baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}

@@ -1,0 +1,236 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { and, eq } from 'drizzle-orm';
+import { Server } from 'socket.io';
+import { io as connect, type Socket } from 'socket.io-client';
+import { newId } from '@coachline/db/ids';
+import { wasProcessed } from '@coachline/db/processed-events';
+import { coachingSessions, comments, conversations, deviceTokens, messages, notificationPreferences, notifications } from '@coachline/db/schema/index';
+import type { EventEnvelope, EventType } from '@coachline/domain/events';
+import { presenceKey } from '@coachline/domain/presence';
+import { rooms, type LiveNotification } from '@coachline/domain/socket';
+import { createMailer } from './channels/mailer';
+import { createNotificationProcessor } from './notification.processor';
+import { eventually, notificationsFixture } from './testing/notifications-fixture';
+
+let fx: Awaited<ReturnType<typeof notificationsFixture>>;
+let io: Server;
+let ioUrl: string;
+const sockets: Socket[] = [];
+
+beforeAll(async () => {
+  fx = await notificationsFixture();
+  const httpServer = http.createServer();
+  io = new Server(httpServer);
+  const sub = fx.redis.duplicate();
+  io.adapter(createAdapter(fx.redis.duplicate(), sub));
+  io.on('connection', (socket) => {
+    const { tenantId, userId } = socket.handshake.auth as { tenantId: string; userId: string };
+    void socket.join(rooms.user(tenantId, userId));
+  });
+  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', () => resolve()));
+  ioUrl = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  for (const s of sockets) s.disconnect();
+  await new Promise((resolve) => io.close(() => resolve(undefined)));
+  await fx.close();
+});
+
+const envelope = <T extends EventType>(tenantId: string, type: T, payload: Record<string, unknown>): EventEnvelope => ({ id: randomUUID(), tenantId, type, payload, occurredAt: new Date().toISOString() });
+
+async function notificationsOf(tenantId: string, userId: string) {
+  return fx.db.withTenant(tenantId, (tx) => tx.select().from(notifications).where(and(eq(notifications.tenantId, tenantId), eq(notifications.userId, userId))));
+}
+
+async function listen(tenantId: string, userId: string): Promise<LiveNotification[]> {
+  const got: LiveNotification[] = [];
+  const socket = connect(ioUrl, { auth: { tenantId, userId }, transports: ['websocket'] });
+  sockets.push(socket);
+  socket.on('notification:new', (n: LiveNotification) => got.push(n));
+  await new Promise<void>((resolve) => socket.on('connect', () => resolve()));
+  // The join happens on the server right after connect; let it land.
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  return got;
+}
+
+test('post.created: in-app, live, email and push for every member but the author, exactly once however often it runs', async () => {
+  const { tenantId, people } = await fx.tenant(3);
+  const [author, reader, other] = people as [(typeof people)[0], (typeof people)[0], (typeof people)[0]];
+  const { spaceId, postId } = await fx.spaceWithPost(tenantId, [author.id, reader.id, other.id], author.id);
+  const subscription = fx.pushService.subscription(`/push/${reader.id}`);
+  await fx.db.withTenant(tenantId, (tx) => tx.insert(deviceTokens).values({ tenantId, id: randomUUID(), userId: reader.id, platform: 'web', address: subscription.endpoint, subscription }));
+  const live = await listen(tenantId, reader.id);
+  const event = envelope(tenantId, 'post.created', { postId, spaceId, authorId: author.id });
+
+  await fx.processor.event(event);
+  await fx.processor.event(event);
+  await Promise.all([fx.processor.event(event), fx.processor.event(event)]);
+
+  const [row] = await notificationsOf(tenantId, reader.id);
+  expect(row).toMatchObject({ type: 'post.created', title: 'New post in Morning crew', body: 'Member 0: New PR on deadlift today!', data: { postId, spaceId, authorId: author.id } });
+  expect(await notificationsOf(tenantId, reader.id)).toHaveLength(1);
+  expect(await notificationsOf(tenantId, other.id)).toHaveLength(1);
+  expect(await notificationsOf(tenantId, author.id)).toHaveLength(0);
+
+  await eventually(() => (live.length ? true : undefined), 'the live notification');
+  expect(live).toEqual([{ id: row!.id, type: 'post.created', title: row!.title, body: row!.body, data: row!.data }]);
+
+  const mails = fx.smtp.to(reader.email);
+  expect(mails).toHaveLength(1);
+  expect(mails[0]!.raw).toMatch(/Subject: New post in Morning crew/);
+  expect(mails[0]!.raw).toMatch(/Content-Type: text\/plain/);
+  expect(mails[0]!.raw).toMatch(/Content-Type: text\/html/);
+  expect(mails[0]!.decoded).toContain(`https://app.coachline.test/spaces/${spaceId}/posts/${postId}`);
+  expect(fx.smtp.to(other.email)).toHaveLength(1);
+  expect(fx.smtp.to(author.email)).toHaveLength(0);
+
+  const pushes = fx.pushService.received.filter((r) => r.path === `/push/${reader.id}`);
+  expect(pushes).toHaveLength(1);
+  expect(pushes[0]!.headers['content-encoding']).toBe('aes128gcm');
+  expect(String(pushes[0]!.headers.authorization)).toMatch(/^vapid t=/);
+  expect(await fx.db.withTenant(tenantId, (tx) => wasProcessed(tx, tenantId, event.id, 'notifications'))).toBe(true);
+});
+
+test('preferences switch a channel off per event type', async () => {
+  const { tenantId, people } = await fx.tenant(3);
+  const [author, quiet, noInbox] = people as [(typeof people)[0], (typeof people)[0], (typeof people)[0]];
+  const { spaceId, postId } = await fx.spaceWithPost(tenantId, people.map((p) => p.id), author.id);
+  await fx.db.withTenant(tenantId, async (tx) => {
+    await tx.insert(notificationPreferences).values({ tenantId, id: randomUUID(), userId: quiet.id, channels: { email: { 'post.created': false } } });
+    await tx.insert(notificationPreferences).values({ tenantId, id: randomUUID(), userId: noInbox.id, channels: { inApp: { 'post.created': false }, email: { 'comment.created': false } } });
+  });
+  await fx.processor.event(envelope(tenantId, 'post.created', { postId, spaceId, authorId: author.id }));
+  expect(await notificationsOf(tenantId, quiet.id)).toHaveLength(1);
+  expect(fx.smtp.to(quiet.email)).toHaveLength(0);
+  expect(await notificationsOf(tenantId, noInbox.id)).toHaveLength(0);
+  expect(fx.smtp.to(noInbox.email)).toHaveLength(1);
+});
+
+test('comment.created goes to the post author and earlier commenters, never the commenter', async () => {
+  const { tenantId, people } = await fx.tenant(5);
+  const [author, early, commenter, later, bystander] = people as [(typeof people)[0], (typeof people)[0], (typeof people)[0], (typeof people)[0], (typeof people)[0]];
+  const { postId } = await fx.spaceWithPost(tenantId, people.map((p) => p.id), author.id);
+  const [c1, c2, c3] = [newId(), newId(), newId()];
+  await fx.db.withTenant(tenantId, async (tx) => {
+    await tx.insert(comments).values({ tenantId, id: c1, postId, authorId: early.id, body: 'first' });
+    await tx.insert(comments).values({ tenantId, id: c2, postId, authorId: commenter.id, body: 'Nice work!' });
+    await tx.insert(comments).values({ tenantId, id: c3, postId, authorId: later.id, body: 'later' });
+  });
+  await fx.processor.event(envelope(tenantId, 'comment.created', { commentId: c2, postId, authorId: commenter.id }));
+  expect(await notificationsOf(tenantId, author.id)).toHaveLength(1);
+  expect(await notificationsOf(tenantId, early.id)).toHaveLength(1);
+  expect(await notificationsOf(tenantId, commenter.id)).toHaveLength(0);
+  expect(await notificationsOf(tenantId, later.id)).toHaveLength(0);
+  expect(await notificationsOf(tenantId, bystander.id)).toHaveLength(0);
+  const [row] = await notificationsOf(tenantId, author.id);
+  expect(row).toMatchObject({ type: 'comment.created', body: 'Member 2: Nice work!' });
+});
+
+test('message.created notifies the recipient only while offline', async () => {
+  const { tenantId, people } = await fx.tenant(3);
+  const [from, online, offline] = people as [(typeof people)[0], (typeof people)[0], (typeof people)[0]];
+  const send = async (to: string) => {
+    const conversationId = randomUUID();
+    const messageId = randomUUID();
+    const [a, b] = [from.id, to].sort();
+    await fx.db.withTenant(tenantId, async (tx) => {
+      await tx.insert(conversations).values({ tenantId, id: conversationId, userA: a!, userB: b! });
+      await tx.insert(messages).values({ tenantId, id: messageId, conversationId, fromUserId: from.id, body: 'See you at 7' });
+    });
+    await fx.processor.event(envelope(tenantId, 'message.created', { messageId, conversationId, fromUserId: from.id, toUserId: to }));
+  };
+  await fx.redis.set(presenceKey(tenantId, online.id), '2');
+  await send(online.id);
+  await send(offline.id);
+  expect(await notificationsOf(tenantId, online.id)).toHaveLength(0);
+  expect(fx.smtp.to(online.email)).toHaveLength(0);
+  const [row] = await notificationsOf(tenantId, offline.id);
+  expect(row).toMatchObject({ type: 'message.created', title: 'New message from Member 0', body: 'See you at 7' });
+});
+
+test('session events notify both parties but the actor, and reminders both parties', async () => {
+  const { tenantId, people } = await fx.tenant(2);
+  const [coach, athlete] = people as [(typeof people)[0], (typeof people)[0]];
+  const sessionId = randomUUID();
+  const start = new Date(Date.now() + 26 * 3600_000);
+  const end = new Date(start.getTime() + 3600_000);
+  await fx.db.withTenant(tenantId, (tx) =>
+    tx.insert(coachingSessions).values({ tenantId, id: sessionId, coachId: coach.id, athleteId: athlete.id, startsAt: start, endsAt: end, status: 'scheduled', createdBy: athlete.id }),
+  );
+  await fx.processor.event(envelope(tenantId, 'session.scheduled', { sessionId, coachId: coach.id, athleteId: athlete.id, start: start.toISOString(), end: end.toISOString(), actorId: athlete.id }));
+  expect((await notificationsOf(tenantId, coach.id)).map((n) => n.type)).toEqual(['session.scheduled']);
+  expect(await notificationsOf(tenantId, athlete.id)).toHaveLength(0);
+
+  await fx.processor.reminder({ tenantId, sessionId, offsetMinutes: 60 });
+  await fx.processor.reminder({ tenantId, sessionId, offsetMinutes: 60 });
+  await fx.processor.reminder({ tenantId, sessionId, offsetMinutes: 1440 });
+  for (const who of [coach, athlete]) {
+    const reminders = (await notificationsOf(tenantId, who.id)).filter((n) => n.type === 'session.reminder');
+    expect(reminders.map((n) => n.title).sort()).toEqual(['Session in 1 hour', 'Session in 24 hours']);
+  }
+});
+
+test('invitations and sign-ups send their emails once, with the accept link', async () => {
+  const { tenantId, people } = await fx.tenant(1);
+  const [admin] = people as [(typeof people)[0]];
+  const invitee = `invitee-${randomUUID()}@example.com`;
+  const invitation = envelope(tenantId, 'invitation.created', { invitationId: randomUUID(), email: invitee, role: 'ATHLETE', token: 'inv_abc.def+/=', invitedBy: admin.id, expiresAt: new Date(Date.now() + 86400_000).toISOString() });
+  await fx.processor.event(invitation);
+  await fx.processor.event(invitation);
+  const [mail] = fx.smtp.to(invitee);
+  expect(fx.smtp.to(invitee)).toHaveLength(1);
+  expect(mail!.raw).toMatch(/Subject: You are invited to Iron Temple on Coachline/);
+  expect(mail!.decoded).toContain('https://app.coachline.test/invitations/accept?token=inv_abc.def%2B%2F%3D');
+
+  const signedUp = `new-${randomUUID()}@example.com`;
+  await fx.processor.event(envelope(tenantId, 'user.signed_up', { userId: randomUUID(), email: signedUp, name: 'Nina' }));
+  expect(fx.smtp.to(signedUp)).toHaveLength(1);
+  expect(fx.smtp.to(signedUp)[0]!.raw).toMatch(/Subject: Welcome to Coachline/);
+});
+
+test('a failed email is retried alone: in-app rows are not doubled and the email arrives once', async () => {
+  const { tenantId, people } = await fx.tenant(2);
+  const [author, reader] = people as [(typeof people)[0], (typeof people)[0]];
+  const { spaceId, postId } = await fx.spaceWithPost(tenantId, [author.id, reader.id], author.id);
+  const deadMailer = createMailer({ smtpUrl: 'smtp://127.0.0.1:1', mailDir: '', from: 'x@coachline.test', timeoutMs: 1_000, logger: fx.logger });
+  const broken = createNotificationProcessor({ ...fx.deps, mailer: deadMailer });
+  const event = envelope(tenantId, 'post.created', { postId, spaceId, authorId: author.id });
+  await expect(broken.event(event)).rejects.toThrow(/deliveries failed/);
+  expect(await notificationsOf(tenantId, reader.id)).toHaveLength(1);
+  expect(fx.smtp.to(reader.email)).toHaveLength(0);
+  await fx.processor.event(event);
+  expect(await notificationsOf(tenantId, reader.id)).toHaveLength(1);
+  expect(fx.smtp.to(reader.email)).toHaveLength(1);
+  deadMailer.close();
+});
+
+test('a subscription the push service has forgotten (410) is removed', async () => {
+  const { tenantId, people } = await fx.tenant(2);
+  const [owner] = people as [(typeof people)[0]];
+  const subscription = fx.pushService.subscription(`/gone/${owner.id}`);
+  await fx.db.withTenant(tenantId, (tx) => tx.insert(deviceTokens).values({ tenantId, id: randomUUID(), userId: owner.id, platform: 'web', address: subscription.endpoint, subscription }));
+  await fx.processor.event(envelope(tenantId, 'media.ready', { mediaId: randomUUID(), ownerId: owner.id }));
+  expect(fx.pushService.received.filter((r) => r.path === `/gone/${owner.id}`)).toHaveLength(1);
+  const left = await fx.db.withTenant(tenantId, (tx) => tx.select().from(deviceTokens).where(and(eq(deviceTokens.tenantId, tenantId), eq(deviceTokens.userId, owner.id))));
+  expect(left).toHaveLength(0);
+  expect((await notificationsOf(tenantId, owner.id)).map((n) => n.type)).toEqual(['media.ready']);
+});
+
+test('without SMTP_URL, emails are written as .eml files', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'coachline-mail-'));
+  const mailer = createMailer({ mailDir: dir, from: 'Coachline <no-reply@coachline.test>', timeoutMs: 1_000, logger: fx.logger });
+  await mailer.send({ to: 'someone@example.com', subject: 'Hello', text: 'plain words', html: '<p>html words</p>' });
+  const [file] = await readdir(dir);
+  expect(file).toMatch(/\.eml$/);
+  const raw = await readFile(path.join(dir, file!), 'utf8');
+  expect(raw).toMatch(/To: someone@example.com/);
+  expect(raw).toContain('plain words');
+  expect(raw).toContain('html words');
+});

@@ -1,0 +1,102 @@
+import type pg from 'pg';
+import type { Tx } from '@coachline/db/database';
+import type { EventEnvelope, EventType } from '@coachline/domain/events';
+
+export interface OutboxRow {
+  tenant_id: string;
+  id: string;
+  type: string;
+  payload: Record<string, unknown>;
+  request_id: string | null;
+  traceparent: string | null;
+  created_at: Date;
+  publish_attempts: number;
+}
+
+/** Optional confinement of a relay to some tenants (tests run several relays against one database). */
+export type TenantScope = () => readonly string[];
+
+/** The transaction's pg client: these queries pass arrays as single parameters, which drizzle's `sql` would expand. */
+const pgOf = (tx: Tx) => (tx as unknown as { $client: pg.PoolClient }).$client;
+
+const COLUMNS = 'tenant_id, id, type, payload, request_id, traceparent, created_at, publish_attempts';
+
+function scopeClause(scope: TenantScope | undefined, params: unknown[]): string {
+  if (!scope) return '';
+  params.push(scope());
+  return ` AND tenant_id = ANY($${params.length}::uuid[])`;
+}
+
+/**
+ * Locks up to `limit` unpublished events, oldest first. SKIP LOCKED lets any
+ * number of relays claim disjoint batches; the locks last until the caller's
+ * transaction ends, so a relay that dies leaves its rows to the others.
+ */
+export async function claimUnpublished(tx: Tx, limit: number, scope?: TenantScope): Promise<OutboxRow[]> {
+  const params: unknown[] = [limit];
+  const where = scopeClause(scope, params);
+  const result = await pgOf(tx).query<OutboxRow>(
+    `SELECT ${COLUMNS} FROM outbox_events WHERE published_at IS NULL${where} ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+    params,
+  );
+  return result.rows;
+}
+
+export async function markPublished(tx: Tx, rows: readonly OutboxRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await pgOf(tx).query(
+    `UPDATE outbox_events o SET published_at = now(), publish_attempts = o.publish_attempts + 1
+     FROM unnest($1::uuid[], $2::uuid[]) AS k(tenant_id, id)
+     WHERE o.tenant_id = k.tenant_id AND o.id = k.id`,
+    [rows.map((r) => r.tenant_id), rows.map((r) => r.id)],
+  );
+}
+
+/**
+ * Published events of `types` that `consumer` has not recorded in
+ * processed_events although `afterSeconds` have passed, within `horizonSeconds`
+ * and below `maxAttempts` publishes. Locked so two reconcilers never race.
+ */
+export async function claimUnprocessed(
+  tx: Tx,
+  options: { types: readonly EventType[]; consumer: string; afterSeconds: number; horizonSeconds: number; maxAttempts: number; limit: number; scope?: TenantScope },
+): Promise<OutboxRow[]> {
+  const params: unknown[] = [options.types, options.consumer, options.afterSeconds, options.horizonSeconds, options.maxAttempts, options.limit];
+  const where = scopeClause(options.scope, params);
+  const result = await pgOf(tx).query<OutboxRow>(
+    `SELECT ${COLUMNS} FROM outbox_events o
+     WHERE o.published_at IS NOT NULL
+       AND o.type = ANY($1::text[])
+       AND o.published_at < now() - make_interval(secs => $3)
+       AND o.created_at > now() - make_interval(secs => $4)
+       AND o.publish_attempts < $5${where}
+       AND NOT EXISTS (SELECT 1 FROM processed_events p WHERE p.tenant_id = o.tenant_id AND p.event_id = o.id::text AND p.consumer = $2)
+     ORDER BY o.created_at
+     LIMIT $6
+     FOR UPDATE OF o SKIP LOCKED`,
+    params,
+  );
+  return result.rows;
+}
+
+/** Pending count and the age of the oldest pending event, for the lag gauges. */
+export async function pendingStats(tx: Tx): Promise<{ pending: number; lagSeconds: number }> {
+  const result = await pgOf(tx).query<{ pending: string; lag: string | null }>(
+    `SELECT count(*) AS pending, extract(epoch FROM now() - min(created_at)) AS lag FROM outbox_events WHERE published_at IS NULL`,
+  );
+  const row = result.rows[0];
+  return { pending: Number(row?.pending ?? 0), lagSeconds: Math.max(0, Number(row?.lag ?? 0)) };
+}
+
+/** What travels to the queues: the row plus the request and trace that caused it. */
+export function toEnvelope(row: OutboxRow): EventEnvelope {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    type: row.type as EventType,
+    payload: row.payload,
+    occurredAt: row.created_at.toISOString(),
+    ...(row.request_id ? { requestId: row.request_id } : {}),
+    ...(row.traceparent ? { traceparent: row.traceparent } : {}),
+  };
+}

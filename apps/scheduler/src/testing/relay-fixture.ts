@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import { createDatabase } from '@coachline/db/database';
+import { tenants } from '@coachline/db/schema/index';
+import { createLogger } from '@coachline/runtime/logger';
+import { createRedis } from '@coachline/runtime/redis';
+
+/** Real Postgres and Redis for relay tests, with a queue prefix of their own so parallel files never share jobs. */
+export function relayFixture() {
+  const db = createDatabase({ url: process.env.DATABASE_URL!, systemUrl: process.env.DATABASE_SYSTEM_URL, poolSize: 5 });
+  const redis = createRedis(process.env.REDIS_URL!);
+  const prefix = `{t-${randomUUID().slice(0, 8)}}`;
+  const logger = createLogger('scheduler-test', 'silent');
+  const tenantIds: string[] = [];
+  return {
+    db,
+    redis,
+    prefix,
+    logger,
+    listenUrl: process.env.DATABASE_SYSTEM_URL ?? process.env.DATABASE_URL!,
+    /** Relays in tests only see these tenants' events, not those of other test files. */
+    scope: () => tenantIds,
+    async tenant(): Promise<string> {
+      const id = randomUUID();
+      await db.withTenant(id, (tx) => tx.insert(tenants).values({ id, name: `relay test ${id.slice(0, 6)}` }));
+      tenantIds.push(id);
+      return id;
+    },
+    async close() {
+      await redis.quit().catch(() => undefined);
+      await db.close();
+    },
+  };
+}
+
+/** Polls until `check` returns a value other than undefined, or fails after a generous deadline. */
+export async function eventually<T>(check: () => Promise<T | undefined>, what: string, deadlineMs = 20_000): Promise<T> {
+  const end = Date.now() + deadlineMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

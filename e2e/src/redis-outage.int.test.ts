@@ -1,0 +1,67 @@
+import { createOutboxReconciler } from '@coachline/scheduler/relay/outbox-reconciler';
+import { eventually, startEventStack, type EventStack } from './testing/event-stack';
+import { startRedisProcess } from './testing/redis-process';
+
+/** Redis of this file's own, stopped and restarted empty, under the whole stack. */
+let redis: Awaited<ReturnType<typeof startRedisProcess>>;
+let stack: EventStack;
+beforeAll(async () => {
+  redis = await startRedisProcess();
+  stack = await startEventStack({ redisUrl: redis.url });
+});
+afterAll(async () => {
+  await redis.start().catch(() => undefined);
+  await stack.close();
+  await redis.stop();
+});
+
+test('with Redis down every POST still answers 201, and once it is back every notification arrives exactly once', async () => {
+  const { coach, athlete, athlete2 } = await stack.team();
+  const spaceId = await stack.space(coach, [athlete, athlete2]);
+  const relay = stack.relay();
+  relay.start();
+  stack.worker();
+  await eventually(async () => ((await stack.unpublished(coach.tenantId)) === 0 ? true : undefined), 'the team events to be published');
+
+  await redis.stop();
+  const responses = await Promise.all(Array.from({ length: 10 }, (_, i) => stack.gw.http().post(`/v1/spaces/${spaceId}/posts`).set(stack.gw.auth(coach)).send({ body: `offline ${i}` })));
+  const statuses = responses.map((r) => r.status);
+  expect(statuses).toEqual(Array(10).fill(201));
+  // Nothing could be published: the events wait in the outbox.
+  expect(await stack.unpublished(coach.tenantId)).toBe(10);
+
+  await redis.start();
+  await eventually(async () => ((await stack.notificationCounts(coach.tenantId)).length === 20 ? true : undefined), 'every notification after the outage', 90_000);
+  const counts = await stack.notificationCounts(coach.tenantId);
+  expect(counts.filter((c) => c.n !== 1)).toEqual([]);
+  expect(new Set(counts.map((c) => c.userId))).toEqual(new Set([athlete.id, athlete2.id]));
+  expect(await stack.unpublished(coach.tenantId)).toBe(0);
+}, 120_000);
+
+test('jobs Redis loses after publishing are re-published by the reconciler and processed once', async () => {
+  const { coach, athlete } = await stack.team();
+  const spaceId = await stack.space(coach, [athlete]);
+  const relay = stack.relay();
+  for (let i = 0; i < 3; i++) expect((await stack.gw.http().post(`/v1/spaces/${spaceId}/posts`).set(stack.gw.auth(coach)).send({ body: `lost ${i}` })).status).toBe(201);
+  await eventually(async () => ((await relay.drain()) >= 0 && (await stack.unpublished(coach.tenantId)) === 0 ? true : undefined), 'publishing');
+  // A failover to an empty replica: every published job is gone before any worker ran.
+  const admin = stack.connection();
+  await admin.flushall();
+
+  const reconciler = createOutboxReconciler({
+    db: stack.db,
+    redis: admin,
+    queues: relay.queues,
+    metrics: relay.metrics,
+    logger: stack.logger,
+    afterSeconds: 0,
+    scope: () => [coach.tenantId],
+  });
+  expect(await reconciler.reconcile()).toBeGreaterThanOrEqual(3);
+  stack.worker();
+  await eventually(async () => ((await stack.notificationCounts(coach.tenantId)).length === 3 ? true : undefined), 'the re-published notifications');
+  // Processed now: a second pass has nothing to do.
+  await eventually(async () => ((await reconciler.reconcile()) === 0 ? true : undefined), 'the reconciler to find nothing left');
+  const counts = await stack.notificationCounts(coach.tenantId);
+  expect(counts.filter((c) => c.n !== 1)).toEqual([]);
+}, 90_000);

@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import { and, count, eq } from 'drizzle-orm';
+import { startGateway, type TestUser } from '@coachline/api-gateway/testing/gateway-harness';
+import { createDatabase } from '@coachline/db/database';
+import { notifications, outboxEvents } from '@coachline/db/schema/index';
+import { createMailer } from '@coachline/notifications-worker/channels/mailer';
+import { createPushSender, vapidKeys } from '@coachline/notifications-worker/channels/web-push';
+import { createNotificationsWorker, type NotificationsWorker } from '@coachline/notifications-worker/notifications-worker';
+import { startSmtpPeer } from '@coachline/notifications-worker/testing/delivery-peers';
+import { createLogger } from '@coachline/runtime/logger';
+import { createMetricsRegistry } from '@coachline/runtime/metrics';
+import { createRedis, type Redis } from '@coachline/runtime/redis';
+import { createOutboxRelay, type OutboxRelay } from '@coachline/scheduler/relay/outbox-relay';
+
+/**
+ * The gateway, outbox relays and notifications workers over real Postgres,
+ * Redis and an SMTP peer. Relays see only this stack's tenants and workers use
+ * a queue prefix of their own, so test files run in parallel.
+ */
+export async function startEventStack(options: { redisUrl?: string } = {}) {
+  const redisUrl = options.redisUrl ?? process.env.REDIS_URL!;
+  const gw = await startGateway({ REDIS_URL: redisUrl });
+  const db = createDatabase({ url: process.env.DATABASE_URL!, systemUrl: process.env.DATABASE_SYSTEM_URL, poolSize: 10 });
+  const prefix = `{e2e-${randomUUID().slice(0, 8)}}`;
+  const logger = createLogger('e2e', 'silent');
+  const smtp = await startSmtpPeer();
+  const tenants: string[] = [];
+  const relays: OutboxRelay[] = [];
+  const workers: NotificationsWorker[] = [];
+  const connections: Redis[] = [];
+  const mailer = createMailer({ smtpUrl: smtp.url, mailDir: '', from: 'Coachline <no-reply@coachline.test>', timeoutMs: 5_000, logger });
+  const push = createPushSender({ vapid: vapidKeys({ subject: 'mailto:e2e@coachline.test' }, logger), timeoutMs: 5_000, logger });
+
+  const connection = () => {
+    const redis = createRedis(redisUrl);
+    connections.push(redis);
+    return redis;
+  };
+
+  return {
+    gw,
+    db,
+    prefix,
+    smtp,
+    logger,
+    connection,
+    /** A relay scoped to this stack's tenants; `start()` it for LISTEN and a fast poll, or call `drain()`. */
+    relay() {
+      const relay = createOutboxRelay({
+        db,
+        redis: connection(),
+        prefix,
+        listenUrl: process.env.DATABASE_SYSTEM_URL ?? process.env.DATABASE_URL!,
+        logger,
+        registry: createMetricsRegistry('e2e'),
+        pollIntervalMs: 200,
+        publishTimeoutMs: 3_000,
+        scope: () => tenants,
+      });
+      relays.push(relay);
+      return relay;
+    },
+    worker() {
+      const worker = createNotificationsWorker({ db, redis: connection(), prefix, logger, mailer, push, appUrl: 'https://app.coachline.test', concurrency: 16 });
+      workers.push(worker);
+      return worker;
+    },
+    async team() {
+      const team = await gw.tenantWithTeam();
+      tenants.push(team.admin.tenantId);
+      return team;
+    },
+    async space(owner: TestUser, members: TestUser[]): Promise<string> {
+      const res = await gw.http().post('/v1/spaces').set(gw.auth(owner)).send({ name: 'Crew' });
+      if (res.status !== 201) throw new Error(`space: ${res.status}`);
+      for (const m of members) {
+        const added = await gw.http().post(`/v1/spaces/${res.body.id}/members`).set(gw.auth(owner)).send({ userId: m.id });
+        if (added.status !== 201) throw new Error(`member: ${added.status}`);
+      }
+      return res.body.id;
+    },
+    /** (source, user) -> how many in-app rows, for one tenant's notifications of a type. */
+    async notificationCounts(tenantId: string, type = 'post.created') {
+      const rows = await db.withTenant(tenantId, (tx) =>
+        tx
+          .select({ sourceId: notifications.sourceId, userId: notifications.userId, n: count() })
+          .from(notifications)
+          .where(and(eq(notifications.tenantId, tenantId), eq(notifications.type, type)))
+          .groupBy(notifications.sourceId, notifications.userId),
+      );
+      return rows;
+    },
+    async unpublished(tenantId: string) {
+      const rows = await db.withTenant(tenantId, (tx) => tx.select({ publishedAt: outboxEvents.publishedAt }).from(outboxEvents).where(eq(outboxEvents.tenantId, tenantId)));
+      return rows.filter((r) => r.publishedAt === null).length;
+    },
+    async close() {
+      for (const w of workers) await w.close().catch(() => undefined);
+      for (const r of relays) await r.close().catch(() => undefined);
+      for (const c of connections) c.disconnect();
+      mailer.close();
+      await smtp.close();
+      await db.close();
+      await gw.close();
+    },
+  };
+}
+
+export type EventStack = Awaited<ReturnType<typeof startEventStack>>;
+
+export async function eventually<T>(check: () => Promise<T | undefined>, what: string, deadlineMs = 60_000): Promise<T> {
+  const end = Date.now() + deadlineMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
