@@ -1,14 +1,11 @@
 import { baseConfigSchema, loadConfig, z } from '@coachline/runtime/config';
+import { mailConfigSchema } from '@coachline/runtime/mailer';
 
-export const configSchema = baseConfigSchema.extend({
+export const configSchema = baseConfigSchema.extend(mailConfigSchema.shape).extend({
   /** Side port for /health, /health/ready and /metrics. */
   HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(9102),
   /** Jobs handled at once by one process. */
   NOTIFICATIONS_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(32),
-  /** SMTP server (smtp://user:pass@host:port); unset writes each email as an .eml file into MAIL_DIR. */
-  SMTP_URL: z.url().optional(),
-  MAIL_DIR: z.string().default('.local/mail'),
-  MAIL_FROM: z.string().default('Coachline <no-reply@coachline.local>'),
   /** Base of links in emails (invitation accept page, notification targets). */
   PUBLIC_APP_URL: z.url().default('http://localhost:3000'),
   /** VAPID keys for Web Push (`npx web-push generate-vapid-keys`); generated per process in development when unset. */

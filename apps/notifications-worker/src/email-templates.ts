@@ -1,4 +1,4 @@
-import type { Email } from './channels/mailer';
+import type { Email } from '@coachline/runtime/mailer';
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 

@@ -5,7 +5,7 @@ import { createMetricsRegistry } from '@coachline/runtime/metrics';
 import { checkRedis, createRedis } from '@coachline/runtime/redis';
 import { registerShutdown } from '@coachline/runtime/shutdown';
 import { startTracing } from '@coachline/runtime/tracing';
-import { createMailer } from './channels/mailer';
+import { createMailer } from '@coachline/runtime/mailer';
 import { createPushSender, vapidKeys } from './channels/web-push';
 import { loadAppConfig } from './config';
 import { createNotificationsWorker } from './notifications-worker';

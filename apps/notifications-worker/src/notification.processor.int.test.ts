@@ -14,7 +14,7 @@ import { coachingSessions, comments, conversations, deviceTokens, messages, noti
 import type { EventEnvelope, EventType } from '@coachline/domain/events';
 import { presenceKey } from '@coachline/domain/presence';
 import { rooms, type LiveNotification } from '@coachline/domain/socket';
-import { createMailer } from './channels/mailer';
+import { createMailer } from '@coachline/runtime/mailer';
 import { createNotificationProcessor } from './notification.processor';
 import { eventually, notificationsFixture } from './testing/notifications-fixture';
 

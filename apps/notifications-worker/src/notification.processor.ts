@@ -8,7 +8,7 @@ import { parseEventPayload, type EventEnvelope } from '@coachline/domain/events'
 import type { JobOf } from '@coachline/domain/queues';
 import type { Logger } from '@coachline/runtime/logger';
 import type { LiveDelivery } from './channels/live';
-import type { Mailer } from './channels/mailer';
+import type { Mailer } from '@coachline/runtime/mailer';
 import { PushRejectedError, type PushSender, type PushSubscription } from './channels/web-push';
 import { renderEmail } from './email-templates';
 import { planForEvent, planForReminder, reminderSourceId, type NotificationPlan } from './notification-plans';

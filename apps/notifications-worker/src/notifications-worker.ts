@@ -5,7 +5,7 @@ import { eventEnvelopeSchema } from '@coachline/domain/events';
 import type { Logger } from '@coachline/runtime/logger';
 import { consumeQueue } from '@coachline/runtime/queue-consumer';
 import { createLiveDelivery, type LiveDelivery } from './channels/live';
-import type { Mailer } from './channels/mailer';
+import type { Mailer } from '@coachline/runtime/mailer';
 import type { PushSender } from './channels/web-push';
 import { createNotificationProcessor, type NotificationProcessor } from './notification.processor';
 

@@ -1,4 +1,5 @@
 import { baseConfigSchema, loadConfig, z } from '@coachline/runtime/config';
+import { mailConfigSchema } from '@coachline/runtime/mailer';
 import { storageConfigSchema } from '@coachline/runtime/storage';
 
 const minuteList = z
@@ -10,7 +11,7 @@ const minuteList = z
 /** Five-field cron, read by BullMQ's job schedulers. */
 const cron = z.string().regex(/^(\S+\s+){4}\S+$/, 'five-field cron expression');
 
-export const configSchema = baseConfigSchema.extend(storageConfigSchema.shape).extend({
+export const configSchema = baseConfigSchema.extend(storageConfigSchema.shape).extend(mailConfigSchema.shape).extend({
   /** Side port for /health, /health/ready and /metrics. */
   HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(9101),
   /** How long before a session both parties are reminded; tests shorten these. */
@@ -23,9 +24,8 @@ export const configSchema = baseConfigSchema.extend(storageConfigSchema.shape).e
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
   /** Monday morning: the email covers the ISO week that just ended. */
   WEEKLY_PROGRESS_EMAIL_CRON: cron.default('0 7 * * 1'),
-  /** Where the weekly progress email is sent through (the compose SMTP sink in dev). */
-  SMTP_URL: z.url().default('smtp://127.0.0.1:1025'),
-  MAIL_FROM: z.string().min(3).default('Coachline <no-reply@coachline.local>'),
+  /** Timeout of one SMTP send. */
+  DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   ABORT_ABANDONED_UPLOADS_CRON: cron.default('25 * * * *'),
   /** Uploads still pending this long after their intent are aborted and their reservation released. */
   MEDIA_UPLOAD_ABANDON_AFTER_SECONDS: z.coerce.number().int().min(60).default(86_400),

@@ -11,7 +11,7 @@ import { upsertRecurringJobs } from './jobs/job-schedulers';
 import { createMaintenanceProcessor, type MaintenanceHandlers } from './jobs/maintenance.processor';
 import { purgeExpired } from './jobs/purge-expired.handler';
 import { sendWeeklyProgress } from './jobs/weekly-progress-email.handler';
-import { createMailer, type Mailer } from './mail/mailer';
+import { createMailer, type Mailer } from '@coachline/runtime/mailer';
 import { createReminderProcessor } from './reminders/reminder.processor';
 import { ReminderService } from './reminders/reminder.service';
 
@@ -32,7 +32,7 @@ export interface SchedulerDeps {
 export function createScheduler(deps: SchedulerDeps) {
   const { config, db, redis, logger } = deps;
   const prefix = config.QUEUE_PREFIX;
-  const mailer = deps.mailer ?? createMailer(config.SMTP_URL, config.MAIL_FROM);
+  const mailer = deps.mailer ?? createMailer({ smtpUrl: config.SMTP_URL, mailDir: config.MAIL_DIR, from: config.MAIL_FROM, timeoutMs: config.DELIVERY_TIMEOUT_MS, logger });
   const notifications = new TypedQueue('notifications', redis, prefix);
   const maintenance = new TypedQueue('maintenance', redis, prefix);
   const reminders = new ReminderService(db, notifications, config.REMINDER_OFFSETS_MINUTES);

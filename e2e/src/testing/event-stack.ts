@@ -3,7 +3,7 @@ import { and, count, eq } from 'drizzle-orm';
 import { startGateway, type TestUser } from '@coachline/api-gateway/testing/gateway-harness';
 import { createDatabase } from '@coachline/db/database';
 import { notifications, outboxEvents } from '@coachline/db/schema/index';
-import { createMailer } from '@coachline/notifications-worker/channels/mailer';
+import { createMailer } from '@coachline/runtime/mailer';
 import { createPushSender, vapidKeys } from '@coachline/notifications-worker/channels/web-push';
 import { createNotificationsWorker, type NotificationsWorker } from '@coachline/notifications-worker/notifications-worker';
 import { startSmtpPeer } from '@coachline/notifications-worker/testing/delivery-peers';

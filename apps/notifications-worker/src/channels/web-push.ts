@@ -1,6 +1,6 @@
 import webpush from 'web-push';
 import type { Logger } from '@coachline/runtime/logger';
-import { withBreaker, withRetries } from './circuit-breaker';
+import { withBreaker, withRetries } from '@coachline/runtime/circuit-breaker';
 
 export interface PushSubscription {
   endpoint: string;

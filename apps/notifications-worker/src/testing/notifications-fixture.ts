@@ -4,7 +4,7 @@ import { memberships, posts, spaceMembers, spaces, tenants, users } from '@coach
 import { createLogger } from '@coachline/runtime/logger';
 import { createRedis } from '@coachline/runtime/redis';
 import webpush from 'web-push';
-import { createMailer } from '../channels/mailer';
+import { createMailer } from '@coachline/runtime/mailer';
 import { createPushSender } from '../channels/web-push';
 import { createNotificationProcessor } from '../notification.processor';
 import { createLiveDelivery } from '../channels/live';

@@ -6,7 +6,7 @@ import { auditEvents, auditEventsArchive, idempotencyKeys, refreshTokens } from 
 import { createLogger } from '@coachline/runtime/logger';
 import { createRedis } from '@coachline/runtime/redis';
 import { createStorage } from '@coachline/runtime/storage';
-import type { Mailer } from '../mail/mailer';
+import type { Mailer } from '@coachline/runtime/mailer';
 import { createScheduler } from '../scheduler';
 import { obliterateQueues, tenantFixture, testConfig } from '../testing/fixtures';
 import { archiveAuditEvents } from './archive-audit-events.handler';

@@ -1,6 +1,6 @@
 import type { Database } from '@coachline/db/database';
 import type { Logger } from '@coachline/runtime/logger';
-import type { Mailer } from '../mail/mailer';
+import type { Mailer } from '@coachline/runtime/mailer';
 import { athletesPage, claimWeeklyEmail, weeklyEmailEnabled, weeklySummary } from './weekly-progress.repository';
 import { renderWeeklyProgress } from './weekly-progress.template';
 

@@ -4,7 +4,7 @@ import { createDatabase } from '@coachline/db/database';
 import { newId } from '@coachline/db/ids';
 import { coachingSessions, notificationPreferences, personalRecords, workouts, workoutSets } from '@coachline/db/schema/index';
 import { createLogger } from '@coachline/runtime/logger';
-import { createMailer } from '../mail/mailer';
+import { createMailer } from '@coachline/runtime/mailer';
 import { tenantFixture, testConfig } from '../testing/fixtures';
 import { previousIsoWeek, sendWeeklyProgress } from './weekly-progress-email.handler';
 
@@ -94,12 +94,12 @@ test("each athlete gets one email with last week's sessions, volume and records,
   const now = at('2026-11-16T07:00:00Z');
 
   // SMTP down: nothing is recorded as sent, so the retry sends everything.
-  const down = createMailer('smtp://127.0.0.1:1', 'Coachline <no-reply@coachline.test>');
+  const down = createMailer({ smtpUrl: 'smtp://127.0.0.1:1', mailDir: '', from: 'Coachline <no-reply@coachline.test>', timeoutMs: 2_000, logger });
   await expect(sendWeeklyProgress({ db, mailer: down, logger }, now)).rejects.toThrow(/weekly progress emails failed/);
   down.close();
   expect(mine()).toEqual([]);
 
-  const mailer = createMailer(smtpUrl, 'Coachline <no-reply@coachline.test>');
+  const mailer = createMailer({ smtpUrl, mailDir: '', from: 'Coachline <no-reply@coachline.test>', timeoutMs: 5_000, logger });
   try {
     await sendWeeklyProgress({ db, mailer, logger }, now);
     expect(mine().map((m) => m.to)).toEqual(expect.arrayContaining([[active.email], [quiet.email]]));

@@ -1,4 +1,4 @@
-import type { OutgoingMail } from '../mail/mailer';
+import type { Email } from '@coachline/runtime/mailer';
 import type { WeeklySummary } from './weekly-progress.repository';
 
 const KIND: Record<WeeklySummary['records'][number]['kind'], string> = {
@@ -16,7 +16,7 @@ function recordLine(record: WeeklySummary['records'][number]): string {
 }
 
 /** The weekly progress email, as text and HTML; `week` is the first and last day, YYYY-MM-DD. */
-export function renderWeeklyProgress(to: string, name: string, week: { first: string; last: string }, summary: WeeklySummary): OutgoingMail {
+export function renderWeeklyProgress(to: string, name: string, week: { first: string; last: string }, summary: WeeklySummary): Email {
   const lines = [
     `Hi ${name},`,
     '',

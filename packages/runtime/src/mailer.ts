@@ -1,8 +1,17 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
-import type { Logger } from '@coachline/runtime/logger';
+import { z } from 'zod';
+import type { Logger } from './logger';
 import { withBreaker, withRetries } from './circuit-breaker';
+
+/** Where mail goes: every process that sends email reads these. */
+export const mailConfigSchema = z.object({
+  /** SMTP server (smtp://user:pass@host:port); unset writes each email as an .eml file into MAIL_DIR. */
+  SMTP_URL: z.url().optional(),
+  MAIL_DIR: z.string().default('.local/mail'),
+  MAIL_FROM: z.string().min(3).default('Coachline <no-reply@coachline.local>'),
+});
 
 export interface Email {
   to: string;

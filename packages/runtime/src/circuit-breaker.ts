@@ -1,5 +1,5 @@
 import CircuitBreaker from 'opossum';
-import type { Logger } from '@coachline/runtime/logger';
+import type { Logger } from './logger';
 
 /**
  * Wraps a delivery call: after repeated failures the breaker opens and calls
