@@ -10,9 +10,12 @@ beforeAll(async () => {
   stack = await startEventStack({ redisUrl: redis.url });
 });
 afterAll(async () => {
-  await redis.start().catch(() => undefined);
-  await stack.close();
-  await redis.stop();
+  try {
+    await redis.start().catch(() => undefined);
+    await stack.close();
+  } finally {
+    await redis.stop();
+  }
 });
 
 test('with Redis down every POST still answers 201, and once it is back every notification arrives exactly once', async () => {

@@ -37,6 +37,8 @@ export async function startRedisProcess() {
   let child: ChildProcess | undefined;
 
   async function start() {
+    // Starting twice would orphan the first server (the second cannot bind its port and exits).
+    if (child && child.exitCode === null) return;
     child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction', '--daemonize', 'no', '--loglevel', 'warning'], { stdio: 'ignore' });
     const deadline = Date.now() + 10_000;
     while (!(await ping(url))) {
@@ -54,6 +56,10 @@ export async function startRedisProcess() {
       running.kill('SIGKILL');
     });
   }
+
+  // A test process that dies must not leave its server behind.
+  const reap = () => child?.kill('SIGKILL');
+  process.once('exit', reap);
 
   await start();
   return { url, port, start, stop };
