@@ -22,13 +22,14 @@ let fx: Awaited<ReturnType<typeof notificationsFixture>>;
 let io: Server;
 let ioUrl: string;
 const sockets: Socket[] = [];
+const adapterClients: ReturnType<typeof fx.redis.duplicate>[] = [];
 
 beforeAll(async () => {
   fx = await notificationsFixture();
   const httpServer = http.createServer();
   io = new Server(httpServer);
-  const sub = fx.redis.duplicate();
-  io.adapter(createAdapter(fx.redis.duplicate(), sub));
+  adapterClients.push(fx.redis.duplicate(), fx.redis.duplicate());
+  io.adapter(createAdapter(adapterClients[0], adapterClients[1]));
   io.on('connection', (socket) => {
     const { tenantId, userId } = socket.handshake.auth as { tenantId: string; userId: string };
     void socket.join(rooms.user(tenantId, userId));
@@ -40,6 +41,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const s of sockets) s.disconnect();
   await new Promise((resolve) => io.close(() => resolve(undefined)));
+  for (const client of adapterClients) client.disconnect();
   await fx.close();
 });
 
