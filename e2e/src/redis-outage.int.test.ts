@@ -23,7 +23,7 @@ test('with Redis down every POST still answers 201, and once it is back every no
   const spaceId = await stack.space(coach, [athlete, athlete2]);
   const relay = stack.relay();
   relay.start();
-  stack.worker();
+  const worker = stack.worker();
   await eventually(async () => ((await stack.unpublished(coach.tenantId)) === 0 ? true : undefined), 'the team events to be published');
 
   await redis.stop();
@@ -39,11 +39,14 @@ test('with Redis down every POST still answers 201, and once it is back every no
   expect(counts.filter((c) => c.n !== 1)).toEqual([]);
   expect(new Set(counts.map((c) => c.userId))).toEqual(new Set([athlete.id, athlete2.id]));
   expect(await stack.unpublished(coach.tenantId)).toBe(0);
+  await worker.close();
+  await relay.close();
 }, 120_000);
 
 test('jobs Redis loses after publishing are re-published by the reconciler and processed once', async () => {
   const { coach, athlete } = await stack.team();
   const spaceId = await stack.space(coach, [athlete]);
+  // No worker runs yet, and this relay only publishes when told to.
   const relay = stack.relay();
   for (let i = 0; i < 3; i++) expect((await stack.gw.http().post(`/v1/spaces/${spaceId}/posts`).set(stack.gw.auth(coach)).send({ body: `lost ${i}` })).status).toBe(201);
   await eventually(async () => ((await relay.drain()) >= 0 && (await stack.unpublished(coach.tenantId)) === 0 ? true : undefined), 'publishing');

@@ -35,15 +35,14 @@ type Planner = (tx: Tx, envelope: EventEnvelope) => Promise<NotificationPlan | u
 const planners: Partial<Record<EventType, Planner>> = {
   async 'post.created'(tx, e) {
     const p = parseEventPayload('post.created', e.payload);
-    const post = await repo.findPost(tx, e.tenantId, p.postId);
+    const post = await repo.postContext(tx, e.tenantId, p.postId);
     if (!post) return undefined;
-    const author = await nameOf(tx, e.tenantId, p.authorId);
     return {
       type: 'post.created',
       sourceId: e.id,
-      recipients: without(await repo.spaceMemberIds(tx, e.tenantId, p.spaceId), p.authorId),
-      title: `New post in ${post.spaceName}`,
-      body: `${author}: ${excerpt(post.body)}`,
+      recipients: without(post.member_ids ?? [], p.authorId),
+      title: `New post in ${post.space_name}`,
+      body: `${post.author_name ?? 'Someone'}: ${excerpt(post.body)}`,
       data: { postId: p.postId, spaceId: p.spaceId, authorId: p.authorId },
       path: `/spaces/${p.spaceId}/posts/${p.postId}`,
     };

@@ -12,7 +12,7 @@ import { newId } from '@coachline/db/ids';
 import { wasProcessed } from '@coachline/db/processed-events';
 import { coachingSessions, comments, conversations, deviceTokens, messages, notificationPreferences, notifications } from '@coachline/db/schema/index';
 import type { EventEnvelope, EventType } from '@coachline/domain/events';
-import { presenceKey } from '@coachline/domain/presence';
+import { Presence } from '@coachline/runtime/presence';
 import { rooms, type LiveNotification } from '@coachline/domain/socket';
 import { createMailer } from '@coachline/runtime/mailer';
 import { createNotificationProcessor } from './notification.processor';
@@ -22,13 +22,14 @@ let fx: Awaited<ReturnType<typeof notificationsFixture>>;
 let io: Server;
 let ioUrl: string;
 const sockets: Socket[] = [];
+const adapterClients: ReturnType<typeof fx.redis.duplicate>[] = [];
 
 beforeAll(async () => {
   fx = await notificationsFixture();
   const httpServer = http.createServer();
   io = new Server(httpServer);
-  const sub = fx.redis.duplicate();
-  io.adapter(createAdapter(fx.redis.duplicate(), sub));
+  adapterClients.push(fx.redis.duplicate(), fx.redis.duplicate());
+  io.adapter(createAdapter(adapterClients[0], adapterClients[1]));
   io.on('connection', (socket) => {
     const { tenantId, userId } = socket.handshake.auth as { tenantId: string; userId: string };
     void socket.join(rooms.user(tenantId, userId));
@@ -40,6 +41,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const s of sockets) s.disconnect();
   await new Promise((resolve) => io.close(() => resolve(undefined)));
+  for (const client of adapterClients) client.disconnect();
   await fx.close();
 });
 
@@ -146,7 +148,8 @@ test('message.created notifies the recipient only while offline', async () => {
     });
     await fx.processor.event(envelope(tenantId, 'message.created', { messageId, conversationId, fromUserId: from.id, toUserId: to }));
   };
-  await fx.redis.set(presenceKey(tenantId, online.id), '2');
+  // Online as the realtime app records it: a live socket lease.
+  await new Presence(fx.redis, 60_000).connect(tenantId, online.id, 'test-instance:socket');
   await send(online.id);
   await send(offline.id);
   expect(await notificationsOf(tenantId, online.id)).toHaveLength(0);

@@ -13,7 +13,7 @@ import { PushRejectedError, type PushSender, type PushSubscription } from './cha
 import { renderEmail } from './email-templates';
 import { planForEvent, planForReminder, reminderSourceId, type NotificationPlan } from './notification-plans';
 import * as repo from './notification.repository';
-import { isOnline } from './presence';
+import { isOnline } from '@coachline/runtime/presence';
 
 /** The consumer name recorded in processed_events; the relay's reconciler expects the queue's name. */
 export const CONSUMER = 'notifications';
@@ -48,23 +48,21 @@ export function createNotificationProcessor(deps: ProcessorDeps) {
         await processOnce(tx, tenantId, key, CONSUMER, async () => undefined);
         return undefined;
       }
-      let people = await repo.membersAmong(tx, tenantId, p.recipients);
+      let people = await repo.audienceOf(tx, tenantId, p.recipients);
       if (p.onlyIfOffline) {
         const online = await Promise.all(people.map((person) => isOnline(deps.redis, tenantId, person.userId)));
         people = people.filter((_, i) => !online[i]);
       }
-      const prefs = await repo.preferencesOf(tx, tenantId, people.map((person) => person.userId));
-      const wants = (userId: string, channel: keyof PreferenceChannels) => prefs.get(userId)?.[channel][p.type] ?? true;
+      const wants = (person: repo.Audience, channel: keyof PreferenceChannels) => person.preferences[channel][p.type];
       const outcome = await processOnce(tx, tenantId, key, CONSUMER, () =>
         repo.insertNotifications(
           tx,
           tenantId,
-          people.filter((person) => wants(person.userId, 'inApp')).map((person) => ({ userId: person.userId, type: p.type, title: p.title, body: p.body, data: p.data, sourceId: p.sourceId })),
+          people.filter((person) => wants(person, 'inApp')).map((person) => ({ userId: person.userId, type: p.type, title: p.title, body: p.body, data: p.data, sourceId: p.sourceId })),
         ),
       );
-      const pushTo = people.filter((person) => wants(person.userId, 'push')).map((person) => person.userId);
-      const devices = await repo.webDevicesOf(tx, tenantId, pushTo);
-      return { plan: p, created: outcome.done ? outcome.value : [], emailTo: people.filter((person) => wants(person.userId, 'email')), devices };
+      const devices = people.filter((person) => wants(person, 'push')).flatMap((person) => person.webDevices.map((d) => ({ ...d, userId: person.userId })));
+      return { plan: p, created: outcome.done ? outcome.value : [], emailTo: people.filter((person) => wants(person, 'email')), devices };
     });
     if (!prepared) return;
     const { plan: p, created, emailTo, devices } = prepared;

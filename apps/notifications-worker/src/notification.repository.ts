@@ -8,14 +8,58 @@ import {
   mediaAssets,
   memberships,
   messages,
-  notificationPreferences,
   notifications,
   posts,
-  spaceMembers,
   spaces,
   users,
 } from '@coachline/db/schema/index';
 import { resolvePreferences, type PreferenceChannels } from '@coachline/domain/api/notifications';
+
+interface PgClient {
+  query<R>(text: string, values: unknown[]): Promise<{ rows: R[] }>;
+}
+/** The transaction's pg client, for the hot queries below that pass arrays as single parameters. */
+const pgOf = (tx: Tx) => (tx as unknown as { $client: PgClient }).$client;
+
+export interface Audience extends Person {
+  preferences: PreferenceChannels;
+  webDevices: { id: string; subscription: Record<string, unknown> }[];
+}
+
+/**
+ * Current members among `userIds` (people who left are not notified) with
+ * their preferences and Web Push subscriptions, in one round trip: this runs
+ * for every event.
+ */
+export async function audienceOf(tx: Tx, tenantId: string, userIds: readonly string[]): Promise<Audience[]> {
+  if (userIds.length === 0) return [];
+  const result = await pgOf(tx).query<{ user_id: string; name: string; email: string; channels: Record<string, Record<string, boolean>> | null; devices: Audience['webDevices'] }>(
+    `SELECT m.user_id, u.name, u.email, np.channels,
+            coalesce((SELECT json_agg(json_build_object('id', d.id, 'subscription', d.subscription))
+                      FROM device_tokens d
+                      WHERE d.tenant_id = m.tenant_id AND d.user_id = m.user_id AND d.platform = 'web'), '[]'::json) AS devices
+     FROM memberships m
+     JOIN users u ON u.id = m.user_id
+     LEFT JOIN notification_preferences np ON np.tenant_id = m.tenant_id AND np.user_id = m.user_id
+     WHERE m.tenant_id = $1 AND m.user_id = ANY($2::uuid[])`,
+    [tenantId, [...new Set(userIds)]],
+  );
+  return result.rows.map((r) => ({ userId: r.user_id, name: r.name, email: r.email, preferences: resolvePreferences(r.channels ?? undefined), webDevices: r.devices }));
+}
+
+/** A post with its space's name, its author's name and the space's member ids, in one round trip. */
+export async function postContext(tx: Tx, tenantId: string, postId: string) {
+  const result = await pgOf(tx).query<{ body: string; space_id: string; author_id: string; space_name: string; author_name: string | null; member_ids: string[] | null }>(
+    `SELECT p.body, p.space_id, p.author_id, s.name AS space_name, u.name AS author_name,
+            (SELECT array_agg(sm.user_id) FROM space_members sm WHERE sm.tenant_id = p.tenant_id AND sm.space_id = p.space_id) AS member_ids
+     FROM posts p
+     JOIN spaces s ON s.tenant_id = p.tenant_id AND s.id = p.space_id
+     LEFT JOIN users u ON u.id = p.author_id
+     WHERE p.tenant_id = $1 AND p.id = $2`,
+    [tenantId, postId],
+  );
+  return result.rows[0];
+}
 
 export interface Person {
   userId: string;
@@ -31,17 +75,6 @@ export async function membersAmong(tx: Tx, tenantId: string, userIds: readonly s
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(and(eq(memberships.tenantId, tenantId), inArray(memberships.userId, [...userIds])));
-}
-
-export async function preferencesOf(tx: Tx, tenantId: string, userIds: readonly string[]): Promise<Map<string, PreferenceChannels>> {
-  const rows = userIds.length
-    ? await tx
-        .select({ userId: notificationPreferences.userId, channels: notificationPreferences.channels })
-        .from(notificationPreferences)
-        .where(and(eq(notificationPreferences.tenantId, tenantId), inArray(notificationPreferences.userId, [...userIds])))
-    : [];
-  const stored = new Map(rows.map((r) => [r.userId, r.channels]));
-  return new Map(userIds.map((id) => [id, resolvePreferences(stored.get(id))]));
 }
 
 export interface NewNotification {
@@ -63,15 +96,6 @@ export async function insertNotifications(tx: Tx, tenantId: string, rows: readon
     .returning({ id: notifications.id, userId: notifications.userId, type: notifications.type, title: notifications.title, body: notifications.body, data: notifications.data });
 }
 
-/** Web Push subscriptions of these users; iOS and Android tokens wait for a provider. */
-export async function webDevicesOf(tx: Tx, tenantId: string, userIds: readonly string[]) {
-  if (userIds.length === 0) return [];
-  return tx
-    .select({ id: deviceTokens.id, userId: deviceTokens.userId, subscription: deviceTokens.subscription })
-    .from(deviceTokens)
-    .where(and(eq(deviceTokens.tenantId, tenantId), inArray(deviceTokens.userId, [...userIds]), eq(deviceTokens.platform, 'web')));
-}
-
 export async function deleteDevice(tx: Tx, tenantId: string, deviceId: string) {
   await tx.delete(deviceTokens).where(and(eq(deviceTokens.tenantId, tenantId), eq(deviceTokens.id, deviceId)));
 }
@@ -84,11 +108,6 @@ export async function findPost(tx: Tx, tenantId: string, postId: string) {
     .innerJoin(spaces, and(eq(spaces.tenantId, posts.tenantId), eq(spaces.id, posts.spaceId)))
     .where(and(eq(posts.tenantId, tenantId), eq(posts.id, postId)));
   return row;
-}
-
-export async function spaceMemberIds(tx: Tx, tenantId: string, spaceId: string): Promise<string[]> {
-  const rows = await tx.select({ userId: spaceMembers.userId }).from(spaceMembers).where(and(eq(spaceMembers.tenantId, tenantId), eq(spaceMembers.spaceId, spaceId)));
-  return rows.map((r) => r.userId);
 }
 
 export async function findComment(tx: Tx, tenantId: string, commentId: string) {

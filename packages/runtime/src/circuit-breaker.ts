@@ -18,13 +18,18 @@ export function withBreaker<A extends unknown[], R>(name: string, fn: (...args: 
   return (...args: A) => breaker.fire(...args) as Promise<R>;
 }
 
+/** An open breaker's refusal: retrying it in-process only waits for the same answer. */
+export function isBreakerOpen(error: unknown): boolean {
+  return (error as { code?: unknown } | undefined)?.code === 'EOPENBREAKER';
+}
+
 /** Retries a transient failure a few times in-process before the job's own backoff takes over. */
 export async function withRetries<T>(fn: () => Promise<T>, options: { attempts: number; baseDelayMs: number; retryable?: (error: unknown) => boolean }): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
     } catch (error) {
-      if (attempt >= options.attempts || (options.retryable && !options.retryable(error))) throw error;
+      if (attempt >= options.attempts || isBreakerOpen(error) || (options.retryable && !options.retryable(error))) throw error;
       const delay = options.baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
       await new Promise((resolve) => setTimeout(resolve, delay));
     }

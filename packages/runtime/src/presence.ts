@@ -89,7 +89,12 @@ export class Presence {
   }
 
   /** Whether the user has at least one live socket on any instance. */
-  async isOnline(tenantId: string, userId: string): Promise<boolean> {
-    return (await this.redis.zcount(userKey(tenantId, userId), Date.now(), '+inf')) > 0;
+  isOnline(tenantId: string, userId: string): Promise<boolean> {
+    return isOnline(this.redis, tenantId, userId);
   }
+}
+
+/** Whether the user has at least one live socket on any realtime instance; for readers that keep no sockets. */
+export async function isOnline(redis: Redis, tenantId: string, userId: string): Promise<boolean> {
+  return (await redis.zcount(userKey(tenantId, userId), Date.now(), '+inf')) > 0;
 }

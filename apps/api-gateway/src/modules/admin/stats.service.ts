@@ -26,15 +26,14 @@ export class StatsService {
 
   private tenantCounts(tenantId: string) {
     return this.db.withTenant(tenantId, async (tx) => {
-      const [[members], [workoutCount], [sessions], [media]] = await Promise.all([
-        tx.select({ n: count() }).from(memberships).where(eq(memberships.tenantId, tenantId)),
-        tx.select({ n: count() }).from(workouts).where(eq(workouts.tenantId, tenantId)),
-        tx.select({ n: count() }).from(coachingSessions).where(eq(coachingSessions.tenantId, tenantId)),
-        tx
-          .select({ bytes: sql<string>`coalesce(sum(${mediaAssets.sizeBytes}), 0)` })
-          .from(mediaAssets)
-          .where(and(eq(mediaAssets.tenantId, tenantId), ne(mediaAssets.status, 'failed'))),
-      ]);
+      // One transaction is one connection: the queries run one after another.
+      const [members] = await tx.select({ n: count() }).from(memberships).where(eq(memberships.tenantId, tenantId));
+      const [workoutCount] = await tx.select({ n: count() }).from(workouts).where(eq(workouts.tenantId, tenantId));
+      const [sessions] = await tx.select({ n: count() }).from(coachingSessions).where(eq(coachingSessions.tenantId, tenantId));
+      const [media] = await tx
+        .select({ bytes: sql<string>`coalesce(sum(${mediaAssets.sizeBytes}), 0)` })
+        .from(mediaAssets)
+        .where(and(eq(mediaAssets.tenantId, tenantId), ne(mediaAssets.status, 'failed')));
       return { members: members?.n ?? 0, workouts: workoutCount?.n ?? 0, sessions: sessions?.n ?? 0, mediaBytes: Number(media?.bytes ?? 0) };
     });
   }

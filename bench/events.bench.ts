@@ -1,0 +1,212 @@
+/**
+ * `pnpm bench events`: sustained events per second through outbox -> relay ->
+ * notifications worker, and commit-to-notification latency (the event's
+ * transaction committed -> its in-app row committed and `notification:new`
+ * emitted), with a check that no event is lost or doubled.
+ *
+ * Baseline, same run: bare BullMQ (addBulk of no-op jobs -> a worker with the
+ * same concurrency) shows what the queue alone sustains on this machine.
+ * Email and push are switched off by the recipients' preferences, so the
+ * figure is the event pipeline, not an SMTP server. Writers, relay and worker
+ * run in this one process (with their own pools), on the machine's 2 cores
+ * together with Postgres and Redis.
+ */
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { Queue, Worker } from 'bullmq';
+import { count, eq } from 'drizzle-orm';
+import { createDatabase } from '@coachline/db/database';
+import { newId } from '@coachline/db/ids';
+import { emit } from '@coachline/db/outbox';
+import { memberships, notificationPreferences, notifications, posts, spaceMembers, spaces, tenants, users } from '@coachline/db/schema/index';
+import { createMailer } from '@coachline/runtime/mailer';
+import { createPushSender, vapidKeys } from '@coachline/notifications-worker/channels/web-push';
+import { createNotificationsWorker } from '@coachline/notifications-worker/notifications-worker';
+import { createLogger } from '@coachline/runtime/logger';
+import { createMetricsRegistry } from '@coachline/runtime/metrics';
+import { createRedis } from '@coachline/runtime/redis';
+import { createOutboxRelay } from '@coachline/scheduler/relay/outbox-relay';
+
+const SATURATED_EVENTS = Number(process.env.BENCH_EVENTS ?? 8_000);
+const PACED_RATE = Number(process.env.BENCH_PACED_RATE ?? 250);
+const PACED_SECONDS = Number(process.env.BENCH_PACED_SECONDS ?? 10);
+const WRITERS = 16;
+const CONCURRENCY = 32;
+const TENANTS = 16;
+
+const logger = createLogger('bench', 'error');
+// Writers (the API), the relay and the worker are separate services: separate pools.
+const db = createDatabase({ url: process.env.DATABASE_URL!, systemUrl: process.env.DATABASE_SYSTEM_URL, poolSize: 16 });
+const relayDb = createDatabase({ url: process.env.DATABASE_URL!, systemUrl: process.env.DATABASE_SYSTEM_URL, poolSize: 2 });
+const workerDb = createDatabase({ url: process.env.DATABASE_URL!, systemUrl: process.env.DATABASE_SYSTEM_URL, poolSize: CONCURRENCY });
+const connections = [createRedis(process.env.REDIS_URL!), createRedis(process.env.REDIS_URL!)];
+const [relayRedis, workerRedis] = connections as [ReturnType<typeof createRedis>, ReturnType<typeof createRedis>];
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+
+async function baseline(total: number): Promise<number> {
+  const prefix = `{bench-base-${randomUUID().slice(0, 6)}}`;
+  const queue = new Queue('notifications', { connection: relayRedis, prefix });
+  let done = 0;
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  const worker = new Worker(
+    'notifications',
+    async () => {
+      if (++done === total) finish();
+    },
+    { connection: workerRedis, prefix, concurrency: CONCURRENCY, removeOnComplete: { count: 1000 } },
+  );
+  const start = performance.now();
+  for (let i = 0; i < total; i += 500) {
+    await queue.addBulk(Array.from({ length: Math.min(500, total - i) }, (_, j) => ({ name: 'event', data: { n: i + j }, opts: { jobId: `b${i + j}`, removeOnComplete: { count: 1000 } } })));
+  }
+  await finished;
+  const seconds = (performance.now() - start) / 1000;
+  await worker.close();
+  await queue.obliterate({ force: true });
+  await queue.close();
+  return total / seconds;
+}
+
+async function fixture() {
+  const tenantId = newId();
+  const [author, reader] = [newId(), newId()];
+  const spaceId = newId();
+  await db.withTenant(tenantId, async (tx) => {
+    await tx.insert(tenants).values({ id: tenantId, name: 'Bench gym' });
+    for (const [id, name] of [
+      [author, 'Author'],
+      [reader, 'Reader'],
+    ] as const) {
+      await tx.insert(users).values({ id, email: `${id}@bench.test`, name, passwordHash: 'x' });
+      await tx.insert(memberships).values({ tenantId, id: newId(), userId: id, role: 'ATHLETE' });
+    }
+    await tx.insert(spaces).values({ tenantId, id: spaceId, name: 'Bench space', createdBy: author });
+    for (const userId of [author, reader]) await tx.insert(spaceMembers).values({ tenantId, id: newId(), spaceId, userId });
+    await tx.insert(notificationPreferences).values({ tenantId, id: newId(), userId: reader, channels: { email: { 'post.created': false }, push: { 'post.created': false } } });
+  });
+  return { tenantId, author, reader, spaceId };
+}
+
+async function main() {
+  const base = await baseline(SATURATED_EVENTS);
+  console.log(`baseline: bare BullMQ add -> no-op worker (concurrency ${CONCURRENCY}): ${base.toFixed(0)} jobs/s`);
+
+  const prefix = `{bench-${randomUUID().slice(0, 6)}}`;
+  // Posts spread over several tenants, as on a platform: one space's rows are not every writer's hot spot.
+  const fixtures = await Promise.all(Array.from({ length: TENANTS }, () => fixture()));
+  const committedAt = new Map<string, number>();
+  const latencies: number[] = [];
+  let notified = 0;
+  let onNotified: (() => void) | undefined;
+  const relay = createOutboxRelay({ db: relayDb, redis: relayRedis, prefix, listenUrl: process.env.DATABASE_SYSTEM_URL ?? process.env.DATABASE_URL!, logger, registry: createMetricsRegistry('bench'), pollIntervalMs: 1_000 });
+  const worker = createNotificationsWorker({
+    db: workerDb,
+    redis: workerRedis,
+    prefix,
+    logger,
+    concurrency: CONCURRENCY,
+    appUrl: 'https://bench.test',
+    mailer: createMailer({ mailDir: '/tmp/coachline-bench-mail', from: 'bench@bench.test', timeoutMs: 5_000, logger }),
+    push: createPushSender({ vapid: vapidKeys({ subject: 'mailto:bench@bench.test' }, logger), timeoutMs: 5_000, logger }),
+    live: {
+      notify(_tenantId, _userId, notification) {
+        const at = committedAt.get(notification.data.postId as string);
+        if (at !== undefined) latencies.push(performance.now() - at);
+        notified++;
+        onNotified?.();
+      },
+    },
+  });
+  relay.start();
+
+  async function post(i: number) {
+    const f = fixtures[Math.abs(i) % TENANTS]!;
+    const postId = newId();
+    await db.withTenant(f.tenantId, async (tx) => {
+      await tx.insert(posts).values({ tenantId: f.tenantId, id: postId, spaceId: f.spaceId, authorId: f.author, body: `bench post ${i}` });
+      await emit(tx, { tenantId: f.tenantId }, 'post.created', { postId, spaceId: f.spaceId, authorId: f.author });
+    });
+    committedAt.set(postId, performance.now());
+  }
+  const waitFor = (target: number, deadlineMs: number) =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`only ${notified} of ${target} notifications after ${deadlineMs} ms`)), deadlineMs);
+      onNotified = () => {
+        if (notified >= target) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      onNotified();
+    });
+
+  // Warm-up: connections, prepared plans, JIT.
+  for (let i = 0; i < 200; i++) await post(-i);
+  await waitFor(200, 30_000);
+  latencies.length = 0;
+
+  // Saturated: writers commit as fast as they can; throughput is first commit -> last notification.
+  const before = notified;
+  const start = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: WRITERS }, async () => {
+      while (next < SATURATED_EVENTS) await post(next++);
+    }),
+  );
+  const written = performance.now();
+  await waitFor(before + SATURATED_EVENTS, 90_000);
+  const seconds = (performance.now() - start) / 1000;
+  const throughput = SATURATED_EVENTS / seconds;
+  const saturated = [...latencies].sort((a, b) => a - b);
+  console.log(`saturated: ${SATURATED_EVENTS} events, written at ${(SATURATED_EVENTS / ((written - start) / 1000)).toFixed(0)}/s by ${WRITERS} writers, delivered at ${throughput.toFixed(0)} events/s (${(throughput / base).toFixed(2)}x baseline)`);
+  console.log(`  commit -> notification under saturation: p50 ${ms(pct(saturated, 50))}, p99 ${ms(pct(saturated, 99))}`);
+
+  // Paced: a steady offered rate below saturation, where latency is the pipeline's own.
+  latencies.length = 0;
+  const pacedTotal = PACED_RATE * PACED_SECONDS;
+  const pacedBefore = notified;
+  const pacedStart = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < pacedTotal; i++) {
+    const due = pacedStart + (i * 1000) / PACED_RATE;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    inFlight.push(post(i));
+  }
+  await Promise.all(inFlight);
+  await waitFor(pacedBefore + pacedTotal, 60_000);
+  const paced = [...latencies].sort((a, b) => a - b);
+  console.log(`paced at ${PACED_RATE} events/s for ${PACED_SECONDS} s: commit -> notification p50 ${ms(pct(paced, 50))}, p99 ${ms(pct(paced, 99))}`);
+
+  // No loss, no doubles: one row per post for its space's reader, none for authors.
+  const expected = 200 + SATURATED_EVENTS + pacedTotal;
+  let readerRows = 0;
+  let authorRows = 0;
+  for (const f of fixtures) {
+    const rows = await db.withTenant(f.tenantId, (tx) =>
+      tx.select({ userId: notifications.userId, n: count() }).from(notifications).where(eq(notifications.tenantId, f.tenantId)).groupBy(notifications.userId),
+    );
+    for (const r of rows) {
+      if (r.userId === f.reader) readerRows += r.n;
+      else authorRows += r.n;
+    }
+  }
+  const ok = readerRows === expected && authorRows === 0 && notified === expected;
+  console.log(`loss check: ${readerRows} notifications for ${expected} events (${ok ? 'none lost, none doubled' : 'MISMATCH'})`);
+
+  await relay.close();
+  await worker.close();
+  await new Queue('notifications', { connection: relayRedis, prefix }).obliterate({ force: true });
+  for (const c of connections) c.disconnect();
+  await Promise.all([db.close(), relayDb.close(), workerDb.close()]);
+  if (!ok) process.exit(1);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
