@@ -1,20 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { freePort } from '@coachline/runtime/free-port';
 
 export const ROOT = path.resolve(__dirname, '../..');
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Runs a TypeScript entry in its own process, so the load generator never shares its CPU time. */
 export async function startServer(entry: string, env: Record<string, string | undefined>): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {

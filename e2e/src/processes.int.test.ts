@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { testEnv } from '@coachline/api-gateway/testing/test-env';
+import { freePort } from '@coachline/runtime/free-port';
 
 /**
  * Every app as a real process, started the way `pnpm dev` starts it: each must
@@ -16,17 +16,6 @@ const APPS: Array<{ name: string; portVar: string }> = [
   { name: 'notifications-worker', portVar: 'HEALTH_PORT' },
   { name: 'media-worker', portVar: 'HEALTH_PORT' },
 ];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForReady(port: number, child: ChildProcess, output: () => string): Promise<Response> {
   const deadline = Date.now() + 60_000;
