@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import { outboxEvents } from '@coachline/db/schema/index';
+import { mediaAssets, outboxEvents } from '@coachline/db/schema/index';
 import { startGateway, type Gateway, type TestUser } from '../../testing/gateway-harness';
 
 let gw: Gateway;
@@ -77,6 +77,23 @@ test('post validation: bounded body, strict fields, known media only', async () 
   expect(media.status).toBe(422);
   expect(media.body.errors[0].path).toBe('mediaIds.0');
   expect(await outbox(coach.tenantId, 'post.created')).toHaveLength(0);
+});
+
+test('only finalized media of the tenant can be attached to a post', async () => {
+  const { coach } = await gw.tenantWithTeam();
+  const spaceId = await spaceOf(coach);
+  const intent = await gw.http().post('/v1/media/upload-intent').set(gw.auth(coach)).send({ filename: 'squat.jpg', contentType: 'image/jpeg', sizeBytes: 1024, kind: 'image' });
+  expect(intent.status).toBe(201);
+  const pending = await gw.http().post(`/v1/spaces/${spaceId}/posts`).set(gw.auth(coach)).send({ body: 'form check', mediaIds: [intent.body.mediaId] });
+  expect(pending.status).toBe(422);
+  await gw.deps.db.withTenant(coach.tenantId, (tx) => tx.update(mediaAssets).set({ status: 'processing' }).where(and(eq(mediaAssets.tenantId, coach.tenantId), eq(mediaAssets.id, intent.body.mediaId))));
+  const attached = await gw.http().post(`/v1/spaces/${spaceId}/posts`).set(gw.auth(coach)).send({ body: 'form check', mediaIds: [intent.body.mediaId] });
+  expect(attached.status).toBe(201);
+  expect(attached.body.mediaIds).toEqual([intent.body.mediaId]);
+  const other = await gw.signup();
+  const otherSpace = await spaceOf(other);
+  const foreign = await gw.http().post(`/v1/spaces/${otherSpace}/posts`).set(gw.auth(other)).send({ body: 'stolen', mediaIds: [intent.body.mediaId] });
+  expect(foreign.status).toBe(422);
 });
 
 test('posts page newest first with a cursor', async () => {

@@ -65,11 +65,3 @@ export async function insertComment(tx: Tx, row: typeof comments.$inferInsert) {
   return comment!;
 }
 
-export async function existingMediaIds(tx: Tx, tenantId: string, ids: readonly string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const rows = await tx
-    .select({ id: mediaAssets.id })
-    .from(mediaAssets)
-    .where(and(eq(mediaAssets.tenantId, tenantId), inArray(mediaAssets.id, [...ids])));
-  return new Set(rows.map((r) => r.id));
-}

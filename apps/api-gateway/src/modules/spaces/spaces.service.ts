@@ -10,6 +10,7 @@ import { decodeCursor, page } from '../../http/pagination';
 import { isForeignKeyViolation, isUniqueViolation } from '../../http/pg-errors';
 import type { Actor } from '../../http/route';
 import * as repo from './spaces.repository';
+import { attachableMediaIds } from '@coachline/db/media';
 
 const spaceOut = (s: Omit<typeof spaces.$inferSelect, 'tenantId'>) => ({ id: s.id, name: s.name, description: s.description ?? null, createdBy: s.createdBy, createdAt: s.createdAt.toISOString() });
 const memberOut = (m: typeof spaceMembers.$inferSelect) => ({ spaceId: m.spaceId, userId: m.userId, joinedAt: m.joinedAt.toISOString() });
@@ -80,9 +81,10 @@ export class SpaceService {
   async createPost(actor: Actor, spaceId: string, input: { body: string; mediaIds?: string[] }) {
     const mediaIds = [...new Set(input.mediaIds ?? [])];
     return this.db.withTenant(actor.tenantId, async (tx) => {
-      const found = await repo.existingMediaIds(tx, actor.tenantId, mediaIds);
+      // Only this tenant's uploads that finalized (processing or ready) can be attached.
+      const found = await attachableMediaIds(tx, actor.tenantId, mediaIds);
       const missing = mediaIds.filter((id) => !found.has(id));
-      if (missing.length) throw new ValidationError('Unknown media.', missing.map((id) => ({ path: `mediaIds.${mediaIds.indexOf(id)}`, message: 'No such media' })));
+      if (missing.length) throw new ValidationError('Unknown media.', missing.map((id) => ({ path: `mediaIds.${mediaIds.indexOf(id)}`, message: 'No such media, or it is not uploaded yet' })));
       const id = newId();
       const post = await repo.insertPost(tx, { tenantId: actor.tenantId, id, spaceId, authorId: actor.userId, body: input.body, mediaIds });
       await emit(tx, this.context(actor), 'post.created', { postId: id, spaceId, authorId: actor.userId });
