@@ -32,7 +32,8 @@ export function createLimiter(redis: Redis, options: LimiterOptions): RequestHan
   const limiter = rateLimit({
     windowMs: options.windowSeconds * 1000,
     limit: options.limit,
-    standardHeaders: 'draft-7',
+    // draft-6: separate RateLimit-Limit, -Remaining, -Reset headers, as API.md's clients read them.
+    standardHeaders: 'draft-6',
     legacyHeaders: false,
     skipSuccessfulRequests: options.countFailuresOnly ?? false,
     passOnStoreError: !options.failClosed,
