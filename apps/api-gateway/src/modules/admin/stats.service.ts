@@ -1,7 +1,8 @@
 import type { Queue } from 'bullmq';
-import { and, count, eq, ne, sql } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import type { Database } from '@coachline/db/database';
-import { coachingSessions, mediaAssets, memberships, workouts } from '@coachline/db/schema/index';
+import { tenantMediaBytes } from '@coachline/db/media';
+import { coachingSessions, memberships, workouts } from '@coachline/db/schema/index';
 import type { QueueName } from '@coachline/domain/queues';
 import type { Actor } from '../../http/route';
 
@@ -30,11 +31,9 @@ export class StatsService {
       const [members] = await tx.select({ n: count() }).from(memberships).where(eq(memberships.tenantId, tenantId));
       const [workoutCount] = await tx.select({ n: count() }).from(workouts).where(eq(workouts.tenantId, tenantId));
       const [sessions] = await tx.select({ n: count() }).from(coachingSessions).where(eq(coachingSessions.tenantId, tenantId));
-      const [media] = await tx
-        .select({ bytes: sql<string>`coalesce(sum(${mediaAssets.sizeBytes}), 0)` })
-        .from(mediaAssets)
-        .where(and(eq(mediaAssets.tenantId, tenantId), ne(mediaAssets.status, 'failed')));
-      return { members: members?.n ?? 0, workouts: workoutCount?.n ?? 0, sessions: sessions?.n ?? 0, mediaBytes: Number(media?.bytes ?? 0) };
+      // Originals and their variants: what the tenant's quota is charged for.
+      const mediaBytes = await tenantMediaBytes(tx, tenantId);
+      return { members: members?.n ?? 0, workouts: workoutCount?.n ?? 0, sessions: sessions?.n ?? 0, mediaBytes };
     });
   }
 
