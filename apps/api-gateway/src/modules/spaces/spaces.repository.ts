@@ -1,6 +1,6 @@
-import { and, desc, eq, inArray, lt, gt, asc } from 'drizzle-orm';
+import { and, desc, eq, lt, gt, asc } from 'drizzle-orm';
 import type { Tx } from '@coachline/db/database';
-import { comments, mediaAssets, posts, spaceMembers, spaces } from '@coachline/db/schema/index';
+import { comments, posts, spaceMembers, spaces } from '@coachline/db/schema/index';
 
 export async function isSpaceMember(tx: Tx, tenantId: string, spaceId: string, userId: string): Promise<boolean> {
   const rows = await tx
