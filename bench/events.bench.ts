@@ -31,14 +31,15 @@ const SATURATED_EVENTS = Number(process.env.BENCH_EVENTS ?? 8_000);
 const PACED_RATE = Number(process.env.BENCH_PACED_RATE ?? 250);
 const PACED_SECONDS = Number(process.env.BENCH_PACED_SECONDS ?? 10);
 const WRITERS = 16;
-const CONCURRENCY = 32;
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 256);
+const WORKER_POOL = 16;
 const TENANTS = 16;
 
 const logger = createLogger('bench', 'error');
 // Writers (the API), the relay and the worker are separate services: separate pools.
 const db = createDatabase({ url: process.env.DATABASE_URL!, systemUrl: process.env.DATABASE_SYSTEM_URL, poolSize: 16 });
 const relayDb = createDatabase({ url: process.env.DATABASE_URL!, systemUrl: process.env.DATABASE_SYSTEM_URL, poolSize: 2 });
-const workerDb = createDatabase({ url: process.env.DATABASE_URL!, systemUrl: process.env.DATABASE_SYSTEM_URL, poolSize: CONCURRENCY });
+const workerDb = createDatabase({ url: process.env.DATABASE_URL!, systemUrl: process.env.DATABASE_SYSTEM_URL, poolSize: WORKER_POOL });
 const connections = [createRedis(process.env.REDIS_URL!), createRedis(process.env.REDIS_URL!)];
 const [relayRedis, workerRedis] = connections as [ReturnType<typeof createRedis>, ReturnType<typeof createRedis>];
 

@@ -61,6 +61,23 @@ export async function postContext(tx: Tx, tenantId: string, postId: string) {
   return result.rows[0];
 }
 
+export type PostContext = NonNullable<Awaited<ReturnType<typeof postContext>>>;
+
+/** postContext for several posts in one round trip, keyed by post id. */
+export async function postContexts(tx: Tx, tenantId: string, postIds: readonly string[]): Promise<Map<string, PostContext>> {
+  if (postIds.length === 0) return new Map();
+  const result = await pgOf(tx).query<PostContext & { id: string }>(
+    `SELECT p.id, p.body, p.space_id, p.author_id, s.name AS space_name, u.name AS author_name,
+            (SELECT array_agg(sm.user_id) FROM space_members sm WHERE sm.tenant_id = p.tenant_id AND sm.space_id = p.space_id) AS member_ids
+     FROM posts p
+     JOIN spaces s ON s.tenant_id = p.tenant_id AND s.id = p.space_id
+     LEFT JOIN users u ON u.id = p.author_id
+     WHERE p.tenant_id = $1 AND p.id = ANY($2::uuid[])`,
+    [tenantId, [...new Set(postIds)]],
+  );
+  return new Map(result.rows.map((r) => [r.id, r]));
+}
+
 export interface Person {
   userId: string;
   name: string;
@@ -94,6 +111,34 @@ export async function insertNotifications(tx: Tx, tenantId: string, rows: readon
     .values(rows.map((r) => ({ tenantId, id: newId(), ...r })))
     .onConflictDoNothing()
     .returning({ id: notifications.id, userId: notifications.userId, type: notifications.type, title: notifications.title, body: notifications.body, data: notifications.data });
+}
+
+/**
+ * insertNotifications for many sources in one statement (arrays as single
+ * parameters, so its text and cost do not grow with the rows). Rows are sorted
+ * by their unique key so concurrent batches lock in the same order.
+ */
+export async function insertNotificationRows(tx: Tx, tenantId: string, rows: readonly NewNotification[]) {
+  if (rows.length === 0) return [];
+  const sorted = [...rows].sort((a, b) => (a.sourceId === b.sourceId ? (a.userId < b.userId ? -1 : 1) : a.sourceId < b.sourceId ? -1 : 1));
+  const result = await pgOf(tx).query<{ id: string; user_id: string; type: string; title: string; body: string; data: Record<string, unknown>; source_id: string }>(
+    `INSERT INTO notifications (tenant_id, id, user_id, type, title, body, data, source_id)
+     SELECT $1, r.id, r.user_id, r.type, r.title, r.body, r.data::jsonb, r.source_id
+     FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS r(id, user_id, type, title, body, data, source_id)
+     ON CONFLICT DO NOTHING
+     RETURNING id, user_id, type, title, body, data, source_id`,
+    [
+      tenantId,
+      sorted.map(() => newId()),
+      sorted.map((r) => r.userId),
+      sorted.map((r) => r.type),
+      sorted.map((r) => r.title),
+      sorted.map((r) => r.body),
+      sorted.map((r) => JSON.stringify(r.data)),
+      sorted.map((r) => r.sourceId),
+    ],
+  );
+  return result.rows.map((r) => ({ id: r.id, userId: r.user_id, type: r.type, title: r.title, body: r.body, data: r.data, sourceId: r.source_id }));
 }
 
 export async function deleteDevice(tx: Tx, tenantId: string, deviceId: string) {
