@@ -35,7 +35,7 @@ import type { Written, WriteRequest } from './lib/event-writers';
 const SATURATED_EVENTS = Number(process.env.BENCH_EVENTS ?? 8_000);
 const PACED_RATE = Number(process.env.BENCH_PACED_RATE ?? 250);
 const PACED_SECONDS = Number(process.env.BENCH_PACED_SECONDS ?? 10);
-const WRITERS = 16;
+const WRITERS = Number(process.env.BENCH_WRITERS ?? 16);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 256);
 const WORKER_POOL = 16;
 const TENANTS = 16;
