@@ -50,7 +50,9 @@ export class DeliveryFailedError extends Error {}
  * Turns one event into in-app rows (with the processed_events record, in one
  * transaction), live `notification:new`, emails and web pushes. Each email and
  * push is its own processOnce unit, so a retry after a failed SMTP send repeats
- * only what did not happen.
+ * only what did not happen. Events that arrive while every batch slot is busy
+ * wait and are prepared together, per tenant, in one transaction: at load, the
+ * cost of a transaction and its round trips is shared by many events.
  */
 export function createNotificationProcessor(deps: ProcessorDeps) {
   const { db } = deps;
@@ -190,7 +192,9 @@ export function createNotificationProcessor(deps: ProcessorDeps) {
     while (inFlight < batchesInFlight && waiting.size > 0) {
       const [tenantId, list] = waiting.entries().next().value as [string, Waiting[]];
       const batch = list.splice(0, batchSize);
-      if (list.length === 0) waiting.delete(tenantId);
+      // What is left of a long queue goes behind the other tenants.
+      waiting.delete(tenantId);
+      if (list.length > 0) waiting.set(tenantId, list);
       inFlight++;
       void runBatch(tenantId, batch).finally(() => {
         inFlight--;
