@@ -17,6 +17,8 @@ import { resolvePreferences, type PreferenceChannels } from '@coachline/domain/a
 
 interface PgClient {
   query<R>(text: string, values: unknown[]): Promise<{ rows: R[] }>;
+  /** Named: prepared once per connection, for statements that run for every batch. */
+  query<R>(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: R[] }>;
 }
 /** The transaction's pg client, for the hot queries below that pass arrays as single parameters. */
 const pgOf = (tx: Tx) => (tx as unknown as { $client: PgClient }).$client;
@@ -33,8 +35,9 @@ export interface Audience extends Person {
  */
 export async function audienceOf(tx: Tx, tenantId: string, userIds: readonly string[]): Promise<Audience[]> {
   if (userIds.length === 0) return [];
-  const result = await pgOf(tx).query<{ user_id: string; name: string; email: string; channels: Record<string, Record<string, boolean>> | null; devices: Audience['webDevices'] }>(
-    `SELECT m.user_id, u.name, u.email, np.channels,
+  const result = await pgOf(tx).query<{ user_id: string; name: string; email: string; channels: Record<string, Record<string, boolean>> | null; devices: Audience['webDevices'] }>({
+    name: 'coachline_notification_audience',
+    text: `SELECT m.user_id, u.name, u.email, np.channels,
             coalesce((SELECT json_agg(json_build_object('id', d.id, 'subscription', d.subscription))
                       FROM device_tokens d
                       WHERE d.tenant_id = m.tenant_id AND d.user_id = m.user_id AND d.platform = 'web'), '[]'::json) AS devices
@@ -42,8 +45,8 @@ export async function audienceOf(tx: Tx, tenantId: string, userIds: readonly str
      JOIN users u ON u.id = m.user_id
      LEFT JOIN notification_preferences np ON np.tenant_id = m.tenant_id AND np.user_id = m.user_id
      WHERE m.tenant_id = $1 AND m.user_id = ANY($2::uuid[])`,
-    [tenantId, [...new Set(userIds)]],
-  );
+    values: [tenantId, [...new Set(userIds)]],
+  });
   return result.rows.map((r) => ({ userId: r.user_id, name: r.name, email: r.email, preferences: resolvePreferences(r.channels ?? undefined), webDevices: r.devices }));
 }
 
@@ -121,13 +124,14 @@ export async function insertNotifications(tx: Tx, tenantId: string, rows: readon
 export async function insertNotificationRows(tx: Tx, tenantId: string, rows: readonly NewNotification[]) {
   if (rows.length === 0) return [];
   const sorted = [...rows].sort((a, b) => (a.sourceId === b.sourceId ? (a.userId < b.userId ? -1 : 1) : a.sourceId < b.sourceId ? -1 : 1));
-  const result = await pgOf(tx).query<{ id: string; user_id: string; type: string; title: string; body: string; data: Record<string, unknown>; source_id: string }>(
-    `INSERT INTO notifications (tenant_id, id, user_id, type, title, body, data, source_id)
+  const result = await pgOf(tx).query<{ id: string; user_id: string; type: string; title: string; body: string; data: Record<string, unknown>; source_id: string }>({
+    name: 'coachline_notification_rows',
+    text: `INSERT INTO notifications (tenant_id, id, user_id, type, title, body, data, source_id)
      SELECT $1, r.id, r.user_id, r.type, r.title, r.body, r.data::jsonb, r.source_id
      FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS r(id, user_id, type, title, body, data, source_id)
      ON CONFLICT DO NOTHING
      RETURNING id, user_id, type, title, body, data, source_id`,
-    [
+    values: [
       tenantId,
       sorted.map(() => newId()),
       sorted.map((r) => r.userId),
@@ -137,7 +141,7 @@ export async function insertNotificationRows(tx: Tx, tenantId: string, rows: rea
       sorted.map((r) => JSON.stringify(r.data)),
       sorted.map((r) => r.sourceId),
     ],
-  );
+  });
   return result.rows.map((r) => ({ id: r.id, userId: r.user_id, type: r.type, title: r.title, body: r.body, data: r.data, sourceId: r.source_id }));
 }
 

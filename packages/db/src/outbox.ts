@@ -3,7 +3,7 @@ import type { Tx } from './database';
 import { newId } from './ids';
 
 interface PgClient {
-  query(text: string, values: unknown[]): Promise<unknown>;
+  query(config: { name: string; text: string; values: unknown[] }): Promise<unknown>;
 }
 
 export interface EventContext {
@@ -25,9 +25,11 @@ export async function emit<T extends EventType>(
   const parsed = EVENTS[type].payload.parse(payload) as Record<string, unknown>;
   const id = newId();
   // Straight to the transaction's client: every mutation of the API runs this, and drizzle's query building cost more than the insert.
-  await (tx as unknown as { $client: PgClient }).$client.query(
-    'INSERT INTO outbox_events (tenant_id, id, type, payload, request_id, traceparent) VALUES ($1, $2, $3, $4::jsonb, $5, $6)',
-    [context.tenantId, id, type, JSON.stringify(parsed), context.requestId ?? null, context.traceparent ?? null],
-  );
+  // Named, so each connection parses and plans it once.
+  await (tx as unknown as { $client: PgClient }).$client.query({
+    name: 'coachline_emit',
+    text: 'INSERT INTO outbox_events (tenant_id, id, type, payload, request_id, traceparent) VALUES ($1, $2, $3, $4::jsonb, $5, $6)',
+    values: [context.tenantId, id, type, JSON.stringify(parsed), context.requestId ?? null, context.traceparent ?? null],
+  });
   return id;
 }

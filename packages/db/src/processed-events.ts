@@ -27,13 +27,15 @@ export async function processOnce<T>(tx: Tx, tenantId: string, eventId: string, 
  */
 export async function recordProcessed(tx: Tx, tenantId: string, eventIds: readonly string[], consumer: string): Promise<Set<string>> {
   if (eventIds.length === 0) return new Set();
-  const client = (tx as unknown as { $client: { query(text: string, values: unknown[]): Promise<{ rows: { event_id: string }[] }> } }).$client;
-  const result = await client.query(
-    `INSERT INTO processed_events (tenant_id, event_id, consumer)
+  const client = (tx as unknown as { $client: { query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: { event_id: string }[] }> } }).$client;
+  // Named: prepared once per connection, as it runs for every batch.
+  const result = await client.query({
+    name: 'coachline_record_processed',
+    text: `INSERT INTO processed_events (tenant_id, event_id, consumer)
      SELECT $1, id, $3 FROM unnest($2::text[]) AS k(id) ORDER BY id
      ON CONFLICT DO NOTHING RETURNING event_id`,
-    [tenantId, [...new Set(eventIds)].sort(), consumer],
-  );
+    values: [tenantId, [...new Set(eventIds)].sort(), consumer],
+  });
   return new Set(result.rows.map((r) => r.event_id));
 }
 
