@@ -7,18 +7,22 @@
  * Baseline, same run: bare BullMQ (addBulk of no-op jobs -> a worker with the
  * same concurrency) shows what the queue alone sustains on this machine.
  * Email and push are switched off by the recipients' preferences, so the
- * figure is the event pipeline, not an SMTP server. Writers, relay and worker
- * run in this one process (with their own pools), on the machine's 2 cores
- * together with Postgres and Redis.
+ * figure is the event pipeline, not an SMTP server. The writers (the API's
+ * transactions, through withTenant) run in a child process, as the gateway is
+ * its own process in production; the relay and the worker run in this one
+ * (with their own pools), all on the machine's 2 cores together with Postgres
+ * and Redis. Commit and notification times are epoch-based, so they compare
+ * across the two processes.
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Queue, Worker } from 'bullmq';
 import { count, eq } from 'drizzle-orm';
 import { createDatabase } from '@coachline/db/database';
 import { newId } from '@coachline/db/ids';
-import { emit } from '@coachline/db/outbox';
-import { memberships, notificationPreferences, notifications, posts, spaceMembers, spaces, tenants, users } from '@coachline/db/schema/index';
+import { memberships, notificationPreferences, notifications, spaceMembers, spaces, tenants, users } from '@coachline/db/schema/index';
 import { createMailer } from '@coachline/runtime/mailer';
 import { createPushSender, vapidKeys } from '@coachline/notifications-worker/channels/web-push';
 import { createNotificationsWorker } from '@coachline/notifications-worker/notifications-worker';
@@ -26,23 +30,26 @@ import { createLogger } from '@coachline/runtime/logger';
 import { createMetricsRegistry } from '@coachline/runtime/metrics';
 import { createRedis } from '@coachline/runtime/redis';
 import { createOutboxRelay } from '@coachline/scheduler/relay/outbox-relay';
+import type { Written, WriteRequest } from './lib/event-writers';
 
 const SATURATED_EVENTS = Number(process.env.BENCH_EVENTS ?? 8_000);
 const PACED_RATE = Number(process.env.BENCH_PACED_RATE ?? 250);
 const PACED_SECONDS = Number(process.env.BENCH_PACED_SECONDS ?? 10);
-const WRITERS = 16;
-const CONCURRENCY = 32;
+const WRITERS = Number(process.env.BENCH_WRITERS ?? 16);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 256);
+const WORKER_POOL = 16;
 const TENANTS = 16;
 
 const logger = createLogger('bench', 'error');
-// Writers (the API), the relay and the worker are separate services: separate pools.
-const db = createDatabase({ url: process.env.DATABASE_URL!, systemUrl: process.env.DATABASE_SYSTEM_URL, poolSize: 16 });
+// The relay and the worker are separate services: separate pools. `db` sets up and checks.
+const db = createDatabase({ url: process.env.DATABASE_URL!, systemUrl: process.env.DATABASE_SYSTEM_URL, poolSize: 4 });
 const relayDb = createDatabase({ url: process.env.DATABASE_URL!, systemUrl: process.env.DATABASE_SYSTEM_URL, poolSize: 2 });
-const workerDb = createDatabase({ url: process.env.DATABASE_URL!, systemUrl: process.env.DATABASE_SYSTEM_URL, poolSize: CONCURRENCY });
+const workerDb = createDatabase({ url: process.env.DATABASE_URL!, systemUrl: process.env.DATABASE_SYSTEM_URL, poolSize: WORKER_POOL });
 const connections = [createRedis(process.env.REDIS_URL!), createRedis(process.env.REDIS_URL!)];
 const [relayRedis, workerRedis] = connections as [ReturnType<typeof createRedis>, ReturnType<typeof createRedis>];
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const now = () => performance.timeOrigin + performance.now();
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 
 async function baseline(total: number): Promise<number> {
@@ -90,6 +97,21 @@ async function fixture() {
   return { tenantId, author, reader, spaceId };
 }
 
+function startWriters(): Promise<ChildProcess> {
+  const child = fork(join(__dirname, 'lib', 'event-writers.ts'), [], { execArgv: process.execArgv, env: process.env });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`writers exited with ${code}`)));
+    child.once('message', () => resolve(child));
+  });
+}
+
+function write(writers: ChildProcess, request: WriteRequest): Promise<Written> {
+  return new Promise((resolve) => {
+    writers.once('message', (message: Written) => resolve(message));
+    writers.send(request);
+  });
+}
+
 async function main() {
   const base = await baseline(SATURATED_EVENTS);
   console.log(`baseline: bare BullMQ add -> no-op worker (concurrency ${CONCURRENCY}): ${base.toFixed(0)} jobs/s`);
@@ -97,8 +119,7 @@ async function main() {
   const prefix = `{bench-${randomUUID().slice(0, 6)}}`;
   // Posts spread over several tenants, as on a platform: one space's rows are not every writer's hot spot.
   const fixtures = await Promise.all(Array.from({ length: TENANTS }, () => fixture()));
-  const committedAt = new Map<string, number>();
-  const latencies: number[] = [];
+  const notifiedAt = new Map<string, number>();
   let notified = 0;
   let onNotified: (() => void) | undefined;
   const relay = createOutboxRelay({ db: relayDb, redis: relayRedis, prefix, listenUrl: process.env.DATABASE_SYSTEM_URL ?? process.env.DATABASE_URL!, logger, registry: createMetricsRegistry('bench'), pollIntervalMs: 1_000 });
@@ -113,24 +134,15 @@ async function main() {
     push: createPushSender({ vapid: vapidKeys({ subject: 'mailto:bench@bench.test' }, logger), timeoutMs: 5_000, logger }),
     live: {
       notify(_tenantId, _userId, notification) {
-        const at = committedAt.get(notification.data.postId as string);
-        if (at !== undefined) latencies.push(performance.now() - at);
+        notifiedAt.set(notification.data.postId as string, now());
         notified++;
         onNotified?.();
       },
     },
   });
   relay.start();
+  const writers = await startWriters();
 
-  async function post(i: number) {
-    const f = fixtures[Math.abs(i) % TENANTS]!;
-    const postId = newId();
-    await db.withTenant(f.tenantId, async (tx) => {
-      await tx.insert(posts).values({ tenantId: f.tenantId, id: postId, spaceId: f.spaceId, authorId: f.author, body: `bench post ${i}` });
-      await emit(tx, { tenantId: f.tenantId }, 'post.created', { postId, spaceId: f.spaceId, authorId: f.author });
-    });
-    committedAt.set(postId, performance.now());
-  }
   const waitFor = (target: number, deadlineMs: number) =>
     new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`only ${notified} of ${target} notifications after ${deadlineMs} ms`)), deadlineMs);
@@ -142,44 +154,30 @@ async function main() {
       };
       onNotified();
     });
+  const latencies = (written: Written) =>
+    written.commits.map(([postId, at]) => notifiedAt.get(postId)! - at).sort((a, b) => a - b);
 
   // Warm-up: connections, prepared plans, JIT.
-  for (let i = 0; i < 200; i++) await post(-i);
+  await write(writers, { type: 'saturated', fixtures, from: 0, count: 200, writers: WRITERS });
   await waitFor(200, 30_000);
-  latencies.length = 0;
 
   // Saturated: writers commit as fast as they can; throughput is first commit -> last notification.
   const before = notified;
   const start = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: WRITERS }, async () => {
-      while (next < SATURATED_EVENTS) await post(next++);
-    }),
-  );
-  const written = performance.now();
+  const burst = await write(writers, { type: 'saturated', fixtures, from: 200, count: SATURATED_EVENTS, writers: WRITERS });
   await waitFor(before + SATURATED_EVENTS, 90_000);
   const seconds = (performance.now() - start) / 1000;
   const throughput = SATURATED_EVENTS / seconds;
-  const saturated = [...latencies].sort((a, b) => a - b);
-  console.log(`saturated: ${SATURATED_EVENTS} events, written at ${(SATURATED_EVENTS / ((written - start) / 1000)).toFixed(0)}/s by ${WRITERS} writers, delivered at ${throughput.toFixed(0)} events/s (${(throughput / base).toFixed(2)}x baseline)`);
+  const saturated = latencies(burst);
+  console.log(`saturated: ${SATURATED_EVENTS} events, written at ${(SATURATED_EVENTS / burst.seconds).toFixed(0)}/s by ${WRITERS} writers, delivered at ${throughput.toFixed(0)} events/s (${(throughput / base).toFixed(2)}x baseline)`);
   console.log(`  commit -> notification under saturation: p50 ${ms(pct(saturated, 50))}, p99 ${ms(pct(saturated, 99))}`);
 
   // Paced: a steady offered rate below saturation, where latency is the pipeline's own.
-  latencies.length = 0;
   const pacedTotal = PACED_RATE * PACED_SECONDS;
   const pacedBefore = notified;
-  const pacedStart = performance.now();
-  const inFlight: Promise<void>[] = [];
-  for (let i = 0; i < pacedTotal; i++) {
-    const due = pacedStart + (i * 1000) / PACED_RATE;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-    inFlight.push(post(i));
-  }
-  await Promise.all(inFlight);
+  const steady = await write(writers, { type: 'paced', fixtures, from: 200 + SATURATED_EVENTS, count: pacedTotal, rate: PACED_RATE });
   await waitFor(pacedBefore + pacedTotal, 60_000);
-  const paced = [...latencies].sort((a, b) => a - b);
+  const paced = latencies(steady);
   console.log(`paced at ${PACED_RATE} events/s for ${PACED_SECONDS} s: commit -> notification p50 ${ms(pct(paced, 50))}, p99 ${ms(pct(paced, 99))}`);
 
   // No loss, no doubles: one row per post for its space's reader, none for authors.
@@ -198,6 +196,7 @@ async function main() {
   const ok = readerRows === expected && authorRows === 0 && notified === expected;
   console.log(`loss check: ${readerRows} notifications for ${expected} events (${ok ? 'none lost, none doubled' : 'MISMATCH'})`);
 
+  writers.send({ type: 'close' });
   await relay.close();
   await worker.close();
   await new Queue('notifications', { connection: relayRedis, prefix }).obliterate({ force: true });

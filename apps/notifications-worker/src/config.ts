@@ -4,8 +4,8 @@ import { mailConfigSchema } from '@coachline/runtime/mailer';
 export const configSchema = baseConfigSchema.extend(mailConfigSchema.shape).extend({
   /** Side port for /health, /health/ready and /metrics. */
   HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(9102),
-  /** Jobs handled at once by one process. */
-  NOTIFICATIONS_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(32),
+  /** Jobs held at once by one process; events among them that wait for a transaction gather into per-tenant batches. */
+  NOTIFICATIONS_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(256),
   /** Base of links in emails (invitation accept page, notification targets). */
   PUBLIC_APP_URL: z.url().default('http://localhost:3000'),
   /** VAPID keys for Web Push (`npx web-push generate-vapid-keys`); generated per process in development when unset. */

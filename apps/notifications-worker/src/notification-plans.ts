@@ -1,6 +1,6 @@
 import type { Tx } from '@coachline/db/database';
 import type { NotifyingType } from '@coachline/domain/api/notifications';
-import { parseEventPayload, type EventEnvelope, type EventType } from '@coachline/domain/events';
+import { parseEventPayload, type EventEnvelope, type EventPayload, type EventType } from '@coachline/domain/events';
 import type { JobOf } from '@coachline/domain/queues';
 import * as repo from './notification.repository';
 
@@ -29,23 +29,26 @@ async function nameOf(tx: Tx, tenantId: string, userId: string): Promise<string>
 
 const when = (start: Date | string) => new Date(start).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 
+function postPlan(e: EventEnvelope, p: EventPayload<'post.created'>, post: repo.PostContext | undefined): NotificationPlan | undefined {
+  if (!post) return undefined;
+  return {
+    type: 'post.created',
+    sourceId: e.id,
+    recipients: without(post.member_ids ?? [], p.authorId),
+    title: `New post in ${post.space_name}`,
+    body: `${post.author_name ?? 'Someone'}: ${excerpt(post.body)}`,
+    data: { postId: p.postId, spaceId: p.spaceId, authorId: p.authorId },
+    path: `/spaces/${p.spaceId}/posts/${p.postId}`,
+  };
+}
+
 type Planner = (tx: Tx, envelope: EventEnvelope) => Promise<NotificationPlan | undefined>;
 
 /** Recipients as API.md lists them; the actor is never one. Undefined when the subject is gone. */
 const planners: Partial<Record<EventType, Planner>> = {
   async 'post.created'(tx, e) {
     const p = parseEventPayload('post.created', e.payload);
-    const post = await repo.postContext(tx, e.tenantId, p.postId);
-    if (!post) return undefined;
-    return {
-      type: 'post.created',
-      sourceId: e.id,
-      recipients: without(post.member_ids ?? [], p.authorId),
-      title: `New post in ${post.space_name}`,
-      body: `${post.author_name ?? 'Someone'}: ${excerpt(post.body)}`,
-      data: { postId: p.postId, spaceId: p.spaceId, authorId: p.authorId },
-      path: `/spaces/${p.spaceId}/posts/${p.postId}`,
-    };
+    return postPlan(e, p, await repo.postContext(tx, e.tenantId, p.postId));
   },
   async 'comment.created'(tx, e) {
     const p = parseEventPayload('comment.created', e.payload);
@@ -125,6 +128,21 @@ export function isNotifying(type: EventType): boolean {
 export function planForEvent(tx: Tx, envelope: EventEnvelope): Promise<NotificationPlan | undefined> {
   const planner = planners[envelope.type];
   return planner ? planner(tx, envelope) : Promise.resolve(undefined);
+}
+
+/**
+ * planForEvent for several events of one tenant, in order. Posts, the bulk of
+ * the traffic, share one query; other types are planned one by one.
+ */
+export async function planForEvents(tx: Tx, tenantId: string, envelopes: readonly EventEnvelope[]): Promise<(NotificationPlan | undefined)[]> {
+  const postPayloads = new Map(envelopes.filter((e) => e.type === 'post.created').map((e) => [e.id, parseEventPayload('post.created', e.payload)]));
+  const posts = await repo.postContexts(tx, tenantId, [...postPayloads.values()].map((p) => p.postId));
+  const plans: (NotificationPlan | undefined)[] = [];
+  for (const e of envelopes) {
+    const post = postPayloads.get(e.id);
+    plans.push(post ? postPlan(e, post, posts.get(post.postId)) : await planForEvent(tx, e));
+  }
+  return plans;
 }
 
 /** Both parties of a still-scheduled session, `offsetMinutes` before it starts. */

@@ -10,7 +10,7 @@ import { Server } from 'socket.io';
 import { io as connect, type Socket } from 'socket.io-client';
 import { newId } from '@coachline/db/ids';
 import { wasProcessed } from '@coachline/db/processed-events';
-import { coachingSessions, comments, conversations, deviceTokens, messages, notificationPreferences, notifications } from '@coachline/db/schema/index';
+import { coachingSessions, comments, conversations, deviceTokens, messages, notificationPreferences, notifications, processedEvents } from '@coachline/db/schema/index';
 import type { EventEnvelope, EventType } from '@coachline/domain/events';
 import { Presence } from '@coachline/runtime/presence';
 import { rooms, type LiveNotification } from '@coachline/domain/socket';
@@ -236,4 +236,34 @@ test('without SMTP_URL, emails are written as .eml files', async () => {
   expect(raw).toMatch(/To: someone@example.com/);
   expect(raw).toContain('plain words');
   expect(raw).toContain('html words');
+});
+
+test('events that wait for a busy worker are prepared together, and a bad one among them fails alone', async () => {
+  const batching = createNotificationProcessor({ ...fx.deps, batchesInFlight: 1 });
+  const { tenantId, people } = await fx.tenant(3);
+  const [author, reader, other] = people as [(typeof people)[0], (typeof people)[0], (typeof people)[0]];
+  const posts = await Promise.all([0, 1, 2].map(() => fx.spaceWithPost(tenantId, [author.id, reader.id, other.id], author.id)));
+  const postEvents = posts.map(({ spaceId, postId }) => envelope(tenantId, 'post.created', { postId, spaceId, authorId: author.id }));
+  const media = envelope(tenantId, 'media.ready', { mediaId: randomUUID(), ownerId: author.id });
+  const live = await listen(tenantId, reader.id);
+  const blocker = await fx.tenant(1);
+  const processedAt = (eventId: string) =>
+    fx.db.withTenant(tenantId, async (tx) => (await tx.select().from(processedEvents).where(and(eq(processedEvents.tenantId, tenantId), eq(processedEvents.eventId, eventId))))[0]?.processedAt);
+
+  // The blocker takes the only slot; the others queue behind it and form one batch.
+  await Promise.all([batching.event(envelope(blocker.tenantId, 'media.ready', { mediaId: randomUUID(), ownerId: blocker.people[0]!.id })), ...[...postEvents, media].map((e) => batching.event(e))]);
+  const stamps = await Promise.all([...postEvents, media].map((e) => processedAt(e.id)));
+  expect(new Set(stamps.map((s) => s?.toISOString())).size).toBe(1);
+  for (const person of [reader, other]) expect((await notificationsOf(tenantId, person.id)).map((n) => n.data.postId).sort()).toEqual(posts.map((p) => p.postId).sort());
+  expect((await notificationsOf(tenantId, author.id)).map((n) => n.type)).toEqual(['media.ready']);
+  await eventually(() => (live.length === 3 ? true : undefined), 'three live notifications');
+  expect(fx.smtp.to(reader.email)).toHaveLength(3);
+
+  // Replays in a batch with a poison event: the poison fails, the replays change nothing.
+  const poison = envelope(tenantId, 'post.created', { postId: 'not-a-post', spaceId: posts[0]!.spaceId, authorId: author.id });
+  const results = await Promise.allSettled([batching.event(envelope(blocker.tenantId, 'media.ready', { mediaId: randomUUID(), ownerId: blocker.people[0]!.id })), ...[poison, ...postEvents, media].map((e) => batching.event(e))]);
+  expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+  for (const person of [reader, other]) expect(await notificationsOf(tenantId, person.id)).toHaveLength(3);
+  expect(fx.smtp.to(reader.email)).toHaveLength(3);
+  expect(live).toHaveLength(3);
 });

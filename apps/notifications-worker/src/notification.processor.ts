@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Database, Tx } from '@coachline/db/database';
-import { processOnce } from '@coachline/db/processed-events';
+import { processOnce, recordProcessed } from '@coachline/db/processed-events';
 import { tenants } from '@coachline/db/schema/index';
 import { eq } from 'drizzle-orm';
 import type { PreferenceChannels } from '@coachline/domain/api/notifications';
@@ -11,7 +11,7 @@ import type { LiveDelivery } from './channels/live';
 import type { Mailer } from '@coachline/runtime/mailer';
 import { PushRejectedError, type PushSender, type PushSubscription } from './channels/web-push';
 import { renderEmail } from './email-templates';
-import { planForEvent, planForReminder, reminderSourceId, type NotificationPlan } from './notification-plans';
+import { planForEvent, planForEvents, planForReminder, reminderSourceId, type NotificationPlan } from './notification-plans';
 import * as repo from './notification.repository';
 import { isOnline } from '@coachline/runtime/presence';
 
@@ -26,6 +26,22 @@ export interface ProcessorDeps {
   live: LiveDelivery;
   logger: Logger;
   appUrl: string;
+  /** Events of one tenant prepared in one transaction, at most this many (default 50). */
+  batchSize?: number;
+  /** Batch transactions at once; events wait and gather into batches while all are busy (default 4). */
+  batchesInFlight?: number;
+}
+
+interface Prepared {
+  plan: NotificationPlan;
+  created: { id: string; userId: string; type: string; title: string; body: string; data: Record<string, unknown> }[];
+  people: repo.Audience[];
+}
+
+interface Waiting {
+  envelope: EventEnvelope;
+  resolve: () => void;
+  reject: (error: unknown) => void;
 }
 
 export class DeliveryFailedError extends Error {}
@@ -34,39 +50,79 @@ export class DeliveryFailedError extends Error {}
  * Turns one event into in-app rows (with the processed_events record, in one
  * transaction), live `notification:new`, emails and web pushes. Each email and
  * push is its own processOnce unit, so a retry after a failed SMTP send repeats
- * only what did not happen.
+ * only what did not happen. Events that arrive while every batch slot is busy
+ * wait and are prepared together, per tenant, in one transaction: at load, the
+ * cost of a transaction and its round trips is shared by many events.
  */
 export function createNotificationProcessor(deps: ProcessorDeps) {
   const { db } = deps;
   const link = (path: string) => new URL(path, deps.appUrl).toString();
   const messageId = (sourceId: string, userId: string) => `<${sourceId.replace(/[^A-Za-z0-9.-]/g, '.')}.${userId}@coachline>`;
 
+  const wants = (person: repo.Audience, p: NotificationPlan, channel: keyof PreferenceChannels) => person.preferences[channel][p.type];
+
+  /** The plan's recipients who are current members (and, where the plan asks, offline). */
+  async function reachable(tenantId: string, p: NotificationPlan, audience: ReadonlyMap<string, repo.Audience>): Promise<repo.Audience[]> {
+    let people = p.recipients.flatMap((id) => audience.get(id) ?? []);
+    if (p.onlyIfOffline) {
+      const online = await Promise.all(people.map((person) => isOnline(deps.redis, tenantId, person.userId)));
+      people = people.filter((_, i) => !online[i]);
+    }
+    return people;
+  }
+
+  const inAppRows = (p: NotificationPlan, people: readonly repo.Audience[]): repo.NewNotification[] =>
+    people.filter((person) => wants(person, p, 'inApp')).map((person) => ({ userId: person.userId, type: p.type, title: p.title, body: p.body, data: p.data, sourceId: p.sourceId }));
+
+  const byUser = (people: readonly repo.Audience[]) => new Map(people.map((person) => [person.userId, person]));
+
+  /** One cause in its own transaction: reminders, and events whose batch failed. */
   async function notify(tenantId: string, key: string, plan: (tx: Tx) => Promise<NotificationPlan | undefined>) {
-    const prepared = await db.withTenant(tenantId, async (tx) => {
+    const prepared = await db.withTenant(tenantId, async (tx): Promise<Prepared | undefined> => {
       const p = await plan(tx);
       if (!p) {
         await processOnce(tx, tenantId, key, CONSUMER, async () => undefined);
         return undefined;
       }
-      let people = await repo.audienceOf(tx, tenantId, p.recipients);
-      if (p.onlyIfOffline) {
-        const online = await Promise.all(people.map((person) => isOnline(deps.redis, tenantId, person.userId)));
-        people = people.filter((_, i) => !online[i]);
-      }
-      const wants = (person: repo.Audience, channel: keyof PreferenceChannels) => person.preferences[channel][p.type];
-      const outcome = await processOnce(tx, tenantId, key, CONSUMER, () =>
-        repo.insertNotifications(
-          tx,
-          tenantId,
-          people.filter((person) => wants(person, 'inApp')).map((person) => ({ userId: person.userId, type: p.type, title: p.title, body: p.body, data: p.data, sourceId: p.sourceId })),
-        ),
-      );
-      const devices = people.filter((person) => wants(person, 'push')).flatMap((person) => person.webDevices.map((d) => ({ ...d, userId: person.userId })));
-      return { plan: p, created: outcome.done ? outcome.value : [], emailTo: people.filter((person) => wants(person, 'email')), devices };
+      const people = await reachable(tenantId, p, byUser(await repo.audienceOf(tx, tenantId, p.recipients)));
+      const outcome = await processOnce(tx, tenantId, key, CONSUMER, () => repo.insertNotifications(tx, tenantId, inAppRows(p, people)));
+      return { plan: p, created: outcome.done ? outcome.value : [], people };
     });
-    if (!prepared) return;
-    const { plan: p, created, emailTo, devices } = prepared;
+    if (prepared) await deliver(tenantId, key, prepared);
+  }
+
+  /**
+   * Several events of one tenant in one transaction, with one statement per
+   * step for all of them: plans, processed_events, audience, in-app rows.
+   * Returns what each event still has to deliver after the commit.
+   */
+  async function prepareBatch(tenantId: string, envelopes: readonly EventEnvelope[]): Promise<(Prepared | undefined)[]> {
+    return db.withTenant(tenantId, async (tx) => {
+      const plans = await planForEvents(tx, tenantId, envelopes);
+      const fresh = await recordProcessed(
+        tx,
+        tenantId,
+        envelopes.map((e) => e.id),
+        CONSUMER,
+      );
+      const audience = byUser(await repo.audienceOf(tx, tenantId, plans.flatMap((p) => p?.recipients ?? [])));
+      const people = await Promise.all(plans.map((p) => (p ? reachable(tenantId, p, audience) : [])));
+      const created = await repo.insertNotificationRows(
+        tx,
+        tenantId,
+        plans.flatMap((p, i) => (p && fresh.has(envelopes[i]!.id) ? inAppRows(p, people[i]!) : [])),
+      );
+      const createdBySource = groupBy(created, (row) => row.sourceId);
+      return plans.map((p, i) => (p ? { plan: p, created: createdBySource.get(p.sourceId) ?? [], people: people[i]! } : undefined));
+    });
+  }
+
+  /** After the commit: live notifications, then each email and push as its own processOnce unit. */
+  async function deliver(tenantId: string, key: string, { plan: p, created, people }: Prepared) {
     for (const row of created) deps.live.notify(tenantId, row.userId, { id: row.id, type: row.type, title: row.title, body: row.body, data: row.data });
+    const emailTo = people.filter((person) => wants(person, p, 'email'));
+    const devices = people.filter((person) => wants(person, p, 'push')).flatMap((person) => person.webDevices.map((d) => ({ ...d, userId: person.userId })));
+    if (emailTo.length === 0 && devices.length === 0) return;
 
     const failures: string[] = [];
     const attempt = async (what: string, fn: () => Promise<unknown>) => {
@@ -117,6 +173,65 @@ export function createNotificationProcessor(deps: ProcessorDeps) {
     if (failures.length) throw new DeliveryFailedError(`${failures.length} deliveries failed: ${failures.join('; ')}`);
   }
 
+  const batchSize = deps.batchSize ?? 50;
+  const batchesInFlight = deps.batchesInFlight ?? 4;
+  /** Per tenant, in arrival order; the Map's order makes the tenants take turns. */
+  const waiting = new Map<string, Waiting[]>();
+  let inFlight = 0;
+
+  function enqueue(envelope: EventEnvelope): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const list = waiting.get(envelope.tenantId) ?? [];
+      list.push({ envelope, resolve, reject });
+      waiting.set(envelope.tenantId, list);
+      pump();
+    });
+  }
+
+  function pump() {
+    while (inFlight < batchesInFlight && waiting.size > 0) {
+      const [tenantId, list] = waiting.entries().next().value as [string, Waiting[]];
+      const batch = list.splice(0, batchSize);
+      // What is left of a long queue goes behind the other tenants.
+      waiting.delete(tenantId);
+      if (list.length > 0) waiting.set(tenantId, list);
+      inFlight++;
+      void runBatch(tenantId, batch).finally(() => {
+        inFlight--;
+        pump();
+      });
+    }
+  }
+
+  /**
+   * Prepares the batch in one transaction; if that fails, each event runs in
+   * its own, so one bad event fails only its own job. Deliveries run after the
+   * commit, outside the batch's slot.
+   */
+  async function runBatch(tenantId: string, batch: Waiting[]): Promise<void> {
+    const settle = (item: Waiting, work: Promise<void>) => work.then(item.resolve, item.reject);
+    const one = (item: Waiting) => settle(item, notify(tenantId, item.envelope.id, (tx) => planForEvent(tx, item.envelope)));
+    if (batch.length === 1 || new Set(batch.map((item) => item.envelope.id)).size < batch.length) {
+      await Promise.all(batch.map(one));
+      return;
+    }
+    let prepared: (Prepared | undefined)[];
+    try {
+      prepared = await prepareBatch(
+        tenantId,
+        batch.map((item) => item.envelope),
+      );
+    } catch (error) {
+      deps.logger.warn('notification batch failed, processing its events one by one', { tenantId, events: batch.length, error: (error as Error).message });
+      await Promise.all(batch.map(one));
+      return;
+    }
+    batch.forEach((item, i) => {
+      const ready = prepared[i];
+      void settle(item, ready ? deliver(tenantId, item.envelope.id, ready) : Promise.resolve());
+    });
+  }
+
   async function transactionalEmail(tenantId: string, eventId: string, build: (tx: Tx) => Promise<Parameters<typeof renderEmail>[0]>) {
     // The send happens inside the transaction that records it: if it fails, nothing is recorded and the job retries.
     await db.withTenant(tenantId, (tx) => processOnce(tx, tenantId, eventId, CONSUMER, async () => deps.mailer.send(renderEmail(await build(tx)))));
@@ -162,7 +277,7 @@ export function createNotificationProcessor(deps: ProcessorDeps) {
           });
         }
         default:
-          return notify(tenantId, envelope.id, (tx) => planForEvent(tx, envelope));
+          return enqueue(envelope);
       }
     },
     async reminder(job: JobOf<'notifications', 'session.reminder'>): Promise<void> {

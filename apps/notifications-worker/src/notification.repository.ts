@@ -17,6 +17,8 @@ import { resolvePreferences, type PreferenceChannels } from '@coachline/domain/a
 
 interface PgClient {
   query<R>(text: string, values: unknown[]): Promise<{ rows: R[] }>;
+  /** Named: prepared once per connection, for statements that run for every batch. */
+  query<R>(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: R[] }>;
 }
 /** The transaction's pg client, for the hot queries below that pass arrays as single parameters. */
 const pgOf = (tx: Tx) => (tx as unknown as { $client: PgClient }).$client;
@@ -33,8 +35,9 @@ export interface Audience extends Person {
  */
 export async function audienceOf(tx: Tx, tenantId: string, userIds: readonly string[]): Promise<Audience[]> {
   if (userIds.length === 0) return [];
-  const result = await pgOf(tx).query<{ user_id: string; name: string; email: string; channels: Record<string, Record<string, boolean>> | null; devices: Audience['webDevices'] }>(
-    `SELECT m.user_id, u.name, u.email, np.channels,
+  const result = await pgOf(tx).query<{ user_id: string; name: string; email: string; channels: Record<string, Record<string, boolean>> | null; devices: Audience['webDevices'] }>({
+    name: 'coachline_notification_audience',
+    text: `SELECT m.user_id, u.name, u.email, np.channels,
             coalesce((SELECT json_agg(json_build_object('id', d.id, 'subscription', d.subscription))
                       FROM device_tokens d
                       WHERE d.tenant_id = m.tenant_id AND d.user_id = m.user_id AND d.platform = 'web'), '[]'::json) AS devices
@@ -42,8 +45,8 @@ export async function audienceOf(tx: Tx, tenantId: string, userIds: readonly str
      JOIN users u ON u.id = m.user_id
      LEFT JOIN notification_preferences np ON np.tenant_id = m.tenant_id AND np.user_id = m.user_id
      WHERE m.tenant_id = $1 AND m.user_id = ANY($2::uuid[])`,
-    [tenantId, [...new Set(userIds)]],
-  );
+    values: [tenantId, [...new Set(userIds)]],
+  });
   return result.rows.map((r) => ({ userId: r.user_id, name: r.name, email: r.email, preferences: resolvePreferences(r.channels ?? undefined), webDevices: r.devices }));
 }
 
@@ -59,6 +62,23 @@ export async function postContext(tx: Tx, tenantId: string, postId: string) {
     [tenantId, postId],
   );
   return result.rows[0];
+}
+
+export type PostContext = NonNullable<Awaited<ReturnType<typeof postContext>>>;
+
+/** postContext for several posts in one round trip, keyed by post id. */
+export async function postContexts(tx: Tx, tenantId: string, postIds: readonly string[]): Promise<Map<string, PostContext>> {
+  if (postIds.length === 0) return new Map();
+  const result = await pgOf(tx).query<PostContext & { id: string }>(
+    `SELECT p.id, p.body, p.space_id, p.author_id, s.name AS space_name, u.name AS author_name,
+            (SELECT array_agg(sm.user_id) FROM space_members sm WHERE sm.tenant_id = p.tenant_id AND sm.space_id = p.space_id) AS member_ids
+     FROM posts p
+     JOIN spaces s ON s.tenant_id = p.tenant_id AND s.id = p.space_id
+     LEFT JOIN users u ON u.id = p.author_id
+     WHERE p.tenant_id = $1 AND p.id = ANY($2::uuid[])`,
+    [tenantId, [...new Set(postIds)]],
+  );
+  return new Map(result.rows.map((r) => [r.id, r]));
 }
 
 export interface Person {
@@ -94,6 +114,35 @@ export async function insertNotifications(tx: Tx, tenantId: string, rows: readon
     .values(rows.map((r) => ({ tenantId, id: newId(), ...r })))
     .onConflictDoNothing()
     .returning({ id: notifications.id, userId: notifications.userId, type: notifications.type, title: notifications.title, body: notifications.body, data: notifications.data });
+}
+
+/**
+ * insertNotifications for many sources in one statement (arrays as single
+ * parameters, so its text and cost do not grow with the rows). Rows are sorted
+ * by their unique key so concurrent batches lock in the same order.
+ */
+export async function insertNotificationRows(tx: Tx, tenantId: string, rows: readonly NewNotification[]) {
+  if (rows.length === 0) return [];
+  const sorted = [...rows].sort((a, b) => (a.sourceId === b.sourceId ? (a.userId < b.userId ? -1 : 1) : a.sourceId < b.sourceId ? -1 : 1));
+  const result = await pgOf(tx).query<{ id: string; user_id: string; type: string; title: string; body: string; data: Record<string, unknown>; source_id: string }>({
+    name: 'coachline_notification_rows',
+    text: `INSERT INTO notifications (tenant_id, id, user_id, type, title, body, data, source_id)
+     SELECT $1, r.id, r.user_id, r.type, r.title, r.body, r.data::jsonb, r.source_id
+     FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS r(id, user_id, type, title, body, data, source_id)
+     ON CONFLICT DO NOTHING
+     RETURNING id, user_id, type, title, body, data, source_id`,
+    values: [
+      tenantId,
+      sorted.map(() => newId()),
+      sorted.map((r) => r.userId),
+      sorted.map((r) => r.type),
+      sorted.map((r) => r.title),
+      sorted.map((r) => r.body),
+      sorted.map((r) => JSON.stringify(r.data)),
+      sorted.map((r) => r.sourceId),
+    ],
+  });
+  return result.rows.map((r) => ({ id: r.id, userId: r.user_id, type: r.type, title: r.title, body: r.body, data: r.data, sourceId: r.source_id }));
 }
 
 export async function deleteDevice(tx: Tx, tenantId: string, deviceId: string) {

@@ -20,6 +20,9 @@ export interface NotificationsWorkerDeps {
   appUrl: string;
   live?: LiveDelivery;
   concurrency?: number;
+  /** See ProcessorDeps. */
+  batchSize?: number;
+  batchesInFlight?: number;
   autorun?: boolean;
 }
 
@@ -38,7 +41,7 @@ export function createNotificationsWorker(deps: NotificationsWorkerDeps): Notifi
       event: (envelope) => processor.event(eventEnvelopeSchema.parse(envelope)),
       'session.reminder': (job) => processor.reminder(job),
     },
-    { connection: deps.redis, prefix: deps.prefix, logger: deps.logger, concurrency: deps.concurrency ?? 32, autorun: deps.autorun },
+    { connection: deps.redis, prefix: deps.prefix, logger: deps.logger, concurrency: deps.concurrency ?? 256, autorun: deps.autorun },
   );
   return {
     worker,

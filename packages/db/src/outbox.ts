@@ -1,7 +1,10 @@
 import { EVENTS, type EventPayload, type EventType } from '@coachline/domain/events';
 import type { Tx } from './database';
 import { newId } from './ids';
-import { outboxEvents } from './schema/index';
+
+interface PgClient {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<unknown>;
+}
 
 export interface EventContext {
   tenantId: string;
@@ -21,13 +24,12 @@ export async function emit<T extends EventType>(
 ): Promise<string> {
   const parsed = EVENTS[type].payload.parse(payload) as Record<string, unknown>;
   const id = newId();
-  await tx.insert(outboxEvents).values({
-    tenantId: context.tenantId,
-    id,
-    type,
-    payload: parsed,
-    requestId: context.requestId ?? null,
-    traceparent: context.traceparent ?? null,
+  // Straight to the transaction's client: every mutation of the API runs this, and drizzle's query building cost more than the insert.
+  // Named, so each connection parses and plans it once.
+  await (tx as unknown as { $client: PgClient }).$client.query({
+    name: 'coachline_emit',
+    text: 'INSERT INTO outbox_events (tenant_id, id, type, payload, request_id, traceparent) VALUES ($1, $2, $3, $4::jsonb, $5, $6)',
+    values: [context.tenantId, id, type, JSON.stringify(parsed), context.requestId ?? null, context.traceparent ?? null],
   });
   return id;
 }

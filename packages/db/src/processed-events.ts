@@ -19,6 +19,26 @@ export async function processOnce<T>(tx: Tx, tenantId: string, eventId: string, 
   return { done: true, value: await fn() };
 }
 
+/**
+ * processOnce for many events at once: records every id of `eventIds` not yet
+ * recorded for `consumer` in one statement, and returns those it recorded. The
+ * ids are sorted so two transactions waiting on the same keys lock them in the
+ * same order.
+ */
+export async function recordProcessed(tx: Tx, tenantId: string, eventIds: readonly string[], consumer: string): Promise<Set<string>> {
+  if (eventIds.length === 0) return new Set();
+  const client = (tx as unknown as { $client: { query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: { event_id: string }[] }> } }).$client;
+  // Named: prepared once per connection, as it runs for every batch.
+  const result = await client.query({
+    name: 'coachline_record_processed',
+    text: `INSERT INTO processed_events (tenant_id, event_id, consumer)
+     SELECT $1, id, $3 FROM unnest($2::text[]) AS k(id) ORDER BY id
+     ON CONFLICT DO NOTHING RETURNING event_id`,
+    values: [tenantId, [...new Set(eventIds)].sort(), consumer],
+  });
+  return new Set(result.rows.map((r) => r.event_id));
+}
+
 /** Whether `consumer` has processed `eventId` (for tests and the relay's reconciler). */
 export async function wasProcessed(tx: Tx, tenantId: string, eventId: string, consumer: string): Promise<boolean> {
   const rows = await tx

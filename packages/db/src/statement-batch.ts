@@ -88,7 +88,8 @@ export class StatementBatchingClient {
     this.prelude = undefined;
     const base: QueryConfig = typeof config === 'string' ? { text: config } : config;
     const text = inlineParameters(base.text, values ?? base.values ?? [], (s) => this.client.escapeLiteral(s));
-    const results = (await this.client.query({ ...base, text: `${prelude}; ${text}`, values: undefined } as never)) as unknown as pg.QueryResult | pg.QueryResult[];
+    // A named (prepared) statement cannot hold several commands: inlined, it runs unnamed.
+    const results = (await this.client.query({ ...base, name: undefined, text: `${prelude}; ${text}`, values: undefined } as never)) as unknown as pg.QueryResult | pg.QueryResult[];
     return Array.isArray(results) ? results[results.length - 1]! : results;
   }
 }

@@ -8,7 +8,7 @@ import type { MetricsRegistry } from '@coachline/runtime/metrics';
 import { DEFAULT_JOB_OPTIONS } from '@coachline/runtime/queues';
 import { eventJobId } from './job-id';
 import { listenForOutbox } from './outbox-listener';
-import { claimUnpublished, markPublished, toEnvelope, type OutboxRow, type TenantScope } from './outbox.repository';
+import { claimForPublishing, toEnvelope, type OutboxRow, type TenantScope } from './outbox.repository';
 import { createRelayMetrics, type RelayMetrics } from './relay.metrics';
 
 export interface OutboxRelayDeps {
@@ -44,10 +44,10 @@ export function createQueues(redis: ConnectionOptions, prefix: string): Record<Q
 }
 
 /**
- * Outbox -> queues. Claims a batch with FOR UPDATE SKIP LOCKED, adds one job
- * per subscribing queue (job id derived from the event, so a relay that dies
- * after adding but before marking causes no duplicate job), then marks the
- * batch published in the same transaction.
+ * Outbox -> queues. Claims a batch with FOR UPDATE SKIP LOCKED and marks it
+ * published, uncommitted, in one statement; adds one job per subscribing queue
+ * (job id derived from the event, so a relay that dies after adding but before
+ * committing causes no duplicate job); then commits.
  */
 export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
   const batchSize = deps.batchSize ?? 500;
@@ -99,10 +99,10 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
     const end = metrics.batchSeconds.startTimer();
     // The outbox holds every tenant's events: claiming them needs the system role.
     const count = await deps.db.withSystem(async (tx) => {
-      const rows = await claimUnpublished(tx, batchSize, deps.scope);
+      // Marked published in this transaction: if publishing fails, the rollback unmarks them.
+      const rows = await claimForPublishing(tx, batchSize, deps.scope);
       if (rows.length === 0) return 0;
       await publish(rows);
-      await markPublished(tx, rows);
       return rows.length;
     });
     if (count > 0) end();

@@ -42,6 +42,27 @@ export async function claimUnpublished(tx: Tx, limit: number, scope?: TenantScop
   return result.rows;
 }
 
+/**
+ * claimUnpublished and markPublished in one statement, for the relay's hot
+ * loop: the mark is part of the caller's transaction, so it commits only if
+ * the caller's publishing succeeds, and the row locks are held until then as
+ * with a plain claim. Oldest first.
+ */
+export async function claimForPublishing(tx: Tx, limit: number, scope?: TenantScope): Promise<OutboxRow[]> {
+  const params: unknown[] = [limit];
+  const where = scopeClause(scope, params);
+  const result = await pgOf(tx).query<OutboxRow>(
+    `WITH claimed AS (
+       SELECT tenant_id, id FROM outbox_events WHERE published_at IS NULL${where} ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED
+     )
+     UPDATE outbox_events o SET published_at = now(), publish_attempts = o.publish_attempts + 1
+     FROM claimed c WHERE o.tenant_id = c.tenant_id AND o.id = c.id
+     RETURNING ${COLUMNS.split(', ').map((c) => `o.${c}`).join(', ')}`,
+    params,
+  );
+  return result.rows.sort((a, b) => a.created_at.getTime() - b.created_at.getTime());
+}
+
 export async function markPublished(tx: Tx, rows: readonly OutboxRow[]): Promise<void> {
   if (rows.length === 0) return;
   await pgOf(tx).query(
