@@ -18,7 +18,9 @@ export const configSchema = baseConfigSchema.extend(mailConfigSchema.shape).exte
 
 export type Config = z.infer<typeof configSchema>;
 
-export function loadAppConfig(env: Record<string, string | undefined> = process.env): Config {
+/** The process environment, with `overrides` on top (tests set their own queue prefix, log level, ports). */
+export function loadAppConfig(overrides: Record<string, string | number | undefined> = {}): Config {
+  const env = { ...process.env, ...Object.fromEntries(Object.entries(overrides).map(([k, v]) => [k, v === undefined ? undefined : String(v)])) };
   const config = loadConfig(configSchema, env);
   if (config.NODE_ENV === 'production' && !(config.VAPID_PUBLIC_KEY && config.VAPID_PRIVATE_KEY)) {
     throw new Error('Invalid configuration:\n  - VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY: required in production');

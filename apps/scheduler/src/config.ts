@@ -42,6 +42,8 @@ export const configSchema = baseConfigSchema.extend(storageConfigSchema.shape).e
 
 export type Config = z.infer<typeof configSchema>;
 
-export function loadAppConfig(env: Record<string, string | undefined> = process.env): Config {
+/** The process environment, with `overrides` on top (tests set their own queue prefix, log level, ports). */
+export function loadAppConfig(overrides: Record<string, string | number | undefined> = {}): Config {
+  const env = { ...process.env, ...Object.fromEntries(Object.entries(overrides).map(([k, v]) => [k, v === undefined ? undefined : String(v)])) };
   return loadConfig(configSchema, env);
 }

@@ -12,7 +12,7 @@ import { createMediaWorker, type MediaWorkerDeps } from '../media-worker';
  * provides, on a queue prefix of its own so parallel files never share jobs.
  */
 export async function startMediaWorker(overrides: Partial<MediaWorkerDeps> = {}) {
-  const config = loadAppConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' });
+  const config = loadAppConfig({ LOG_LEVEL: 'silent' });
   const db = createDatabase({ url: config.DATABASE_URL, systemUrl: config.DATABASE_SYSTEM_URL, poolSize: 4 });
   const redis = createRedis(config.REDIS_URL);
   const storage = createStorage(config);

@@ -9,6 +9,7 @@ import { createPushSender } from '../channels/web-push';
 import { createNotificationProcessor } from '../notification.processor';
 import { createLiveDelivery } from '../channels/live';
 import { startPushService, startSmtpPeer } from './delivery-peers';
+import { loadAppConfig } from '../config';
 
 export interface Member {
   id: string;
@@ -18,8 +19,9 @@ export interface Member {
 
 /** Real Postgres, Redis, SMTP peer and push endpoint for the notifications worker's tests. */
 export async function notificationsFixture() {
-  const db = createDatabase({ url: process.env.DATABASE_URL!, systemUrl: process.env.DATABASE_SYSTEM_URL, poolSize: 5 });
-  const redis = createRedis(process.env.REDIS_URL!);
+  const config = loadAppConfig({ LOG_LEVEL: 'silent' });
+  const db = createDatabase({ url: config.DATABASE_URL, systemUrl: config.DATABASE_SYSTEM_URL, poolSize: 5 });
+  const redis = createRedis(config.REDIS_URL);
   const logger = createLogger('notifications-test', 'silent');
   const smtp = await startSmtpPeer();
   const pushService = await startPushService();

@@ -28,7 +28,7 @@ export interface Member {
  * (apps never import each other, so there is no gateway to sign up through).
  */
 export function realtimeTestKit(env: Record<string, string> = {}) {
-  const config = loadAppConfig({ ...process.env, JWT_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', ...env });
+  const config = loadAppConfig({ JWT_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'silent', ...env });
   const db: Database = createDatabase({ url: config.DATABASE_URL, poolSize: 5 });
   const redisClients: Redis[] = [];
   const servers: RealtimeServer[] = [];

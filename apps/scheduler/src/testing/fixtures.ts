@@ -9,7 +9,7 @@ import { loadAppConfig, type Config } from '../config';
 
 /** The scheduler's configuration for a test: the URLs `pnpm test` provides, a queue prefix of its own. */
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadAppConfig({ ...process.env, LOG_LEVEL: 'silent', QUEUE_PREFIX: `{t-${randomUUID().slice(0, 8)}}`, ...overrides });
+  return loadAppConfig({ LOG_LEVEL: 'silent', QUEUE_PREFIX: `{t-${randomUUID().slice(0, 8)}}`, ...overrides });
 }
 
 export interface Person {

@@ -3,11 +3,13 @@ import { createDatabase } from '@coachline/db/database';
 import { tenants } from '@coachline/db/schema/index';
 import { createLogger } from '@coachline/runtime/logger';
 import { createRedis } from '@coachline/runtime/redis';
+import { loadAppConfig } from '../config';
 
 /** Real Postgres and Redis for relay tests, with a queue prefix of their own so parallel files never share jobs. */
 export function relayFixture() {
-  const db = createDatabase({ url: process.env.DATABASE_URL!, systemUrl: process.env.DATABASE_SYSTEM_URL, poolSize: 5 });
-  const redis = createRedis(process.env.REDIS_URL!);
+  const config = loadAppConfig({ LOG_LEVEL: 'silent' });
+  const db = createDatabase({ url: config.DATABASE_URL, systemUrl: config.DATABASE_SYSTEM_URL, poolSize: 5 });
+  const redis = createRedis(config.REDIS_URL);
   const prefix = `{t-${randomUUID().slice(0, 8)}}`;
   const logger = createLogger('scheduler-test', 'silent');
   const tenantIds: string[] = [];
@@ -16,7 +18,7 @@ export function relayFixture() {
     redis,
     prefix,
     logger,
-    listenUrl: process.env.DATABASE_SYSTEM_URL ?? process.env.DATABASE_URL!,
+    listenUrl: config.DATABASE_SYSTEM_URL ?? config.DATABASE_URL,
     /** Relays in tests only see these tenants' events, not those of other test files. */
     scope: () => tenantIds,
     async tenant(): Promise<string> {
