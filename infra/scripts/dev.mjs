@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { bootstrap, bin, logger, migrate, ROOT } from './lib/platform.mjs';
+import { portOpen, waitFor } from './lib/net.mjs';
 import { run } from './lib/process.mjs';
 import { ensureServices, prepareDatabase, ServicesUnavailable } from './lib/services.mjs';
 
@@ -35,18 +36,30 @@ const DEV_DEFAULTS = {
 
 let services;
 let apps;
+let APP_PORTS = [];
 let stopping = false;
+
+/** Signals turbo and every task it started: they run in their own process group. */
+function signalApps(signal) {
+  try {
+    process.kill(-apps.pid, signal);
+  } catch {
+    // The group is already gone.
+  }
+}
 
 async function shutdown(code) {
   if (stopping) return;
   stopping = true;
-  if (apps && apps.exitCode === null) {
+  if (apps) {
     log('stopping the apps');
-    await new Promise((resolve) => {
-      apps.once('exit', resolve);
-      apps.kill('SIGINT');
-      setTimeout(() => apps.kill('SIGKILL'), 12_000).unref();
-    });
+    signalApps('SIGINT');
+    // Each app exits within 10 s of its signal; what is still up after 12 s is killed.
+    const stopped = await waitFor(async () => !(await Promise.all(APP_PORTS.map((port) => portOpen('127.0.0.1', port)))).some(Boolean), { timeoutMs: 12_000, what: 'apps to stop' }).then(
+      () => true,
+      () => false,
+    );
+    signalApps(stopped ? 'SIGTERM' : 'SIGKILL');
   }
   if (services) {
     log('stopping the servers this launcher started');
@@ -62,12 +75,14 @@ try {
   services = await ensureServices(ROOT, process.env, log);
   const urls = await prepareDatabase(services.ownerUrl, process.env.COACHLINE_DATABASE ?? 'coachline');
   await migrate(urls);
+  APP_PORTS = [Number(process.env.PORT ?? 3000), Number(process.env.REALTIME_PORT ?? 3001), 9101, 9102, 9103];
   const env = { ...DEV_DEFAULTS, ...devSecrets(), ...process.env, ...urls, REDIS_URL: process.env.REDIS_URL ?? services.redisUrl, ...services.s3Env };
   await run(bin('tsx'), [join(ROOT, 'apps/api-gateway/src/seed/demo-seed.ts')], { cwd: ROOT, env });
   log(`queue dashboard: http://localhost:${env.PORT ?? 3000}/admin/queues (${env.QUEUE_DASHBOARD_CREDENTIALS})`);
   log(`API http://localhost:${env.PORT ?? 3000} (docs at /docs), realtime ws://localhost:${env.REALTIME_PORT ?? 3001}`);
   if (stopping) process.exit(0);
-  apps = spawn(bin('turbo'), ['run', 'dev', '--env-mode=loose', '--filter=./apps/*', ...process.argv.slice(2)], { cwd: ROOT, env, stdio: 'inherit' });
+  // Its own process group, so shutdown reaches every app whoever sent the signal (a terminal's Ctrl-C or a kill).
+  apps = spawn(bin('turbo'), ['run', 'dev', '--env-mode=loose', '--filter=./apps/*', ...process.argv.slice(2)], { cwd: ROOT, env, stdio: 'inherit', detached: true });
   apps.on('exit', (code) => void shutdown(code ?? 0));
 } catch (error) {
   log(error instanceof ServicesUnavailable ? error.message : (error.stack ?? error.message));

