@@ -9,11 +9,11 @@ import sharp from 'sharp';
 import { renderImageVariants } from '@coachline/media-worker/image.variants';
 import { makeVideo, seedTenant, seedUpload } from '@coachline/media-worker/testing/media-fixtures';
 import { startMediaWorker } from '@coachline/media-worker/testing/worker-harness';
+import { median } from './lib/measure';
 
 const RUNS = 5;
 const MAX_PIXELS = 100_000_000;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ms = (n: number) => `${n.toFixed(0)} ms`;
 
 async function main() {

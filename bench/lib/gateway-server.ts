@@ -6,6 +6,8 @@ import { createGatewayDeps } from '@coachline/api-gateway/deps';
 const { deps, close } = createGatewayDeps(loadGatewayConfig());
 const server = createApp(deps).listen(deps.config.PORT);
 process.once('SIGTERM', () => {
-  server.close(() => void close().then(() => process.exit(0)));
-  server.closeAllConnections();
+  // Handlers of requests whose client hung up may still be waiting for a connection: let them drain first.
+  server.close(() => setTimeout(() => void close().then(() => process.exit(0)), 1000));
+  // In-flight requests finish before the pool closes; the load generator has already hung up.
+  server.closeIdleConnections();
 });

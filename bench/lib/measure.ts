@@ -8,7 +8,9 @@ export const ROOT = path.resolve(__dirname, '../..');
 /** Runs a TypeScript entry in its own process, so the load generator never shares its CPU time. */
 export async function startServer(entry: string, env: Record<string, string | undefined>): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', entry)], {
+  // BENCH_PROFILE_DIR=<dir> writes a V8 CPU profile of each server, to find where its time goes.
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(ROOT, 'bench', entry)], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -62,4 +64,10 @@ export async function load(options: { url: string; headers?: Record<string, stri
 export function report(title: string, rows: Array<Record<string, string | number>>): void {
   process.stdout.write(`\n${title}\n`);
   console.table(rows);
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }

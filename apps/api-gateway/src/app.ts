@@ -1,5 +1,4 @@
 import type { Queue } from 'bullmq';
-import compression from 'compression';
 import cors from 'cors';
 import express, { Router } from 'express';
 import helmet from 'helmet';
@@ -49,7 +48,6 @@ export function createApp(deps: GatewayDeps) {
   app.use(requestContext());
   app.use(helmet());
   app.use(cors({ origin: deps.config.CORS_ORIGINS, exposedHeaders: ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'] }));
-  app.use(compression());
 
   const health = createHealthHandler({ db: () => deps.db.ping(), redis: () => checkRedis(deps.redis) }, deps.metrics);
   app.get(['/health', '/health/ready', '/metrics'], async (req, res, next) => {

@@ -5,7 +5,8 @@ import { InvalidAccessTokenError } from '@coachline/runtime/access-token';
 import { enrichContext } from '@coachline/runtime/context';
 import type { GatewayDeps } from './app';
 import { createIdempotency } from './guards/idempotency';
-import { createLimiter } from './guards/rate-limit';
+import { RATE_LIMIT_PREFIX } from './guards/rate-limit';
+import { createRequestQuota } from './guards/request-quota';
 import type { Actor, Pipeline } from './http/route';
 
 /** Authentication, shared rate limits and idempotency for every authenticated route. */
@@ -24,12 +25,15 @@ export function createPipeline(deps: GatewayDeps): Pipeline {
       throw error;
     }
   };
-  const actorOf = (req: Request) => req.res?.locals.actor as Actor | undefined;
   return {
     authenticate,
     authenticatedMiddleware: [
-      createLimiter(redis, { name: 'user', windowSeconds: 60, limit: config.RATE_LIMIT_USER_PER_MINUTE, key: (req) => actorOf(req)?.userId, failClosed: false }),
-      createLimiter(redis, { name: 'tenant', windowSeconds: 60, limit: config.RATE_LIMIT_TENANT_PER_MINUTE, key: (req) => actorOf(req)?.tenantId, failClosed: false }),
+      createRequestQuota(redis, deps.logger, {
+        windowSeconds: 60,
+        userLimit: config.RATE_LIMIT_USER_PER_MINUTE,
+        tenantLimit: config.RATE_LIMIT_TENANT_PER_MINUTE,
+        prefix: RATE_LIMIT_PREFIX,
+      }),
     ],
     idempotent: createIdempotency(deps.db),
   };

@@ -1,5 +1,6 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { ROLES, type Role } from '@coachline/domain/roles';
 
@@ -33,6 +34,13 @@ export class InvalidAccessTokenError extends Error {}
  */
 export class AccessTokens {
   private readonly key: KeyObject;
+  /**
+   * Claims of tokens already verified, until they expire. A client sends the
+   * same token for up to 15 minutes, and re-verifying it (decode, HMAC, claim
+   * checks) is a measurable share of a hot read; any other string, a tampered
+   * token included, misses and is verified in full.
+   */
+  private readonly verified = new LRUCache<string, AccessClaims>({ max: 10_000 });
   constructor(private readonly options: AccessTokenOptions) {
     this.key = createSecretKey(Buffer.from(options.secret, 'utf8'));
   }
@@ -52,6 +60,18 @@ export class AccessTokens {
   }
 
   verify(token: string): AccessClaims {
+    const cached = this.verified.get(token);
+    if (cached) {
+      if (cached.expiresAt * 1000 > Date.now()) return cached;
+      this.verified.delete(token);
+      throw new InvalidAccessTokenError('jwt expired');
+    }
+    const claims = this.verifyInFull(token);
+    this.verified.set(token, Object.freeze(claims), { ttl: Math.max(1, claims.expiresAt * 1000 - Date.now()) });
+    return claims;
+  }
+
+  private verifyInFull(token: string): AccessClaims {
     let decoded: unknown;
     try {
       decoded = jwt.verify(token, this.key, {

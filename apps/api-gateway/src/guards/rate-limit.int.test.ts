@@ -87,13 +87,23 @@ test('per-user and per-tenant request limits', async () => {
       return { admin: a, coach: await gw.addMember(a, 'COACH') };
     })();
     // The admin already spent one request inviting the coach.
-    const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await gw.http().get('/v1/me').set(gw.auth(admin))).status);
+    // The headers describe whichever budget runs out first: here the user's.
+    const first = await gw.http().get('/v1/me').set(gw.auth(admin));
+    expect([first.headers['ratelimit-limit'], first.headers['ratelimit-remaining']]).toEqual(['5', '3']);
+    expect(Number(first.headers['ratelimit-reset'])).toBeGreaterThan(0);
+    const statuses: number[] = [first.status];
+    for (let i = 0; i < 5; i++) statuses.push((await gw.http().get('/v1/me').set(gw.auth(admin))).status);
     expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
     // The coach has a fresh user budget but shares the tenant's 8, of which 5 are spent.
-    const coachStatuses: number[] = [];
-    for (let i = 0; i < 4; i++) coachStatuses.push((await gw.http().get('/v1/me').set(gw.auth(coach))).status);
+    const coachFirst = await gw.http().get('/v1/me').set(gw.auth(coach));
+    expect([coachFirst.headers['ratelimit-limit'], coachFirst.headers['ratelimit-remaining']]).toEqual(['8', '2']);
+    const coachStatuses: number[] = [coachFirst.status];
+    for (let i = 0; i < 3; i++) coachStatuses.push((await gw.http().get('/v1/me').set(gw.auth(coach))).status);
     expect(coachStatuses).toEqual([200, 200, 200, 429]);
+    const refused = await gw.http().get('/v1/me').set(gw.auth(coach));
+    expect(refused.body.code).toBe('RATE_LIMITED');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(refused.headers['ratelimit-remaining']).toBe('0');
   } finally {
     await gw.close();
   }

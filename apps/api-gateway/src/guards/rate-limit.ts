@@ -16,6 +16,9 @@ class LazyRedisStore extends RedisStore {
   }
 }
 
+/** Every limiter's counters live under this prefix; the hash tag keeps them in one cluster slot. */
+export const RATE_LIMIT_PREFIX = '{coachline}:rl:';
+
 export interface LimiterOptions {
   name: string;
   windowSeconds: number;
@@ -42,7 +45,7 @@ export function createLimiter(redis: Redis, options: LimiterOptions): RequestHan
     skip: (req) => options.key(req) === undefined,
     keyGenerator: (req) => `${options.name}:${options.key(req)}`,
     store: new LazyRedisStore({
-      prefix: '{coachline}:rl:',
+      prefix: RATE_LIMIT_PREFIX,
       sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as never,
     }),
     handler: (_req, _res, next, used) => {

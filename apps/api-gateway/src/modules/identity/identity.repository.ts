@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '@coachline/db/database';
 import { newId } from '@coachline/db/ids';
+import { preparedQuery } from '@coachline/db/prepared';
 import { invitations, memberships, refreshTokens, tenants, users } from '@coachline/db/schema/index';
 import type { Role } from '@coachline/domain/roles';
 
@@ -77,12 +78,30 @@ export async function pendingInvitationFor(tx: Tx, tenantId: string, email: stri
   return row;
 }
 
-export async function listMembers(tx: Tx, tenantId: string, limit: number, afterId?: string) {
-  return tx
-    .select({ id: memberships.id, userId: memberships.userId, role: memberships.role, name: users.name, email: users.email })
+const memberColumns = { id: memberships.id, userId: memberships.userId, role: memberships.role, name: users.name, email: users.email };
+
+// The member list is the API's hottest read, so both its forms are prepared once per connection.
+const firstMembersPage = preparedQuery((tx) =>
+  tx
+    .select(memberColumns)
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.tenantId, tenantId), afterId ? gt(memberships.id, afterId) : undefined))
+    .where(eq(memberships.tenantId, sql.placeholder('tenantId')))
     .orderBy(asc(memberships.id))
-    .limit(limit + 1);
+    .limit(sql.placeholder('limit'))
+    .prepare('members_first_page'),
+);
+const nextMembersPage = preparedQuery((tx) =>
+  tx
+    .select(memberColumns)
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.tenantId, sql.placeholder('tenantId')), gt(memberships.id, sql.placeholder('afterId'))))
+    .orderBy(asc(memberships.id))
+    .limit(sql.placeholder('limit'))
+    .prepare('members_next_page'),
+);
+
+export async function listMembers(tx: Tx, tenantId: string, limit: number, afterId?: string) {
+  return afterId ? nextMembersPage(tx).execute({ tenantId, limit: limit + 1, afterId }) : firstMembersPage(tx).execute({ tenantId, limit: limit + 1 });
 }
