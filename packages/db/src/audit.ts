@@ -1,6 +1,6 @@
 import type { Tx } from './database';
 import { newId } from './ids';
-import { auditEvents } from './schema/index';
+import type { StatementBatchingClient } from './statement-batch';
 
 export interface AuditEntry {
   tenantId: string;
@@ -13,16 +13,13 @@ export interface AuditEntry {
   summary?: Record<string, unknown>;
 }
 
-/** Writes the audit row in the caller's transaction, so it exists exactly when the change does. */
+/**
+ * Writes the audit row in the caller's transaction, so it exists exactly when
+ * the change does; deferred to travel with the next statement or the COMMIT.
+ */
 export async function recordAudit(tx: Tx, entry: AuditEntry): Promise<void> {
-  await tx.insert(auditEvents).values({
-    tenantId: entry.tenantId,
-    id: newId(),
-    actorId: entry.actorId,
-    action: entry.action,
-    entityType: entry.entityType,
-    entityId: entry.entityId,
-    requestId: entry.requestId ?? null,
-    summary: entry.summary ?? {},
-  });
+  (tx as unknown as { $client: StatementBatchingClient }).$client.defer(
+    'INSERT INTO audit_events (tenant_id, id, actor_id, action, entity_type, entity_id, request_id, summary) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)',
+    [entry.tenantId, newId(), entry.actorId, entry.action, entry.entityType, entry.entityId, entry.requestId ?? null, JSON.stringify(entry.summary ?? {})],
+  );
 }

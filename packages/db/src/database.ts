@@ -71,9 +71,11 @@ export function createDatabase(options: DatabaseOptions): Database {
     batching.arm(prelude, false);
     try {
       const result = await fn(tx);
-      if (!batching.disarm()) await client.query('COMMIT');
+      // Deferred writes travel with COMMIT; should one fail, the whole transaction rolls back below.
+      await batching.commit();
       return result;
     } catch (error) {
+      // Nothing to roll back when not even the prelude was sent.
       if (!batching.disarm()) {
         await client.query('ROLLBACK').catch((rollbackError: Error) => {
           broken = rollbackError;

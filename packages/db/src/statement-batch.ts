@@ -55,12 +55,17 @@ function closingQuote(text: string, start: number, quote: string): number {
 type QueryConfig = pg.QueryConfig & { rowMode?: 'array'; types?: unknown };
 
 /**
- * The client drizzle talks to inside withTenant. The first statement of a
- * transaction is sent together with its prelude (BEGIN and the tenant
- * setting) in one round trip; later statements pass straight through.
+ * The client drizzle talks to inside withTenant. Statements travel in as few
+ * round trips as the protocol allows:
+ * - the transaction's prelude (BEGIN and the tenant setting) goes with its
+ *   first statement;
+ * - deferred statements (outbox and audit rows, whose results nobody reads)
+ *   go with the next statement, or with COMMIT.
+ * A batch is one simple-protocol query, so its parameters are inlined.
  */
 export class StatementBatchingClient {
   private prelude: string | undefined;
+  private deferred: string[] = [];
   private singleStatement = false;
   private statements = 0;
 
@@ -71,25 +76,54 @@ export class StatementBatchingClient {
     this.prelude = prelude;
     this.singleStatement = single;
     this.statements = 0;
+    this.deferred = [];
   }
 
-  /** True when the armed prelude was never sent (the function ran no statement). */
+  /** Forgets the armed prelude and anything deferred; true when the prelude was never sent (the transaction never began). */
   disarm(): boolean {
     const unsent = this.prelude !== undefined;
     this.prelude = undefined;
+    this.deferred = [];
     return unsent;
+  }
+
+  /**
+   * Queues a write whose result is not needed: it runs, in order, just before
+   * the transaction's next statement or its COMMIT, in the same round trip.
+   * An error in it fails that statement or the commit, so the transaction
+   * still rolls back as a whole.
+   */
+  defer(text: string, values: readonly unknown[]): void {
+    if (this.singleStatement) throw new Error('readAsTenant runs exactly one read statement; use withTenant to write');
+    this.deferred.push(inlineParameters(text, values, (s) => this.client.escapeLiteral(s)));
+  }
+
+  /** Commits whatever was sent or deferred; a transaction that never sent anything has nothing to commit. */
+  async commit(): Promise<void> {
+    if (this.prelude !== undefined && this.deferred.length === 0) {
+      this.prelude = undefined;
+      return;
+    }
+    await this.client.query([...this.takePending(), 'COMMIT'].join('; '));
   }
 
   async query(config: string | QueryConfig, values?: unknown[]): Promise<pg.QueryResult> {
     this.statements++;
     if (this.singleStatement && this.statements > 1) throw new Error('readAsTenant runs exactly one statement; use withTenant for more');
-    const prelude = this.prelude;
-    if (prelude === undefined) return this.client.query(config as never, values as never);
-    this.prelude = undefined;
+    if (this.prelude === undefined && this.deferred.length === 0) return this.client.query(config as never, values as never);
+    const pending = this.takePending();
     const base: QueryConfig = typeof config === 'string' ? { text: config } : config;
     const text = inlineParameters(base.text, values ?? base.values ?? [], (s) => this.client.escapeLiteral(s));
     // A named (prepared) statement cannot hold several commands: inlined, it runs unnamed.
-    const results = (await this.client.query({ ...base, name: undefined, text: `${prelude}; ${text}`, values: undefined } as never)) as unknown as pg.QueryResult | pg.QueryResult[];
+    const results = (await this.client.query({ ...base, name: undefined, text: [...pending, text].join('; '), values: undefined } as never)) as unknown as pg.QueryResult | pg.QueryResult[];
     return Array.isArray(results) ? results[results.length - 1]! : results;
+  }
+
+  /** The prelude (if not yet sent) and the deferred statements, which the caller is about to send. */
+  private takePending(): string[] {
+    const pending = this.prelude === undefined ? this.deferred : [this.prelude, ...this.deferred];
+    this.prelude = undefined;
+    this.deferred = [];
+    return pending;
   }
 }
