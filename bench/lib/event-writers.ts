@@ -1,11 +1,11 @@
 // The API's side of `pnpm bench events`, in its own process as the gateway is
-// in production: posts committed with their post.created outbox row, through
-// withTenant as the spaces routes do. Reports each post's commit time.
+// in production: posts created through the spaces service the route calls (the
+// post, its post.created outbox row and its audit row in one transaction).
+// Reports each post's commit time.
 import { performance } from 'node:perf_hooks';
 import { createDatabase } from '@coachline/db/database';
-import { newId } from '@coachline/db/ids';
-import { emit } from '@coachline/db/outbox';
-import { posts } from '@coachline/db/schema/index';
+import { SpaceService } from '@coachline/api-gateway/modules/spaces/spaces.service';
+import { permissionsOf } from '@coachline/domain/roles';
 
 export interface Fixture {
   tenantId: string;
@@ -26,18 +26,16 @@ export interface Written {
 }
 
 const db = createDatabase({ url: process.env.DATABASE_URL!, systemUrl: process.env.DATABASE_SYSTEM_URL, poolSize: 16 });
+const spaces = new SpaceService(db);
 const now = () => performance.timeOrigin + performance.now();
 
 async function run(request: WriteRequest): Promise<Written> {
   const commits: [string, number][] = [];
   async function post(i: number) {
     const f = request.fixtures[i % request.fixtures.length]!;
-    const postId = newId();
-    await db.withTenant(f.tenantId, async (tx) => {
-      await tx.insert(posts).values({ tenantId: f.tenantId, id: postId, spaceId: f.spaceId, authorId: f.author, body: `bench post ${i}` });
-      await emit(tx, { tenantId: f.tenantId }, 'post.created', { postId, spaceId: f.spaceId, authorId: f.author });
-    });
-    commits.push([postId, now()]);
+    const actor = { userId: f.author, tenantId: f.tenantId, role: 'ATHLETE' as const, permissions: permissionsOf('ATHLETE'), requestId: `bench-${i}` };
+    const post = await spaces.createPost(actor, f.spaceId, { body: `bench post ${i}` });
+    commits.push([post.id, now()]);
   }
   const start = performance.now();
   const end = request.from + request.count;

@@ -1,5 +1,6 @@
-import { and, desc, eq, lt, gt, asc } from 'drizzle-orm';
+import { and, desc, eq, lt, gt, asc, sql } from 'drizzle-orm';
 import type { Tx } from '@coachline/db/database';
+import { preparedQuery } from '@coachline/db/prepared';
 import { comments, posts, spaceMembers, spaces } from '@coachline/db/schema/index';
 
 export async function isSpaceMember(tx: Tx, tenantId: string, spaceId: string, userId: string): Promise<boolean> {
@@ -45,8 +46,24 @@ export async function listPosts(tx: Tx, tenantId: string, spaceId: string, limit
     .limit(limit + 1);
 }
 
-export async function insertPost(tx: Tx, row: typeof posts.$inferInsert) {
-  const [post] = await tx.insert(posts).values(row).returning();
+// Posting is the busiest write of spaces, so its insert is prepared once per connection.
+const insertPostQuery = preparedQuery((tx) =>
+  tx
+    .insert(posts)
+    .values({
+      tenantId: sql.placeholder('tenantId'),
+      id: sql.placeholder('id'),
+      spaceId: sql.placeholder('spaceId'),
+      authorId: sql.placeholder('authorId'),
+      body: sql.placeholder('body'),
+      mediaIds: sql.placeholder('mediaIds'),
+    })
+    .returning()
+    .prepare('insert_post'),
+);
+
+export async function insertPost(tx: Tx, row: { tenantId: string; id: string; spaceId: string; authorId: string; body: string; mediaIds: string[] }) {
+  const [post] = await insertPostQuery(tx).execute(row);
   return post!;
 }
 
