@@ -109,6 +109,49 @@ test('per-user and per-tenant request limits', async () => {
   }
 });
 
+describe('request quotas far from the limit are served locally and reach Redis in batches', () => {
+  const counter = async (gw: Gateway, key: string) => Number((await gw.deps.redis.call('GET', `{coachline}:rl:${key}`)) ?? 0);
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  test('every request served is counted in Redis within the sync period', async () => {
+    const gw = await startGateway({ RATE_LIMIT_USER_PER_MINUTE: '1000', RATE_LIMIT_TENANT_PER_MINUTE: '5000' });
+    try {
+      const admin = await gw.signup();
+      const before = await counter(gw, `user:${admin.id}`);
+      const remaining: number[] = [];
+      for (let i = 0; i < 25; i++) {
+        const res = await gw.http().get('/v1/me').set(gw.auth(admin));
+        expect(res.status).toBe(200);
+        remaining.push(Number(res.headers['ratelimit-remaining']));
+      }
+      // Served here or asked of Redis, each request spends one from the budget the headers show.
+      expect(remaining).toEqual(remaining.map((_, i) => remaining[0]! - i));
+      await pause(300);
+      expect((await counter(gw, `user:${admin.id}`)) - before).toBe(25);
+    } finally {
+      await gw.close();
+    }
+  });
+
+  test('two instances together never let through more than the limit, since the last tenth is always asked of Redis', async () => {
+    const settings = { RATE_LIMIT_USER_PER_MINUTE: '30', RATE_LIMIT_TENANT_PER_MINUTE: '100000' };
+    const [first, second] = await Promise.all([startGateway(settings), startGateway(settings)]);
+    try {
+      const admin = await first.signup();
+      const spent = await counter(first, `user:${admin.id}`);
+      const statuses: number[] = [];
+      for (let i = 0; i < 15; i++) statuses.push((await first.http().get('/v1/me').set(first.auth(admin))).status);
+      await pause(300);
+      for (let i = 0; i < 30; i++) statuses.push((await second.http().get('/v1/me').set(second.auth(admin))).status);
+      const allowed = statuses.filter((status) => status === 200).length;
+      expect(allowed).toBe(30 - spent);
+      expect(statuses.slice(allowed).every((status) => status === 429)).toBe(true);
+    } finally {
+      await Promise.all([first.close(), second.close()]);
+    }
+  });
+});
+
 test('auth limiters fail closed when Redis is down, while other routes keep serving', async () => {
   const up = await startGateway();
   const admin = await up.signup();
