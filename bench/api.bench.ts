@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { load, median, report, startServer, type LoadResult } from './lib/measure';
+import { load, median, paced, report, startServer, type LoadResult } from './lib/measure';
 
 /**
  * GET /v1/members through the whole middleware chain (JWT, per-user and
  * per-tenant rate limits in Redis, an RLS transaction) against bare Express + pg
  * serving the same query, in the same run: at saturation (64 connections) and
- * at a fixed 500 req/s.
+ * at a fixed 500 req/s, paced evenly (see `paced`).
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -45,17 +45,17 @@ async function main() {
     // and every ratio compares neighbours; the medians are reported.
     const rounds: Array<{ bareMax: LoadResult; fullMax: LoadResult; bareFixed: LoadResult; fullFixed: LoadResult }> = [];
     for (let round = 0; round < ROUNDS; round++) {
-      const pair = async (options: { connections: number; rate?: number }) => {
-        const run = (server: 'bare' | 'full') => load({ ...(server === 'bare' ? target(bare.url, false) : target(gateway.url, true)), ...options, seconds: SECONDS });
+      const pair = async (measure: (server: 'bare' | 'full') => Promise<LoadResult>) => {
         if (round % 2 === 0) {
-          const bareResult = await run('bare');
-          return { bare: bareResult, full: await run('full') };
+          const bareResult = await measure('bare');
+          return { bare: bareResult, full: await measure('full') };
         }
-        const fullResult = await run('full');
-        return { bare: await run('bare'), full: fullResult };
+        const fullResult = await measure('full');
+        return { bare: await measure('bare'), full: fullResult };
       };
-      const saturation = await pair({ connections: 64 });
-      const fixed = await pair({ connections: 64, rate: 500 });
+      const of = (server: 'bare' | 'full') => (server === 'bare' ? target(bare.url, false) : target(gateway.url, true));
+      const saturation = await pair((server) => load({ ...of(server), connections: 64, seconds: SECONDS }));
+      const fixed = await pair((server) => paced({ ...of(server), connections: 64, rate: 500, seconds: SECONDS }));
       rounds.push({ bareMax: saturation.bare, fullMax: saturation.full, bareFixed: fixed.bare, fullFixed: fixed.full });
     }
     const row = (round: string, scenario: string, server: string, r: LoadResult) => ({ round, scenario, server, 'req/s': Math.round(r.requestsPerSecond), 'p50 ms': r.p50, 'p99 ms': r.p99, non2xx: r.non2xx, errors: r.errors });

@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { freePort } from '@coachline/runtime/free-port';
@@ -59,6 +61,52 @@ export async function load(options: { url: string; headers?: Record<string, stri
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
   };
+}
+
+/**
+ * An open-loop load at a steady rate: request i is due at i/rate seconds and
+ * its latency counts from then, so a server that falls behind is charged for
+ * the wait (no coordinated omission). autocannon's rate option is not this: each
+ * connection fires its whole per-second quota at the top of every second, so
+ * its p99 measures how fast a 500-request burst drains, not latency at 500 req/s.
+ */
+export async function paced(options: { url: string; headers?: Record<string, string>; rate: number; seconds: number; connections: number }): Promise<LoadResult> {
+  const target = new URL(options.url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: options.connections });
+  const total = Math.round(options.rate * options.seconds);
+  const latencies: number[] = [];
+  let non2xx = 0;
+  let errors = 0;
+  const inFlight: Promise<void>[] = [];
+  const start = performance.now();
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / options.rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    inFlight.push(
+      new Promise<void>((resolve) => {
+        const request = http.request({ agent, host: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, headers: options.headers }, (response) => {
+          response.resume();
+          response.on('end', () => {
+            latencies.push(performance.now() - due);
+            if ((response.statusCode ?? 0) >= 300) non2xx++;
+            resolve();
+          });
+        });
+        request.on('error', () => {
+          errors++;
+          resolve();
+        });
+        request.end();
+      }),
+    );
+  }
+  await Promise.all(inFlight);
+  const seconds = (performance.now() - start) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const at = (p: number) => Math.round((latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN) * 10) / 10;
+  return { requestsPerSecond: total / seconds, p50: at(50), p99: at(99), non2xx, errors };
 }
 
 export function report(title: string, rows: Array<Record<string, string | number>>): void {
