@@ -85,12 +85,14 @@ export class MediaProcessor {
   }
 
   private async store(asset: MediaAssetRow, rendered: RenderedMedia): Promise<MediaVariant[]> {
-    const variants: MediaVariant[] = [];
-    for (const v of rendered.variants) {
-      const key = `${asset.tenantId}/${asset.id}/${v.name}.${EXTENSION[v.contentType] ?? 'bin'}`;
-      const sizeBytes = await this.deps.storage.upload(v.path, key, v.contentType);
-      variants.push({ name: v.name, key, contentType: v.contentType, sizeBytes, width: v.width, height: v.height });
-    }
+    // The variants upload side by side: each is a round trip to the store, and nothing orders them.
+    const variants: MediaVariant[] = await Promise.all(
+      rendered.variants.map(async (v) => {
+        const key = `${asset.tenantId}/${asset.id}/${v.name}.${EXTENSION[v.contentType] ?? 'bin'}`;
+        const sizeBytes = await this.deps.storage.upload(v.path, key, v.contentType);
+        return { name: v.name, key, contentType: v.contentType, sizeBytes, width: v.width, height: v.height };
+      }),
+    );
     if (asset.kind === 'document') {
       const { sizeBytes } = await this.deps.storage.head(asset.storageKey);
       variants.push({ name: 'original', key: asset.storageKey, contentType: asset.contentType ?? asset.declaredContentType, sizeBytes });
