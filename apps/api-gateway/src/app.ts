@@ -18,7 +18,7 @@ import { httpMetrics } from './http/metrics.middleware';
 import { buildOpenApiDocument } from './http/openapi';
 import { problemHandler } from './http/problem';
 import { requestContext } from './http/request-context.middleware';
-import { mountRoute } from './http/route';
+import { API_PREFIX, mountRoute } from './http/route';
 import { createPipeline } from './pipeline';
 import { mountQueueDashboard } from './modules/admin/queue-dashboard';
 import { createRoutes } from './routes';
@@ -49,13 +49,19 @@ export function createApp(deps: GatewayDeps) {
   app.use(helmet());
   app.use(cors({ origin: deps.config.CORS_ORIGINS, exposedHeaders: ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'] }));
 
+  // The API first: every request to it would otherwise pass the layers of health, docs and the dashboard.
+  const routes = createRoutes(deps);
+  const api = Router();
+  const pipeline = createPipeline(deps);
+  for (const definition of routes) mountRoute(api, definition, pipeline);
+  app.use(API_PREFIX, httpMetrics(deps.metrics), express.json({ limit: '1mb', strict: true }), api);
+
   const health = createHealthHandler({ db: () => deps.db.ping(), redis: () => checkRedis(deps.redis) }, deps.metrics);
   app.get(['/health', '/health/ready', '/metrics'], async (req, res, next) => {
     if (!(await health(req, res))) next();
   });
 
   mountQueueDashboard(app, deps.queues, deps.config.QUEUE_DASHBOARD_CREDENTIALS);
-  const routes = createRoutes(deps);
   const document = buildOpenApiDocument(routes, { version: '1.0.0' });
   app.get('/openapi.json', (_req, res) => {
     res.json(document);
@@ -63,12 +69,6 @@ export function createApp(deps: GatewayDeps) {
   // Swagger UI needs inline scripts and styles, so the docs alone get a relaxed policy.
   app.use('/docs', helmet({ contentSecurityPolicy: false }), swaggerUi.serve, swaggerUi.setup(document));
 
-  app.use('/v1', httpMetrics(deps.metrics));
-  app.use(express.json({ limit: '1mb', strict: true }));
-  const v1 = Router();
-  const pipeline = createPipeline(deps);
-  for (const definition of routes) mountRoute(v1, definition, pipeline);
-  app.use(v1);
 
   app.use(() => {
     throw new NotFoundError('No such route.');

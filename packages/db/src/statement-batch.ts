@@ -11,31 +11,35 @@ import { prepareValue } from 'pg/lib/utils';
  */
 export function inlineParameters(text: string, values: readonly unknown[], escapeLiteral: (s: string) => string): string {
   if (values.length === 0) return text;
+  // Copies the text between placeholders and quotes in slices: this runs for every batched statement.
   let out = '';
+  let copied = 0;
   let i = 0;
   while (i < text.length) {
-    const ch = text[i]!;
-    if (ch === "'" || ch === '"') {
-      const end = closingQuote(text, i, ch);
-      out += text.slice(i, end);
-      i = end;
+    const code = text.charCodeAt(i);
+    if (code === 39 || code === 34) {
+      // ' or ": skip the quoted string or identifier whole.
+      i = closingQuote(text, i, text[i]!);
       continue;
     }
-    if (ch === '$' && /[0-9]/.test(text[i + 1] ?? '')) {
+    if (code === 36 && isDigit(text.charCodeAt(i + 1))) {
+      // $n
       let j = i + 1;
-      while (j < text.length && /[0-9]/.test(text[j]!)) j++;
+      while (j < text.length && isDigit(text.charCodeAt(j))) j++;
       const index = Number(text.slice(i + 1, j)) - 1;
       if (index < 0 || index >= values.length) throw new Error(`No value for placeholder $${index + 1}`);
       const prepared = prepareValue(values[index]);
+      out += text.slice(copied, i);
       out += prepared === null || prepared === undefined ? 'NULL' : escapeLiteral(Buffer.isBuffer(prepared) ? `\\x${prepared.toString('hex')}` : String(prepared));
-      i = j;
+      copied = i = j;
       continue;
     }
-    out += ch;
     i++;
   }
-  return out;
+  return out + text.slice(copied);
 }
+
+const isDigit = (code: number) => code >= 48 && code <= 57;
 
 function closingQuote(text: string, start: number, quote: string): number {
   let i = start + 1;

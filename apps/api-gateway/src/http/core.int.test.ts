@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { startGateway, type Gateway } from '../testing/gateway-harness';
 
 let gw: Gateway;
@@ -33,8 +34,14 @@ describe('operations endpoints', () => {
   test('/metrics exposes the route-pattern histogram and default process metrics', async () => {
     const admin = await gw.signup();
     await gw.http().get('/v1/members').set(gw.auth(admin));
+    // An error answered after the route matched is still labelled by its pattern, never the raw path.
+    expect((await gw.http().get(`/v1/spaces/${randomUUID()}/posts`).set(gw.auth(admin))).status).toBe(404);
+    expect((await gw.http().get('/v1/no-such-route').set(gw.auth(admin))).status).toBe(404);
     const res = await gw.http().get('/metrics');
     expect(res.text).toMatch(/http_request_duration_seconds_bucket\{[^}]*method="GET",route="\/v1\/members",status="200"/);
+    expect(res.text).toMatch(/http_request_duration_seconds_bucket\{[^}]*method="GET",route="\/v1\/spaces\/:id\/posts",status="404"/);
+    expect(res.text).toMatch(/http_request_duration_seconds_bucket\{[^}]*method="GET",route="unmatched",status="404"/);
+    expect(res.text).not.toMatch(/route="\/v1\/spaces\/[0-9a-f]{8}/);
     expect(res.text).toContain('process_cpu_user_seconds_total');
     expect(res.text).toContain('nodejs_eventloop_lag_seconds');
   });

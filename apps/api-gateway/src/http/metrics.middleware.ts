@@ -13,8 +13,7 @@ export function httpMetrics(registry: MetricsRegistry): RequestHandler {
   return (req, res, next) => {
     const end = histogram.startTimer();
     res.on('finish', () => {
-      const route = req.route ? `${req.baseUrl}${req.route.path}` : 'unmatched';
-      end({ method: req.method, route, status: String(res.statusCode) });
+      end({ method: req.method, route: (res.locals.route as string | undefined) ?? 'unmatched', status: String(res.statusCode) });
     });
     next();
   };

@@ -95,8 +95,15 @@ export interface Pipeline {
   idempotent: (actor: Actor, req: Request, run: () => Promise<RouteResult>) => Promise<RouteResult & { replayed?: boolean }>;
 }
 
+/** Every route lives under it; the app mounts the API's router there. */
+export const API_PREFIX = '/v1';
+
+/** Mounts a route on the router that the app mounts at API_PREFIX. */
 export function mountRoute(router: Router, definition: AnyRoute, pipeline: Pipeline): void {
+  if (!definition.path.startsWith(`${API_PREFIX}/`)) throw new Error(`Route ${definition.path} is outside ${API_PREFIX}`);
   const authenticate: RequestHandler = (req, res, next) => {
+    // The pattern, not the path, labels the request's metrics; the router's baseUrl is gone by the time an error is answered.
+    res.locals.route = definition.path;
     if (definition.access === 'public') {
       if (req.get('authorization')) {
         try {
@@ -140,5 +147,5 @@ export function mountRoute(router: Router, definition: AnyRoute, pipeline: Pipel
     else res.status(result.status).json(result.body);
   };
 
-  router[definition.method](definition.path, authenticate, ...before, ...(definition.middleware ?? []), handle);
+  router[definition.method](definition.path.slice(API_PREFIX.length), authenticate, ...before, ...(definition.middleware ?? []), handle);
 }
