@@ -1,6 +1,5 @@
-import type { Tx } from './database';
+import { deferWrite, type Tx } from './database';
 import { newId } from './ids';
-import type { StatementBatchingClient } from './statement-batch';
 
 export interface AuditEntry {
   tenantId: string;
@@ -18,7 +17,8 @@ export interface AuditEntry {
  * the change does; deferred to travel with the next statement or the COMMIT.
  */
 export async function recordAudit(tx: Tx, entry: AuditEntry): Promise<void> {
-  (tx as unknown as { $client: StatementBatchingClient }).$client.defer(
+  deferWrite(
+    tx,
     'INSERT INTO audit_events (tenant_id, id, actor_id, action, entity_type, entity_id, request_id, summary) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)',
     [entry.tenantId, newId(), entry.actorId, entry.action, entry.entityType, entry.entityId, entry.requestId ?? null, JSON.stringify(entry.summary ?? {})],
   );

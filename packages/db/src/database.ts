@@ -127,4 +127,12 @@ export function createDatabase(options: DatabaseOptions): Database {
   };
 }
 
+/**
+ * Queues a write whose result nobody reads (an outbox or audit row) to travel
+ * with the transaction's next statement or its COMMIT; see StatementBatchingClient.
+ */
+export function deferWrite(tx: Tx, text: string, values: readonly unknown[]): void {
+  (tx as unknown as { $client: StatementBatchingClient }).$client.defer(text, values);
+}
+
 export { sql };

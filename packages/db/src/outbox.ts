@@ -1,8 +1,6 @@
 import { EVENTS, type EventPayload, type EventType } from '@coachline/domain/events';
-import type { Tx } from './database';
+import { deferWrite, type Tx } from './database';
 import { newId } from './ids';
-
-import type { StatementBatchingClient } from './statement-batch';
 
 export interface EventContext {
   tenantId: string;
@@ -23,8 +21,9 @@ export async function emit<T extends EventType>(
 ): Promise<string> {
   const parsed = EVENTS[type].payload.parse(payload) as Record<string, unknown>;
   const id = newId();
-  // Straight to the transaction's client: drizzle's query building costs more than the insert.
-  (tx as unknown as { $client: StatementBatchingClient }).$client.defer(
+  // Plain SQL: every mutation of the API runs this, and drizzle's query building costs more than the insert.
+  deferWrite(
+    tx,
     'INSERT INTO outbox_events (tenant_id, id, type, payload, request_id, traceparent) VALUES ($1, $2, $3, $4::jsonb, $5, $6)',
     [context.tenantId, id, type, JSON.stringify(parsed), context.requestId ?? null, context.traceparent ?? null],
   );

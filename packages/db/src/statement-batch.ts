@@ -18,12 +18,11 @@ export function inlineParameters(text: string, values: readonly unknown[], escap
   while (i < text.length) {
     const code = text.charCodeAt(i);
     if (code === 39 || code === 34) {
-      // ' or ": skip the quoted string or identifier whole.
+      // A $n inside a quoted string or identifier is text, not a parameter.
       i = closingQuote(text, i, text[i]!);
       continue;
     }
     if (code === 36 && isDigit(text.charCodeAt(i + 1))) {
-      // $n
       let j = i + 1;
       while (j < text.length && isDigit(text.charCodeAt(j))) j++;
       const index = Number(text.slice(i + 1, j)) - 1;

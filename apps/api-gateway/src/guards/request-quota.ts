@@ -77,8 +77,8 @@ const SYNC_MS = 100;
  * Near a limit (within a tenth of it, or 10 requests) every request asks Redis
  * and is exact. Far from it, a request is served on this instance's view of the
  * window (Redis's last count plus what was served here since), and those hits
- * reach Redis in batches every 100 ms. Going to Redis on every request was a
- * fifth of the gateway's CPU on a hot read (pnpm bench api); the price is that
+ * reach Redis in batches every 100 ms. Going to Redis on every request cost
+ * about a tenth of the gateway's throughput on a hot read (pnpm bench api); the price is that
  * several instances together may overshoot by what they serve in one sync
  * period while still far from the limit, which the headroom absorbs.
  * Fails open: a Redis outage must not take the API down.
