@@ -1,12 +1,12 @@
+// First: tracing must start before the modules it instruments are loaded.
+import { stopTracing } from './instrumentation';
 import { createLogger } from '@coachline/runtime/logger';
 import { registerShutdown } from '@coachline/runtime/shutdown';
-import { startTracing } from '@coachline/runtime/tracing';
 import { createApp } from './app';
 import { loadGatewayConfig } from './config';
 import { createGatewayDeps } from './deps';
 
 const config = loadGatewayConfig();
-const stopTracing = startTracing({ serviceName: 'api-gateway', endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, enabled: config.OTEL_ENABLED });
 const logger = createLogger('api-gateway', config.LOG_LEVEL);
 const { deps, close } = createGatewayDeps(config, logger);
 

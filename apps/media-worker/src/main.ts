@@ -1,3 +1,5 @@
+// First: tracing must start before the modules it instruments are loaded.
+import { stopTracing } from './instrumentation';
 import { createDatabase } from '@coachline/db/database';
 import { startHealthServer } from '@coachline/runtime/health';
 import { createLogger } from '@coachline/runtime/logger';
@@ -5,12 +7,10 @@ import { createMetricsRegistry } from '@coachline/runtime/metrics';
 import { checkRedis, createRedis } from '@coachline/runtime/redis';
 import { registerShutdown } from '@coachline/runtime/shutdown';
 import { createStorage } from '@coachline/runtime/storage';
-import { startTracing } from '@coachline/runtime/tracing';
 import { loadAppConfig } from './config';
 import { createMediaWorker } from './media-worker';
 
 const config = loadAppConfig();
-const stopTracing = startTracing({ serviceName: 'media-worker', endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, enabled: config.OTEL_ENABLED });
 const logger = createLogger('media-worker', config.LOG_LEVEL);
 const db = createDatabase({ url: config.DATABASE_URL, systemUrl: config.DATABASE_SYSTEM_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'media-worker' });
 const redis = createRedis(config.REDIS_URL);

@@ -1,17 +1,17 @@
+// First: tracing must start before the modules it instruments are loaded.
+import { stopTracing } from './instrumentation';
 import { createDatabase } from '@coachline/db/database';
 import { startHealthServer } from '@coachline/runtime/health';
 import { createLogger } from '@coachline/runtime/logger';
 import { createMetricsRegistry } from '@coachline/runtime/metrics';
 import { checkRedis, createRedis } from '@coachline/runtime/redis';
 import { registerShutdown } from '@coachline/runtime/shutdown';
-import { startTracing } from '@coachline/runtime/tracing';
 import { createMailer } from '@coachline/runtime/mailer';
 import { createPushSender, vapidKeys } from './channels/web-push';
 import { loadAppConfig } from './config';
 import { createNotificationsWorker } from './notifications-worker';
 
 const config = loadAppConfig();
-const stopTracing = startTracing({ serviceName: 'notifications-worker', endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, enabled: config.OTEL_ENABLED });
 const logger = createLogger('notifications-worker', config.LOG_LEVEL);
 const db = createDatabase({ url: config.DATABASE_URL, systemUrl: config.DATABASE_SYSTEM_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'notifications-worker' });
 const redis = createRedis(config.REDIS_URL);

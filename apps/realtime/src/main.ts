@@ -1,15 +1,15 @@
+// First: tracing must start before the modules it instruments are loaded.
+import { stopTracing } from './instrumentation';
 import { createDatabase } from '@coachline/db/database';
 import { AccessTokens } from '@coachline/runtime/access-token';
 import { createLogger } from '@coachline/runtime/logger';
 import { createMetricsRegistry } from '@coachline/runtime/metrics';
 import { createRedis } from '@coachline/runtime/redis';
 import { registerShutdown } from '@coachline/runtime/shutdown';
-import { startTracing } from '@coachline/runtime/tracing';
 import { loadAppConfig } from './config';
 import { createRealtimeServer } from './realtime-server';
 
 const config = loadAppConfig();
-const stopTracing = startTracing({ serviceName: 'realtime', endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, enabled: config.OTEL_ENABLED });
 const logger = createLogger('realtime', config.LOG_LEVEL);
 const db = createDatabase({ url: config.DATABASE_URL, systemUrl: config.DATABASE_SYSTEM_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'realtime' });
 const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 20 });
