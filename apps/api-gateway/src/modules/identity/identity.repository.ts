@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '@coachline/db/database';
 import { newId } from '@coachline/db/ids';
 import { preparedQuery } from '@coachline/db/prepared';
@@ -78,29 +78,20 @@ export async function pendingInvitationFor(tx: Tx, tenantId: string, email: stri
   return row;
 }
 
-const memberColumns = { id: memberships.id, userId: memberships.userId, role: memberships.role, name: users.name, email: users.email };
+/** One page of the member list, keyset-ordered by membership id; `after` narrows it to later pages. */
+const membersPage = (tx: Tx, name: string, after?: SQL) =>
+  tx
+    .select({ id: memberships.id, userId: memberships.userId, role: memberships.role, name: users.name, email: users.email })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.tenantId, sql.placeholder('tenantId')), after))
+    .orderBy(asc(memberships.id))
+    .limit(sql.placeholder('limit'))
+    .prepare(name);
 
 // The member list is the API's hottest read, so both its forms are prepared once per connection.
-const firstMembersPage = preparedQuery((tx) =>
-  tx
-    .select(memberColumns)
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .where(eq(memberships.tenantId, sql.placeholder('tenantId')))
-    .orderBy(asc(memberships.id))
-    .limit(sql.placeholder('limit'))
-    .prepare('members_first_page'),
-);
-const nextMembersPage = preparedQuery((tx) =>
-  tx
-    .select(memberColumns)
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.tenantId, sql.placeholder('tenantId')), gt(memberships.id, sql.placeholder('afterId'))))
-    .orderBy(asc(memberships.id))
-    .limit(sql.placeholder('limit'))
-    .prepare('members_next_page'),
-);
+const firstMembersPage = preparedQuery((tx) => membersPage(tx, 'members_first_page'));
+const nextMembersPage = preparedQuery((tx) => membersPage(tx, 'members_next_page', gt(memberships.id, sql.placeholder('afterId'))));
 
 export async function listMembers(tx: Tx, tenantId: string, limit: number, afterId?: string) {
   return afterId ? nextMembersPage(tx).execute({ tenantId, limit: limit + 1, afterId }) : firstMembersPage(tx).execute({ tenantId, limit: limit + 1 });
