@@ -19,7 +19,7 @@ export interface AuditEntry {
 export async function recordAudit(tx: Tx, entry: AuditEntry): Promise<void> {
   deferWrite(
     tx,
-    'INSERT INTO audit_events (tenant_id, id, actor_id, action, entity_type, entity_id, request_id, summary) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)',
+    { name: 'coachline_audit_insert', text: 'INSERT INTO audit_events (tenant_id, id, actor_id, action, entity_type, entity_id, request_id, summary) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)' },
     [entry.tenantId, newId(), entry.actorId, entry.action, entry.entityType, entry.entityId, entry.requestId ?? null, JSON.stringify(entry.summary ?? {})],
   );
 }

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import * as schema from './schema/index';
-import { StatementBatchingClient } from './statement-batch';
+import { StatementBatchingClient, type BatchedStatement } from './statement-batch';
 
 export type Schema = typeof schema;
 /** A transaction bound to one tenant (or to the system role); repositories take it as their first argument. */
@@ -131,8 +131,8 @@ export function createDatabase(options: DatabaseOptions): Database {
  * Queues a write whose result nobody reads (an outbox or audit row) to travel
  * with the transaction's next statement or its COMMIT; see StatementBatchingClient.
  */
-export function deferWrite(tx: Tx, text: string, values: readonly unknown[]): void {
-  (tx as unknown as { $client: StatementBatchingClient }).$client.defer(text, values);
+export function deferWrite(tx: Tx, statement: BatchedStatement, values: readonly unknown[]): void {
+  (tx as unknown as { $client: StatementBatchingClient }).$client.defer(statement, values);
 }
 
 export { sql };

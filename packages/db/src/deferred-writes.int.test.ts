@@ -16,6 +16,11 @@ const otherTenantId = randomUUID();
 
 beforeAll(async () => {
   await database.withSystem((tx) => tx.execute(sql`INSERT INTO tenants (id, name) VALUES (${tenantId}, 'Deferred'), (${otherTenantId}, 'Other')`));
+  // The connection prepares the outbox and audit statements on first use (see prepared-statements.int.test.ts); the counts below are of the steady state.
+  await database.withTenant(tenantId, async (tx) => {
+    await emit(tx, { tenantId }, 'post.created', { postId: randomUUID(), spaceId: randomUUID(), authorId: randomUUID() });
+    await recordAudit(tx, { tenantId, actorId: null, action: 'x.prepared', entityType: 'x', entityId: null });
+  });
 });
 afterAll(() => database.close());
 afterEach(() => jest.restoreAllMocks());

@@ -24,7 +24,7 @@ export async function emit<T extends EventType>(
   // Plain SQL: every mutation of the API runs this, and drizzle's query building costs more than the insert.
   deferWrite(
     tx,
-    'INSERT INTO outbox_events (tenant_id, id, type, payload, request_id, traceparent) VALUES ($1, $2, $3, $4::jsonb, $5, $6)',
+    { name: 'coachline_outbox_insert', text: 'INSERT INTO outbox_events (tenant_id, id, type, payload, request_id, traceparent) VALUES ($1, $2, $3, $4::jsonb, $5, $6)' },
     [context.tenantId, id, type, JSON.stringify(parsed), context.requestId ?? null, context.traceparent ?? null],
   );
   return id;
