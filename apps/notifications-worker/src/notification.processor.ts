@@ -211,7 +211,7 @@ export function createNotificationProcessor(deps: ProcessorDeps) {
   async function runBatch(tenantId: string, batch: Waiting[]): Promise<void> {
     const settle = (item: Waiting, work: Promise<void>) => work.then(item.resolve, item.reject);
     const one = (item: Waiting) => settle(item, notify(tenantId, item.envelope.id, (tx) => planForEvent(tx, item.envelope)));
-    if (batch.length === 1 || new Set(batch.map((item) => item.envelope.id)).size < batch.length) {
+    if (new Set(batch.map((item) => item.envelope.id)).size < batch.length) {
       await Promise.all(batch.map(one));
       return;
     }

@@ -69,15 +69,16 @@ export type PostContext = NonNullable<Awaited<ReturnType<typeof postContext>>>;
 /** postContext for several posts in one round trip, keyed by post id. */
 export async function postContexts(tx: Tx, tenantId: string, postIds: readonly string[]): Promise<Map<string, PostContext>> {
   if (postIds.length === 0) return new Map();
-  const result = await pgOf(tx).query<PostContext & { id: string }>(
-    `SELECT p.id, p.body, p.space_id, p.author_id, s.name AS space_name, u.name AS author_name,
+  const result = await pgOf(tx).query<PostContext & { id: string }>({
+    name: 'coachline_post_contexts',
+    text: `SELECT p.id, p.body, p.space_id, p.author_id, s.name AS space_name, u.name AS author_name,
             (SELECT array_agg(sm.user_id) FROM space_members sm WHERE sm.tenant_id = p.tenant_id AND sm.space_id = p.space_id) AS member_ids
      FROM posts p
      JOIN spaces s ON s.tenant_id = p.tenant_id AND s.id = p.space_id
      LEFT JOIN users u ON u.id = p.author_id
      WHERE p.tenant_id = $1 AND p.id = ANY($2::uuid[])`,
-    [tenantId, [...new Set(postIds)]],
-  );
+    values: [tenantId, [...new Set(postIds)]],
+  });
   return new Map(result.rows.map((r) => [r.id, r]));
 }
 

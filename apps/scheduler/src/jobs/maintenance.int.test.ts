@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import { createDatabase } from '@coachline/db/database';
 import { newId } from '@coachline/db/ids';
-import { auditEvents, auditEventsArchive, idempotencyKeys, refreshTokens } from '@coachline/db/schema/index';
+import { auditEvents, auditEventsArchive, idempotencyKeys, outboxEvents, refreshTokens } from '@coachline/db/schema/index';
 import { createLogger } from '@coachline/runtime/logger';
 import { createRedis } from '@coachline/runtime/redis';
 import { createStorage } from '@coachline/runtime/storage';
@@ -10,7 +10,7 @@ import type { Mailer } from '@coachline/runtime/mailer';
 import { createScheduler } from '../scheduler';
 import { obliterateQueues, tenantFixture, testConfig } from '../testing/fixtures';
 import { archiveAuditEvents } from './archive-audit-events.handler';
-import { purgeExpired } from './purge-expired.handler';
+import { PUBLISHED_EVENT_RETENTION_DAYS, purgeExpired } from './purge-expired.handler';
 
 const config = testConfig({ PURGE_EXPIRED_CRON: '5 4 * * *', ARCHIVE_AUDIT_EVENTS_CRON: '10 4 * * *', WEEKLY_PROGRESS_EMAIL_CRON: '0 7 * * 1' });
 const db = createDatabase({ url: config.DATABASE_URL, systemUrl: config.DATABASE_SYSTEM_URL, poolSize: 4 });
@@ -46,6 +46,28 @@ test('purge-expired deletes expired idempotency keys and refresh tokens and keep
     tokens: (await tx.select({ id: refreshTokens.id }).from(refreshTokens).where(eq(refreshTokens.tenantId, tenantId))).map((r) => r.id),
   }));
   expect(left).toEqual({ keys: [keys[2]!.id], tokens: [tokens[1]!.id] });
+});
+
+test('purge-expired deletes published outbox events past their retention, never unpublished ones', async () => {
+  const { tenantId } = await tenantFixture(db, 1);
+  const now = Date.now();
+  const event = (ageDays: number, published: boolean) => ({
+    tenantId,
+    id: newId(),
+    type: 'post.created',
+    payload: { ageDays },
+    createdAt: new Date(now - ageDays * DAY),
+    publishedAt: published ? new Date(now - ageDays * DAY + 1000) : null,
+  });
+  const events = [event(PUBLISHED_EVENT_RETENTION_DAYS + 1, true), event(PUBLISHED_EVENT_RETENTION_DAYS + 1, false), event(PUBLISHED_EVENT_RETENTION_DAYS - 1, true)];
+  // Published rows are the relay's, which works as the system role.
+  await db.withSystem((tx) => tx.insert(outboxEvents).values(events));
+
+  expect((await purgeExpired(db)).publishedEvents).toBeGreaterThanOrEqual(1);
+  const left = await db.withSystem(async (tx) =>
+    (await tx.select({ id: outboxEvents.id }).from(outboxEvents).where(inArray(outboxEvents.id, events.map((e) => e.id)))).map((r) => r.id).sort(),
+  );
+  expect(left).toEqual([events[1]!.id, events[2]!.id].sort());
 });
 
 test('archive-audit-events moves events older than the retention to the archive, once', async () => {
@@ -94,7 +116,7 @@ test('two scheduler processes upsert one job scheduler per recurring job, and th
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(states).toEqual(['completed', 'completed']);
-    expect((await first.maintenance.queue.getJob(purge.id!))?.returnvalue).toMatchObject({ idempotencyKeys: expect.any(Number), refreshTokens: expect.any(Number) });
+    expect((await first.maintenance.queue.getJob(purge.id!))?.returnvalue).toMatchObject({ idempotencyKeys: expect.any(Number), refreshTokens: expect.any(Number), publishedEvents: expect.any(Number) });
     expect((await first.maintenance.queue.getJob(abort.id!))?.returnvalue).toEqual({ aborted: expect.any(Number) });
   } finally {
     await first.close();

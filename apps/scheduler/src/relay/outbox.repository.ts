@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { Tx } from '@coachline/db/database';
+import { deferWrite, type Tx } from '@coachline/db/database';
 import type { EventEnvelope, EventType } from '@coachline/domain/events';
 
 export interface OutboxRow {
@@ -47,17 +47,28 @@ export async function claimUnpublished(tx: Tx, limit: number, scope?: TenantScop
  * loop: the mark is part of the caller's transaction, so it commits only if
  * the caller's publishing succeeds, and the row locks are held until then as
  * with a plain claim. Oldest first.
+ *
+ * Two plans are pinned, because statistics that still count a burst's rows
+ * as pending made the planner scan the whole outbox on every claim:
+ * - the claimed rows are updated by their ctid (locked, so it cannot move),
+ *   a TID scan; joined back by key, the planner took a hash join over a
+ *   sequential scan;
+ * - the pending rows are read by an index scan, never a bitmap scan: only an
+ *   index scan marks the entries of published rows dead as it passes them, so
+ *   the next claim skips them instead of visiting every row published since
+ *   the last vacuum.
  */
 export async function claimForPublishing(tx: Tx, limit: number, scope?: TenantScope): Promise<OutboxRow[]> {
   const params: unknown[] = [limit];
   const where = scopeClause(scope, params);
+  // Travels with the claim, in its round trip; SET LOCAL ends with the transaction.
+  deferWrite(tx, { text: 'SET LOCAL enable_bitmapscan = off' }, []);
   const result = await pgOf(tx).query<OutboxRow>(
-    `WITH claimed AS (
-       SELECT tenant_id, id FROM outbox_events WHERE published_at IS NULL${where} ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED
-     )
-     UPDATE outbox_events o SET published_at = now(), publish_attempts = o.publish_attempts + 1
-     FROM claimed c WHERE o.tenant_id = c.tenant_id AND o.id = c.id
-     RETURNING ${COLUMNS.split(', ').map((c) => `o.${c}`).join(', ')}`,
+    `UPDATE outbox_events SET published_at = now(), publish_attempts = publish_attempts + 1
+     WHERE ctid = ANY(ARRAY(
+       SELECT ctid FROM outbox_events WHERE published_at IS NULL${where} ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED
+     ))
+     RETURNING ${COLUMNS}`,
     params,
   );
   return result.rows.sort((a, b) => a.created_at.getTime() - b.created_at.getTime());
