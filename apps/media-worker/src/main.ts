@@ -12,7 +12,7 @@ import { createMediaWorker } from './media-worker';
 
 const config = loadAppConfig();
 const logger = createLogger('media-worker', config.LOG_LEVEL);
-const db = createDatabase({ url: config.DATABASE_URL, systemUrl: config.DATABASE_SYSTEM_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'media-worker' });
+const db = createDatabase({ url: config.DATABASE_URL, systemUrl: config.DATABASE_SYSTEM_URL, poolSize: config.DATABASE_POOL_SIZE, prepareInBatches: !config.DATABASE_TRANSACTION_POOLER, applicationName: 'media-worker' });
 const redis = createRedis(config.REDIS_URL);
 const metrics = createMetricsRegistry('media-worker');
 const storage = createStorage(config);

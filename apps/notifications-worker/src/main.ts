@@ -13,7 +13,7 @@ import { createNotificationsWorker } from './notifications-worker';
 
 const config = loadAppConfig();
 const logger = createLogger('notifications-worker', config.LOG_LEVEL);
-const db = createDatabase({ url: config.DATABASE_URL, systemUrl: config.DATABASE_SYSTEM_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'notifications-worker' });
+const db = createDatabase({ url: config.DATABASE_URL, systemUrl: config.DATABASE_SYSTEM_URL, poolSize: config.DATABASE_POOL_SIZE, prepareInBatches: !config.DATABASE_TRANSACTION_POOLER, applicationName: 'notifications-worker' });
 const redis = createRedis(config.REDIS_URL);
 const metrics = createMetricsRegistry('notifications-worker');
 

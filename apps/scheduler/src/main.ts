@@ -13,7 +13,7 @@ import { startRelay } from './relay/relay.module';
 
 const config = loadAppConfig();
 const logger = createLogger('scheduler', config.LOG_LEVEL);
-const db = createDatabase({ url: config.DATABASE_URL, systemUrl: config.DATABASE_SYSTEM_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'scheduler' });
+const db = createDatabase({ url: config.DATABASE_URL, systemUrl: config.DATABASE_SYSTEM_URL, poolSize: config.DATABASE_POOL_SIZE, prepareInBatches: !config.DATABASE_TRANSACTION_POOLER, applicationName: 'scheduler' });
 const redis = createRedis(config.REDIS_URL);
 const metrics = createMetricsRegistry('scheduler');
 const storage = createStorage(config);

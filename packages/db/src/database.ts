@@ -16,6 +16,13 @@ export interface DatabaseOptions {
   poolSize?: number;
   applicationName?: string;
   statementTimeoutMs?: number;
+  /**
+   * Whether batched named statements run as PREPAREd statements (the default).
+   * Turn it off when a pooler in transaction mode (PgBouncer) sits in front of
+   * Postgres: a statement PREPAREd on one server connection is unknown on the
+   * next, and poolers track only the protocol's own prepared statements.
+   */
+  prepareInBatches?: boolean;
 }
 
 export interface Database {
@@ -56,7 +63,7 @@ export function createDatabase(options: DatabaseOptions): Database {
   const bind = (client: pg.PoolClient) => {
     let entry = bound.get(client);
     if (!entry) {
-      const batching = new StatementBatchingClient(client);
+      const batching = new StatementBatchingClient(client, options.prepareInBatches ?? true);
       entry = { batching, tx: drizzle(batching as unknown as pg.PoolClient, { schema }) };
       bound.set(client, entry);
     }

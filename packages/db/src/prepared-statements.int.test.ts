@@ -86,3 +86,17 @@ test('one name for two different texts is refused, not run as the wrong statemen
   await database.withTenant(tenantId, (tx) => client(tx).query({ name: 'coachline_test_clash', text: 'SELECT 1 AS one', values: [] }));
   await expect(database.withTenant(tenantId, (tx) => client(tx).query({ name: 'coachline_test_clash', text: 'SELECT 2 AS two', values: [] }))).rejects.toThrow(/unique/);
 });
+
+test('behind a transaction pooler, named statements in a batch are inlined and nothing is PREPAREd', async () => {
+  const pooled = createDatabase({ url: process.env.DATABASE_URL!, systemUrl: process.env.DATABASE_SYSTEM_URL, poolSize: 1, prepareInBatches: false });
+  try {
+    const texts = sentTexts();
+    const postId = randomUUID();
+    await pooled.withTenant(tenantId, (tx) => emitPost(tx, postId));
+    expect(texts()).toEqual([expect.stringMatching(/^BEGIN; SELECT set_config\('app\.tenant_id', '[0-9a-f-]{36}', true\); INSERT INTO outbox_events .* VALUES \('[0-9a-f-]{36}', .*\); COMMIT$/)]);
+    const prepared = await pooled.withTenant(tenantId, async (tx) => (await tx.execute(sql`SELECT count(*)::int AS n FROM pg_prepared_statements`)).rows[0]);
+    expect(prepared).toEqual({ n: 0 });
+  } finally {
+    await pooled.close();
+  }
+});

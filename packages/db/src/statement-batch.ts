@@ -95,7 +95,11 @@ export class StatementBatchingClient {
   private singleStatement = false;
   private statements = 0;
 
-  constructor(readonly client: pg.PoolClient) {}
+  /** `prepare`: whether named statements in a batch run as EXECUTE of a PREPAREd statement, or inlined like the rest. */
+  constructor(
+    readonly client: pg.PoolClient,
+    private readonly prepare = true,
+  ) {}
 
   /** Arms the prelude for the next transaction; `single` refuses a second statement. */
   arm(prelude: string, single: boolean): void {
@@ -159,11 +163,11 @@ export class StatementBatchingClient {
     const literal = (s: string) => this.client.escapeLiteral(s);
     const out: string[] = [];
     for (const { statement, values } of pending) {
-      if (statement.name === undefined) {
+      if (statement.name === undefined || !this.prepare) {
         out.push(inlineParameters(statement.text, values, literal));
         continue;
       }
-      await this.prepare(statement as Required<BatchedStatement>);
+      await this.prepareOnce(statement as Required<BatchedStatement>);
       const name = this.client.escapeIdentifier(statement.name);
       out.push(values.length === 0 ? `EXECUTE ${name}` : `EXECUTE ${name}(${values.map((value) => literalOf(value, literal)).join(', ')})`);
     }
@@ -176,7 +180,7 @@ export class StatementBatchingClient {
    * that answered is recorded, and a batch's failure cannot leave the record
    * wrong.
    */
-  private async prepare({ name, text }: Required<BatchedStatement>): Promise<void> {
+  private async prepareOnce({ name, text }: Required<BatchedStatement>): Promise<void> {
     const parsed = parsedStatements(this.client);
     const known = parsed[name];
     if (known === text) return;

@@ -25,6 +25,8 @@ export const baseConfigSchema = z.object({
   DATABASE_URL: z.url(),
   DATABASE_SYSTEM_URL: z.url().optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** True when a pooler in transaction mode (PgBouncer) sits in front of Postgres: no session-level PREPARE. */
+  DATABASE_TRANSACTION_POOLER: bool,
   REDIS_URL: z.url(),
   /** Prefix of every BullMQ key; keep the hash tag so queues run on Redis Cluster. */
   QUEUE_PREFIX: z.string().regex(/^\{[a-z0-9-]+\}$/).default('{coachline}'),
