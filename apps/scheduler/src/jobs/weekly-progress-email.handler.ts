@@ -22,7 +22,12 @@ export function previousIsoWeek(now: Date): { from: Date; to: Date } {
  * or duplicated run resumes where it stopped and never mails anyone twice
  * for one week (unless the commit itself fails after the send).
  */
-export async function sendWeeklyProgress(deps: { db: Database; mailer: Mailer; logger: Logger }, now = new Date()): Promise<{ sent: number; skipped: number }> {
+export async function sendWeeklyProgress(
+  deps: { db: Database; mailer: Mailer; logger: Logger },
+  now = new Date(),
+  /** Only these tenants' athletes (a re-run for one organization); every tenant when absent. */
+  tenantIds?: readonly string[],
+): Promise<{ sent: number; skipped: number }> {
   const week = previousIsoWeek(now);
   const label = { first: week.from.toISOString().slice(0, 10), last: new Date(week.to.getTime() - DAY).toISOString().slice(0, 10) };
   let after = { tenantId: NIL_UUID, membershipId: NIL_UUID };
@@ -31,7 +36,7 @@ export async function sendWeeklyProgress(deps: { db: Database; mailer: Mailer; l
   let failed = 0;
   for (;;) {
     // Spans every tenant: only to list recipients; each summary is read under its own tenant.
-    const page = await deps.db.withSystem((tx) => athletesPage(tx, after, PAGE));
+    const page = await deps.db.withSystem((tx) => athletesPage(tx, after, PAGE, tenantIds));
     for (const athlete of page) {
       const mailed = await deps.db
         .withTenant(athlete.tenantId, async (tx) => {

@@ -95,13 +95,13 @@ test("each athlete gets one email with last week's sessions, volume and records,
 
   // SMTP down: nothing is recorded as sent, so the retry sends everything.
   const down = createMailer({ smtpUrl: 'smtp://127.0.0.1:1', mailDir: '', from: 'Coachline <no-reply@coachline.test>', timeoutMs: 2_000, logger });
-  await expect(sendWeeklyProgress({ db, mailer: down, logger }, now)).rejects.toThrow(/weekly progress emails failed/);
+  await expect(sendWeeklyProgress({ db, mailer: down, logger }, now, [tenantId])).rejects.toThrow(/weekly progress emails failed/);
   down.close();
   expect(mine()).toEqual([]);
 
   const mailer = createMailer({ smtpUrl, mailDir: '', from: 'Coachline <no-reply@coachline.test>', timeoutMs: 5_000, logger });
   try {
-    await sendWeeklyProgress({ db, mailer, logger }, now);
+    await sendWeeklyProgress({ db, mailer, logger }, now, [tenantId]);
     expect(mine().map((m) => m.to)).toEqual(expect.arrayContaining([[active.email], [quiet.email]]));
     expect(mine()).toHaveLength(2);
 
@@ -123,7 +123,7 @@ test("each athlete gets one email with last week's sessions, volume and records,
     expect(nothing).toContain('No new personal records this week.');
 
     // A second run of the same week (a retry, or a second scheduler) mails nobody again.
-    await sendWeeklyProgress({ db, mailer, logger }, now);
+    await sendWeeklyProgress({ db, mailer, logger }, now, [tenantId]);
     expect(mine()).toHaveLength(2);
   } finally {
     mailer.close();

@@ -11,12 +11,18 @@ export interface AthleteRecipient {
 }
 
 /** One page of athletes across every tenant, keyed by (tenant, membership); needs the system role. */
-export async function athletesPage(systemTx: Tx, after: { tenantId: string; membershipId: string }, limit: number): Promise<AthleteRecipient[]> {
+export async function athletesPage(systemTx: Tx, after: { tenantId: string; membershipId: string }, limit: number, tenantIds?: readonly string[]): Promise<AthleteRecipient[]> {
   return systemTx
     .select({ tenantId: memberships.tenantId, membershipId: memberships.id, userId: users.id, email: users.email, name: users.name })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.role, 'ATHLETE'), sql`(${memberships.tenantId}, ${memberships.id}) > (${after.tenantId}::uuid, ${after.membershipId}::uuid)`))
+    .where(
+      and(
+        eq(memberships.role, 'ATHLETE'),
+        sql`(${memberships.tenantId}, ${memberships.id}) > (${after.tenantId}::uuid, ${after.membershipId}::uuid)`,
+        tenantIds ? inArray(memberships.tenantId, [...tenantIds]) : undefined,
+      ),
+    )
     .orderBy(asc(memberships.tenantId), asc(memberships.id))
     .limit(limit);
 }
