@@ -135,8 +135,9 @@ export function createDatabase(options: DatabaseOptions): Database {
 }
 
 /**
- * Queues a write whose result nobody reads (an outbox or audit row) to travel
- * with the transaction's next statement or its COMMIT; see StatementBatchingClient.
+ * Queues a statement whose result nobody reads (an outbox or audit row, a
+ * SET LOCAL) to travel with the transaction's next statement or its COMMIT;
+ * see StatementBatchingClient.
  */
 export function deferWrite(tx: Tx, statement: BatchedStatement, values: readonly unknown[]): void {
   (tx as unknown as { $client: StatementBatchingClient }).$client.defer(statement, values);
