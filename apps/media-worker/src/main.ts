@@ -1,6 +1,6 @@
 // First: tracing must start before the modules it instruments are loaded.
 import { stopTracing } from './instrumentation';
-import { createDatabase } from '@coachline/db/database';
+import { createDatabase, databaseOptions } from '@coachline/db/database';
 import { startHealthServer } from '@coachline/runtime/health';
 import { createLogger } from '@coachline/runtime/logger';
 import { createMetricsRegistry } from '@coachline/runtime/metrics';
@@ -12,7 +12,7 @@ import { createMediaWorker } from './media-worker';
 
 const config = loadAppConfig();
 const logger = createLogger('media-worker', config.LOG_LEVEL);
-const db = createDatabase({ url: config.DATABASE_URL, systemUrl: config.DATABASE_SYSTEM_URL, poolSize: config.DATABASE_POOL_SIZE, prepareInBatches: !config.DATABASE_TRANSACTION_POOLER, applicationName: 'media-worker' });
+const db = createDatabase(databaseOptions(config, 'media-worker'));
 const redis = createRedis(config.REDIS_URL);
 const metrics = createMetricsRegistry('media-worker');
 const storage = createStorage(config);

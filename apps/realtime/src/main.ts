@@ -1,6 +1,6 @@
 // First: tracing must start before the modules it instruments are loaded.
 import { stopTracing } from './instrumentation';
-import { createDatabase } from '@coachline/db/database';
+import { createDatabase, databaseOptions } from '@coachline/db/database';
 import { AccessTokens } from '@coachline/runtime/access-token';
 import { createLogger } from '@coachline/runtime/logger';
 import { createMetricsRegistry } from '@coachline/runtime/metrics';
@@ -11,7 +11,7 @@ import { createRealtimeServer } from './realtime-server';
 
 const config = loadAppConfig();
 const logger = createLogger('realtime', config.LOG_LEVEL);
-const db = createDatabase({ url: config.DATABASE_URL, systemUrl: config.DATABASE_SYSTEM_URL, poolSize: config.DATABASE_POOL_SIZE, prepareInBatches: !config.DATABASE_TRANSACTION_POOLER, applicationName: 'realtime' });
+const db = createDatabase(databaseOptions(config, 'realtime'));
 const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 20 });
 const metrics = createMetricsRegistry('realtime');
 const tokens = new AccessTokens({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS });

@@ -1,6 +1,6 @@
 // First: tracing must start before the modules it instruments are loaded.
 import { stopTracing } from './instrumentation';
-import { createDatabase } from '@coachline/db/database';
+import { createDatabase, databaseOptions } from '@coachline/db/database';
 import { startHealthServer } from '@coachline/runtime/health';
 import { createLogger } from '@coachline/runtime/logger';
 import { createMetricsRegistry } from '@coachline/runtime/metrics';
@@ -13,7 +13,7 @@ import { startRelay } from './relay/relay.module';
 
 const config = loadAppConfig();
 const logger = createLogger('scheduler', config.LOG_LEVEL);
-const db = createDatabase({ url: config.DATABASE_URL, systemUrl: config.DATABASE_SYSTEM_URL, poolSize: config.DATABASE_POOL_SIZE, prepareInBatches: !config.DATABASE_TRANSACTION_POOLER, applicationName: 'scheduler' });
+const db = createDatabase(databaseOptions(config, 'scheduler'));
 const redis = createRedis(config.REDIS_URL);
 const metrics = createMetricsRegistry('scheduler');
 const storage = createStorage(config);

@@ -46,6 +46,25 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class InvalidTenantIdError extends Error {}
 
+/** The database settings every app reads (the shared base config). */
+export interface DatabaseSettings {
+  DATABASE_URL: string;
+  DATABASE_SYSTEM_URL?: string;
+  DATABASE_POOL_SIZE: number;
+  DATABASE_TRANSACTION_POOLER: boolean;
+}
+
+/** An app's pool options from its settings, in one place so that no app misses one. */
+export function databaseOptions(settings: DatabaseSettings, applicationName: string): DatabaseOptions {
+  return {
+    url: settings.DATABASE_URL,
+    systemUrl: settings.DATABASE_SYSTEM_URL,
+    poolSize: settings.DATABASE_POOL_SIZE,
+    prepareInBatches: !settings.DATABASE_TRANSACTION_POOLER,
+    applicationName,
+  };
+}
+
 export function createDatabase(options: DatabaseOptions): Database {
   const poolOptions = (connectionString: string): pg.PoolConfig => ({
     connectionString,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { recordAudit } from './audit';
-import { createDatabase, type Tx } from './database';
+import { createDatabase, databaseOptions, type Tx } from './database';
 import { emit } from './outbox';
 
 /**
@@ -88,7 +88,9 @@ test('one name for two different texts is refused, not run as the wrong statemen
 });
 
 test('behind a transaction pooler, named statements in a batch are inlined and nothing is PREPAREd', async () => {
-  const pooled = createDatabase({ url: process.env.DATABASE_URL!, systemUrl: process.env.DATABASE_SYSTEM_URL, poolSize: 1, prepareInBatches: false });
+  const pooled = createDatabase(
+    databaseOptions({ DATABASE_URL: process.env.DATABASE_URL!, DATABASE_SYSTEM_URL: process.env.DATABASE_SYSTEM_URL, DATABASE_POOL_SIZE: 1, DATABASE_TRANSACTION_POOLER: true }, 'prepared-statements-test'),
+  );
   try {
     const texts = sentTexts();
     const postId = randomUUID();
