@@ -2,7 +2,6 @@ import type { Request } from 'express';
 import { UnauthenticatedError } from '@coachline/domain/errors';
 import { permissionsOf } from '@coachline/domain/roles';
 import { InvalidAccessTokenError } from '@coachline/runtime/access-token';
-import { enrichContext } from '@coachline/runtime/context';
 import type { GatewayDeps } from './app';
 import { createIdempotency } from './guards/idempotency';
 import { RATE_LIMIT_PREFIX } from './guards/rate-limit';
@@ -18,7 +17,6 @@ export function createPipeline(deps: GatewayDeps): Pipeline {
     if (!match) throw new UnauthenticatedError('A bearer access token is required.');
     try {
       const claims = tokens.verify(match[1]!);
-      enrichContext({ tenantId: claims.tenantId, userId: claims.userId });
       return { userId: claims.userId, tenantId: claims.tenantId, role: claims.role, permissions: permissionsOf(claims.role), requestId: req.res?.locals.requestId ?? '' };
     } catch (error) {
       if (error instanceof InvalidAccessTokenError) throw new UnauthenticatedError('The access token is invalid or expired.');

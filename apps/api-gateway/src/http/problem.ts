@@ -1,8 +1,8 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { AppError, RateLimitedError, type ErrorCode, type FieldError } from '@coachline/domain/errors';
-import { currentContext } from '@coachline/runtime/context';
 import type { Logger } from '@coachline/runtime/logger';
+import { logFieldsOf, type Actor } from './route';
 
 /** Exhaustive: adding an ErrorCode without a status fails to compile. */
 export function statusOf(code: ErrorCode): number {
@@ -60,7 +60,7 @@ export interface Problem {
   errorId?: string;
 }
 
-export function problemOf(code: ErrorCode, detail: string, errors?: FieldError[]): Problem {
+export function problemOf(code: ErrorCode, detail: string, requestId: string, errors?: FieldError[]): Problem {
   const status = statusOf(code);
   return {
     type: `https://docs.coachline.dev/problems/${code.toLowerCase().replace(/_/g, '-')}`,
@@ -68,7 +68,7 @@ export function problemOf(code: ErrorCode, detail: string, errors?: FieldError[]
     status,
     code,
     detail,
-    requestId: currentContext()?.requestId ?? '',
+    requestId,
     ...(errors ? { errors } : {}),
   };
 }
@@ -78,13 +78,13 @@ export function sendProblem(res: Response, problem: Problem): void {
 }
 
 /** Errors thrown by Express's own parsers, recognised by their `type`. */
-function fromParserError(error: { type?: string; status?: number }): Problem | undefined {
-  if (error.type === 'entity.parse.failed') return problemOf('MALFORMED_JSON', 'The request body is not valid JSON.');
-  if (error.type === 'entity.too.large') return problemOf('PAYLOAD_TOO_LARGE', 'The request body is larger than 1 MiB.');
+function fromParserError(error: { type?: string; status?: number }, requestId: string): Problem | undefined {
+  if (error.type === 'entity.parse.failed') return problemOf('MALFORMED_JSON', 'The request body is not valid JSON.', requestId);
+  if (error.type === 'entity.too.large') return problemOf('PAYLOAD_TOO_LARGE', 'The request body is larger than 1 MiB.', requestId);
   if (error.type === 'encoding.unsupported' || error.type === 'charset.unsupported') {
-    return problemOf('MALFORMED_JSON', 'The request body must be UTF-8 JSON.');
+    return problemOf('MALFORMED_JSON', 'The request body must be UTF-8 JSON.', requestId);
   }
-  if (typeof error.status === 'number' && error.status === 400) return problemOf('MALFORMED_JSON', 'The request could not be read.');
+  if (typeof error.status === 'number' && error.status === 400) return problemOf('MALFORMED_JSON', 'The request could not be read.', requestId);
   return undefined;
 }
 
@@ -95,14 +95,21 @@ function fromParserError(error: { type?: string; status?: number }): Problem | u
 export function problemHandler(logger: Logger): ErrorRequestHandler {
   return (error, _req, res, _next) => {
     if (res.headersSent) return;
+    const requestId = (res.locals.requestId as string | undefined) ?? '';
     if (error instanceof AppError) {
       if (error instanceof RateLimitedError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
-      return sendProblem(res, problemOf(error.code, error.message, error.fieldErrors?.length ? error.fieldErrors : error.code === 'VALIDATION_FAILED' ? [] : undefined));
+      return sendProblem(res, problemOf(error.code, error.message, requestId, error.fieldErrors?.length ? error.fieldErrors : error.code === 'VALIDATION_FAILED' ? [] : undefined));
     }
-    const parsed = fromParserError(error ?? {});
+    const parsed = fromParserError(error ?? {}, requestId);
     if (parsed) return sendProblem(res, parsed);
     const errorId = randomUUID();
-    logger.error('unhandled error', { errorId, error: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined });
-    sendProblem(res, { ...problemOf('INTERNAL', `Something went wrong on our side. Quote error id ${errorId}.`), errorId });
+    const actor = res.locals.actor as Actor | undefined;
+    logger.error('unhandled error', {
+      errorId,
+      ...(actor ? logFieldsOf(actor) : { requestId }),
+      error: error instanceof Error ? error.message : String(error),
+      stack: error instanceof Error ? error.stack : undefined,
+    });
+    sendProblem(res, { ...problemOf('INTERNAL', `Something went wrong on our side. Quote error id ${errorId}.`, requestId), errorId });
   };
 }

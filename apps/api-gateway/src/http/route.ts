@@ -12,6 +12,11 @@ export interface Actor {
   requestId: string;
 }
 
+/** What a log line about a request carries; the gateway passes it explicitly (see request-context.middleware.ts). */
+export function logFieldsOf(actor: Actor): { requestId: string; tenantId: string; userId: string } {
+  return { requestId: actor.requestId, tenantId: actor.tenantId, userId: actor.userId };
+}
+
 export type Access = 'public' | 'authenticated' | Permission;
 
 type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;

@@ -6,7 +6,7 @@ import type { LiveEmitter } from '@coachline/runtime/live-emitter';
 import type { Logger } from '@coachline/runtime/logger';
 import { currentTraceparent } from '@coachline/runtime/tracing';
 import { decodeCursor, page } from '../../http/pagination';
-import type { Actor } from '../../http/route';
+import { logFieldsOf, type Actor } from '../../http/route';
 import { listConversations, listMessages } from './messaging.repository';
 
 const messageActor = (actor: Actor): MessageActor => ({ tenantId: actor.tenantId, userId: actor.userId, requestId: actor.requestId, traceparent: currentTraceparent() });
@@ -58,16 +58,16 @@ export class ConversationService {
 
   async send(actor: Actor, conversationId: string, input: { body: string; workoutId?: string }) {
     const message = await this.db.withTenant(actor.tenantId, (tx) => sendMessage(tx, messageActor(actor), { conversationId, ...input }));
-    return this.deliver(actor.tenantId, message);
+    return this.deliver(actor, message);
   }
 
   /** After commit: the recipient's connections on any realtime instance get it live. */
-  private deliver(tenantId: string, message: StoredMessage) {
+  private deliver(actor: Actor, message: StoredMessage) {
     const { toUserId, ...wire } = message;
     try {
-      this.live.to(rooms.user(tenantId, toUserId)).emit('message:new', wire);
+      this.live.to(rooms.user(actor.tenantId, toUserId)).emit('message:new', wire);
     } catch (error) {
-      this.logger.warn('live delivery failed', { error: (error as Error).message });
+      this.logger.warn('live delivery failed', { ...logFieldsOf(actor), error: (error as Error).message });
     }
     return wire;
   }

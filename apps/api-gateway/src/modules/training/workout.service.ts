@@ -11,7 +11,7 @@ import { roundKg } from '@coachline/domain/training-rules';
 import type { LiveEmitter } from '@coachline/runtime/live-emitter';
 import type { Logger } from '@coachline/runtime/logger';
 import { decodeCursor, page } from '../../http/pagination';
-import type { Actor } from '../../http/route';
+import { logFieldsOf, type Actor } from '../../http/route';
 import {
   daySets,
   findMemberRole,
@@ -102,16 +102,16 @@ export class WorkoutService {
 
   async logSet(actor: Actor, workoutId: string, input: LogSetInput) {
     const result = await this.db.withTenant(actor.tenantId, (tx) => logSet(tx, trainingActor(actor), workoutId, input));
-    if (!result.replayed) this.broadcast(actor.tenantId, result);
+    if (!result.replayed) this.broadcast(actor, result);
     return { set: result.set, progress: result.progress, personalRecord: result.personalRecord };
   }
 
   /** After commit, so watchers never see a set that was rolled back. */
-  private broadcast(tenantId: string, result: LogSetResult) {
+  private broadcast(actor: Actor, result: LogSetResult) {
     try {
-      this.live.to(rooms.workout(tenantId, result.workoutId)).emit('set:completed', { workoutId: result.workoutId, set: result.set, progress: result.progress, personalRecord: result.personalRecord });
+      this.live.to(rooms.workout(actor.tenantId, result.workoutId)).emit('set:completed', { workoutId: result.workoutId, set: result.set, progress: result.progress, personalRecord: result.personalRecord });
     } catch (error) {
-      this.logger.warn('live broadcast failed', { error: (error as Error).message });
+      this.logger.warn('live broadcast failed', { ...logFieldsOf(actor), error: (error as Error).message });
     }
   }
 
