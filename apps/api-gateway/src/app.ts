@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import cors from 'cors';
-import express, { Router } from 'express';
+import express from 'express';
 import helmet from 'helmet';
 import swaggerUi from 'swagger-ui-express';
 import type { Database } from '@coachline/db/database';
@@ -49,12 +49,13 @@ export function createApp(deps: GatewayDeps) {
   app.use(helmet());
   app.use(cors({ origin: deps.config.CORS_ORIGINS, exposedHeaders: ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'] }));
 
+  app.use(httpMetrics(deps.metrics, API_PREFIX));
+
   // The API first: every request to it would otherwise pass the layers of health, docs and the dashboard.
   const routes = createRoutes(deps);
-  const api = Router();
   const pipeline = createPipeline(deps);
-  for (const definition of routes) mountRoute(api, definition, pipeline);
-  app.use(API_PREFIX, httpMetrics(deps.metrics), express.json({ limit: '1mb', strict: true }), api);
+  const parseBody = express.json({ limit: '1mb', strict: true });
+  for (const definition of routes) mountRoute(app, definition, pipeline, parseBody);
 
   const health = createHealthHandler({ db: () => deps.db.ping(), redis: () => checkRedis(deps.redis) }, deps.metrics);
   app.get(['/health', '/health/ready', '/metrics'], async (req, res, next) => {

@@ -1,8 +1,8 @@
 import type { RequestHandler } from 'express';
 import { prometheus, type MetricsRegistry } from '@coachline/runtime/metrics';
 
-/** Records `http_request_duration_seconds` labelled by the route pattern, never the raw path. */
-export function httpMetrics(registry: MetricsRegistry): RequestHandler {
+/** Records `http_request_duration_seconds` for requests under `prefix`, labelled by the route pattern, never the raw path. */
+export function httpMetrics(registry: MetricsRegistry, prefix: string): RequestHandler {
   const histogram = new prometheus.Histogram({
     name: 'http_request_duration_seconds',
     help: 'HTTP request duration by method, route pattern and status',
@@ -11,6 +11,7 @@ export function httpMetrics(registry: MetricsRegistry): RequestHandler {
     registers: [registry],
   });
   return (req, res, next) => {
+    if (!req.url.startsWith(`${prefix}/`)) return next();
     const end = histogram.startTimer();
     res.on('finish', () => {
       end({ method: req.method, route: (res.locals.route as string | undefined) ?? 'unmatched', status: String(res.statusCode) });

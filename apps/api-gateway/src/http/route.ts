@@ -103,8 +103,13 @@ export interface Pipeline {
 /** Every route lives under it; the app mounts the API's router there. */
 export const API_PREFIX = '/v1';
 
-/** Mounts a route on the router that the app mounts at API_PREFIX. */
-export function mountRoute(router: Router, definition: AnyRoute, pipeline: Pipeline): void {
+/**
+ * Mounts a route on the app itself: a nested router under API_PREFIX cost
+ * every request a second pass of Express's layer machinery. `parseBody` runs
+ * first on routes that take a body, so malformed JSON is a 400 before
+ * anything else is judged.
+ */
+export function mountRoute(app: Router, definition: AnyRoute, pipeline: Pipeline, parseBody: RequestHandler): void {
   if (!definition.path.startsWith(`${API_PREFIX}/`)) throw new Error(`Route ${definition.path} is outside ${API_PREFIX}`);
   const authenticate: RequestHandler = (req, res, next) => {
     // The pattern, not the path, labels the request's metrics; the router's baseUrl is gone by the time an error is answered.
@@ -152,5 +157,6 @@ export function mountRoute(router: Router, definition: AnyRoute, pipeline: Pipel
     else res.status(result.status).json(result.body);
   };
 
-  router[definition.method](definition.path.slice(API_PREFIX.length), authenticate, ...before, ...(definition.middleware ?? []), handle);
+  const body = definition.method === 'get' ? [] : [parseBody];
+  app[definition.method](definition.path, ...body, authenticate, ...before, ...(definition.middleware ?? []), handle);
 }
