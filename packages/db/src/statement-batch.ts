@@ -74,6 +74,17 @@ export interface BatchedStatement {
  * session's namespace: pg then binds them without parsing them again, and
  * never parses one twice.
  */
+/** Statement names are few and fixed: each is quoted once per process, not per batch. */
+const quotedNames = new Map<string, string>();
+function quotedName(name: string): string {
+  let quoted = quotedNames.get(name);
+  if (quoted === undefined) {
+    quoted = `"${name.replace(/"/g, '""')}"`;
+    quotedNames.set(name, quoted);
+  }
+  return quoted;
+}
+
 const parsedStatements = (client: pg.PoolClient) => (client as unknown as { connection: { parsedStatements: Record<string, string> } }).connection.parsedStatements;
 
 /**
@@ -146,7 +157,10 @@ export class StatementBatchingClient {
     const pending = this.takePending();
     pending.push({ statement: { text: base.text, name: base.name }, values: values ?? base.values ?? [] });
     const batch = await this.render(pending);
-    const results = (await this.client.query({ ...base, name: undefined, text: batch.join('; '), values: undefined } as never)) as unknown as pg.QueryResult | pg.QueryResult[];
+    // Only what shapes the rows: pg copies the config it is given property by property.
+    const batchConfig: QueryConfig = base.rowMode === undefined ? { text: batch.join('; ') } : { text: batch.join('; '), rowMode: base.rowMode };
+    if (base.types !== undefined) batchConfig.types = base.types;
+    const results = (await this.client.query(batchConfig as never)) as unknown as pg.QueryResult | pg.QueryResult[];
     return Array.isArray(results) ? results[results.length - 1]! : results;
   }
 
@@ -160,19 +174,23 @@ export class StatementBatchingClient {
 
   /** The batch's statements as text, preparing on this connection the named ones it has not prepared yet. */
   private async render(pending: readonly { statement: BatchedStatement; values: readonly unknown[] }[]): Promise<string[]> {
-    const literal = (s: string) => this.client.escapeLiteral(s);
     const out: string[] = [];
     for (const { statement, values } of pending) {
       if (statement.name === undefined || !this.prepare) {
-        out.push(inlineParameters(statement.text, values, literal));
+        out.push(inlineParameters(statement.text, values, this.literal));
         continue;
       }
-      await this.prepareOnce(statement as Required<BatchedStatement>);
-      const name = this.client.escapeIdentifier(statement.name);
-      out.push(values.length === 0 ? `EXECUTE ${name}` : `EXECUTE ${name}(${values.map((value) => literalOf(value, literal)).join(', ')})`);
+      // Every request passes here: only a statement new to this connection costs an await.
+      if (parsedStatements(this.client)[statement.name] !== statement.text) await this.prepareOnce(statement as Required<BatchedStatement>);
+      const name = quotedName(statement.name);
+      let args = '';
+      for (const value of values) args += (args ? ', ' : '') + literalOf(value, this.literal);
+      out.push(values.length === 0 ? `EXECUTE ${name}` : `EXECUTE ${name}(${args})`);
     }
     return out;
   }
+
+  private readonly literal = (s: string) => this.client.escapeLiteral(s);
 
   /**
    * PREPAREs the statement once per connection, in its own round trip: a
@@ -185,7 +203,7 @@ export class StatementBatchingClient {
     const known = parsed[name];
     if (known === text) return;
     if (known !== undefined) throw new Error(`Prepared statements must be unique: "${name}" was prepared with other text`);
-    await this.client.query(`PREPARE ${this.client.escapeIdentifier(name)} AS ${text}`);
+    await this.client.query(`PREPARE ${quotedName(name)} AS ${text}`);
     parsed[name] = text;
   }
 }

@@ -100,7 +100,7 @@ export interface Pipeline {
   idempotent: (actor: Actor, req: Request, run: () => Promise<RouteResult>) => Promise<RouteResult & { replayed?: boolean }>;
 }
 
-/** Every route lives under it; the app mounts the API's router there. */
+/** Every route's path starts with it. */
 export const API_PREFIX = '/v1';
 
 /**
@@ -112,7 +112,7 @@ export const API_PREFIX = '/v1';
 export function mountRoute(app: Router, definition: AnyRoute, pipeline: Pipeline, parseBody: RequestHandler): void {
   if (!definition.path.startsWith(`${API_PREFIX}/`)) throw new Error(`Route ${definition.path} is outside ${API_PREFIX}`);
   const authenticate: RequestHandler = (req, res, next) => {
-    // The pattern, not the path, labels the request's metrics; the router's baseUrl is gone by the time an error is answered.
+    // The pattern, not the raw path, labels the request's metrics.
     res.locals.route = definition.path;
     if (definition.access === 'public') {
       if (req.get('authorization')) {
