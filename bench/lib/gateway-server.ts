@@ -1,10 +1,11 @@
 import { createApp } from '@coachline/api-gateway/app';
 import { loadGatewayConfig } from '@coachline/api-gateway/config';
 import { createGatewayDeps } from '@coachline/api-gateway/deps';
+import { createHttpServer } from '@coachline/api-gateway/http/server';
 
 /** The real gateway, wired as main.ts wires it, for the benchmark to load. */
 const { deps, close } = createGatewayDeps(loadGatewayConfig());
-const server = createApp(deps).listen(deps.config.PORT);
+const server = createHttpServer(createApp(deps)).listen(deps.config.PORT);
 process.once('SIGTERM', () => {
   // Handlers of requests whose client hung up may still be waiting for a connection: let them drain first.
   server.close(() => setTimeout(() => void close().then(() => process.exit(0)), 1000));

@@ -5,6 +5,7 @@ import { registerShutdown } from '@coachline/runtime/shutdown';
 import { createApp } from './app';
 import { loadGatewayConfig } from './config';
 import { createGatewayDeps } from './deps';
+import { createHttpServer } from './http/server';
 
 const config = loadGatewayConfig();
 const logger = createLogger('api-gateway', config.LOG_LEVEL);
@@ -14,7 +15,7 @@ const { deps, close } = createGatewayDeps(config, logger);
 deps.storage.ensureBucket(config.CORS_ORIGINS).catch((error: unknown) => logger.warn('media bucket is not ready', { error: error instanceof Error ? error.message : String(error) }));
 
 const app = createApp(deps);
-const server = app.listen(config.PORT, () => logger.info('api-gateway listening', { port: config.PORT }));
+const server = createHttpServer(app).listen(config.PORT, () => logger.info('api-gateway listening', { port: config.PORT }));
 
 registerShutdown(logger, [
   { name: 'http', close: () => new Promise((resolve) => server.close(() => resolve(undefined))) },
