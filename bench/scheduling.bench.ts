@@ -4,6 +4,7 @@
 import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
 import express from 'express';
+import { createHttpServer } from '@coachline/api-gateway/http/server';
 import { startGateway } from '@coachline/api-gateway/testing/gateway-harness';
 
 const DURATION_SECONDS = 5;
@@ -17,7 +18,8 @@ async function measure(url: string, headers: Record<string, string> = {}) {
 
 async function main() {
   const gw = await startGateway();
-  const server = gw.app.listen(0);
+  // Served as main.ts serves it.
+  const server = createHttpServer(gw.app).listen(0);
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const { coach, athlete } = await gw.tenantWithTeam();
