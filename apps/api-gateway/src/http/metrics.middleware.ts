@@ -10,8 +10,9 @@ export function httpMetrics(registry: MetricsRegistry, prefix: string): RequestH
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
+  const under = `${prefix}/`;
   return (req, res, next) => {
-    if (!req.url.startsWith(`${prefix}/`)) return next();
+    if (!req.url.startsWith(under)) return next();
     const end = histogram.startTimer();
     res.on('finish', () => {
       end({ method: req.method, route: (res.locals.route as string | undefined) ?? 'unmatched', status: String(res.statusCode) });
