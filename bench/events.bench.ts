@@ -16,7 +16,11 @@
  *
  * Before the saturated run, a backlog is written while the relay is stopped,
  * then drained: outbox -> relay -> worker alone, without the writers competing
- * for the same 2 cores, which is the backbone's own capacity.
+ * for the same 2 cores, which is the backbone's own capacity. The backlog's
+ * write rate is the writers' own capacity; with the baseline it bounds what
+ * writers and one BullMQ job per event can sustain together on this machine,
+ * whatever the relay and the worker do. CPU per event, per process group (from
+ * /proc), says where the cores went in each measured phase.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -35,10 +39,12 @@ import { createMetricsRegistry } from '@coachline/runtime/metrics';
 import { createRedis } from '@coachline/runtime/redis';
 import { createOutboxRelay } from '@coachline/scheduler/relay/outbox-relay';
 import type { Written, WriteRequest } from './lib/event-writers';
+import { cpuBetween, cpuSnapshot, type CpuSnapshot } from './lib/process-cpu';
 
 const SATURATED_EVENTS = Number(process.env.BENCH_EVENTS ?? 8_000);
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 8_000);
-const PACED_RATE = Number(process.env.BENCH_PACED_RATE ?? 250);
+// A steady rate well below saturation, and one where the writers and the pipeline keep the 2 cores busy.
+const PACED_RATES = (process.env.BENCH_PACED_RATES ?? '100,250').split(',').map(Number);
 const PACED_SECONDS = Number(process.env.BENCH_PACED_SECONDS ?? 10);
 const WRITERS = Number(process.env.BENCH_WRITERS ?? 16);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 256);
@@ -146,6 +152,14 @@ async function main() {
     },
   });
   const writers = await startWriters();
+  const groupOf = (pid: number, commandLine: string) =>
+    pid === process.pid ? 'relay+worker' : pid === writers.pid ? 'writers' : commandLine.startsWith('postgres:') ? 'postgres' : commandLine.includes('redis-server') ? 'redis' : undefined;
+  const reportCpu = (before: CpuSnapshot, events: number) => {
+    const used = cpuBetween(before, cpuSnapshot(groupOf));
+    if (used.size === 0) return; // no /proc: not Linux
+    const total = [...used.values()].reduce((a, b) => a + b, 0);
+    console.log(`  CPU per event: ${[...used].map(([group, ms]) => `${group} ${(ms / events).toFixed(2)}`).join(', ')}; all ${(total / events).toFixed(2)} ms`);
+  };
 
   const waitFor = (target: number, deadlineMs: number) =>
     new Promise<void>((resolve, reject) => {
@@ -168,7 +182,10 @@ async function main() {
 
   // Drain: the relay is not started yet, so the backlog waits in the outbox.
   const backlogBefore = notified;
-  await write(writers, { type: 'saturated', fixtures, from: 200, count: BACKLOG, writers: WRITERS });
+  const backlog = await write(writers, { type: 'saturated', fixtures, from: 200, count: BACKLOG, writers: WRITERS });
+  const writersAlone = BACKLOG / backlog.seconds;
+  console.log(`writers alone: ${writersAlone.toFixed(0)} posts/s (each its own transaction with its outbox row; relay stopped, worker idle)`);
+  console.log(`  ceiling for writers plus one BullMQ job per event on these cores: ${(1 / (1 / writersAlone + 1 / base)).toFixed(0)} events/s, before any relay or worker work`);
   const drainStart = performance.now();
   void relay.drain();
   await waitFor(backlogBefore + BACKLOG, 90_000);
@@ -179,6 +196,7 @@ async function main() {
   // Saturated: writers commit as fast as they can; throughput is first commit -> last notification.
   const before = notified;
   const start = performance.now();
+  const cpuBefore = cpuSnapshot(groupOf);
   const burst = await write(writers, { type: 'saturated', fixtures, from: 200 + BACKLOG, count: SATURATED_EVENTS, writers: WRITERS });
   await waitFor(before + SATURATED_EVENTS, 90_000);
   const seconds = (performance.now() - start) / 1000;
@@ -186,17 +204,24 @@ async function main() {
   const saturated = latencies(burst);
   console.log(`saturated: ${SATURATED_EVENTS} events, written at ${(SATURATED_EVENTS / burst.seconds).toFixed(0)}/s by ${WRITERS} writers, delivered at ${throughput.toFixed(0)} events/s (${(throughput / base).toFixed(2)}x baseline)`);
   console.log(`  commit -> notification under saturation: p50 ${ms(pct(saturated, 50))}, p99 ${ms(pct(saturated, 99))}`);
+  reportCpu(cpuBefore, SATURATED_EVENTS);
 
-  // Paced: a steady offered rate below saturation, where latency is the pipeline's own.
-  const pacedTotal = PACED_RATE * PACED_SECONDS;
-  const pacedBefore = notified;
-  const steady = await write(writers, { type: 'paced', fixtures, from: 200 + BACKLOG + SATURATED_EVENTS, count: pacedTotal, rate: PACED_RATE });
-  await waitFor(pacedBefore + pacedTotal, 60_000);
-  const paced = latencies(steady);
-  console.log(`paced at ${PACED_RATE} events/s for ${PACED_SECONDS} s: commit -> notification p50 ${ms(pct(paced, 50))}, p99 ${ms(pct(paced, 99))}`);
+  // Paced: steady offered rates below saturation.
+  let written = 200 + BACKLOG + SATURATED_EVENTS;
+  for (const rate of PACED_RATES) {
+    const pacedTotal = rate * PACED_SECONDS;
+    const pacedBefore = notified;
+    const cpuBeforePaced = cpuSnapshot(groupOf);
+    const steady = await write(writers, { type: 'paced', fixtures, from: written, count: pacedTotal, rate });
+    await waitFor(pacedBefore + pacedTotal, 60_000);
+    written += pacedTotal;
+    const paced = latencies(steady);
+    console.log(`paced at ${rate} events/s for ${PACED_SECONDS} s: commit -> notification p50 ${ms(pct(paced, 50))}, p99 ${ms(pct(paced, 99))}`);
+    reportCpu(cpuBeforePaced, pacedTotal);
+  }
 
   // No loss, no doubles: one row per post for its space's reader, none for authors.
-  const expected = 200 + BACKLOG + SATURATED_EVENTS + pacedTotal;
+  const expected = written;
   let readerRows = 0;
   let authorRows = 0;
   for (const f of fixtures) {
