@@ -16,14 +16,15 @@
  *
  * Before the saturated run, a backlog is written while the relay is stopped,
  * then drained: outbox -> relay -> worker alone, without the writers competing
- * for the same 2 cores, which is the backbone's own capacity. The backlog's
- * write rate is the writers' own capacity; with the baseline it bounds what
- * writers and one BullMQ job per event can sustain together on this machine,
- * whatever the relay and the worker do. CPU per event, per process group (from
- * /proc), says where the cores went in each measured phase.
+ * for the same 2 cores, which is the backbone's own capacity. Writing the
+ * backlog measures the writers alone. CPU per event, per process group (from
+ * /proc), says where the cores went in each phase; the writers' CPU plus the
+ * baseline's bounds what writers and one BullMQ job per event can sustain
+ * together on these cores, whatever the relay and the worker do.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Queue, Worker } from 'bullmq';
@@ -63,7 +64,21 @@ const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, 
 const now = () => performance.timeOrigin + performance.now();
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 
-async function baseline(total: number): Promise<number> {
+/** This process runs the relay and the worker (in the baseline, BullMQ's queue and worker); the writers are a child. */
+let writersPid: number | undefined;
+const groupOf = (pid: number, commandLine: string) =>
+  pid === process.pid ? 'this process' : pid === writersPid ? 'writers' : commandLine.startsWith('postgres:') ? 'postgres' : commandLine.includes('redis-server') ? 'redis' : undefined;
+
+/** Prints the CPU milliseconds per event of each process group since `before`, and returns their sum (undefined without /proc). */
+function reportCpu(before: CpuSnapshot, events: number): number | undefined {
+  const used = cpuBetween(before, cpuSnapshot(groupOf));
+  if (used.size === 0) return undefined;
+  const total = [...used.values()].reduce((a, b) => a + b, 0) / events;
+  console.log(`  CPU per event: ${[...used].map(([group, ms]) => `${group} ${(ms / events).toFixed(2)}`).join(', ')}; all ${total.toFixed(2)} ms`);
+  return total;
+}
+
+async function baseline(total: number): Promise<{ rate: number; cpuMs: number | undefined }> {
   const prefix = `{bench-base-${randomUUID().slice(0, 6)}}`;
   const queue = new Queue('notifications', { connection: relayRedis, prefix });
   let done = 0;
@@ -77,15 +92,18 @@ async function baseline(total: number): Promise<number> {
     { connection: workerRedis, prefix, concurrency: CONCURRENCY, removeOnComplete: { count: 1000 } },
   );
   const start = performance.now();
+  const cpuBefore = cpuSnapshot(groupOf);
   for (let i = 0; i < total; i += 500) {
     await queue.addBulk(Array.from({ length: Math.min(500, total - i) }, (_, j) => ({ name: 'event', data: { n: i + j }, opts: { jobId: `b${i + j}`, removeOnComplete: { count: 1000 } } })));
   }
   await finished;
   const seconds = (performance.now() - start) / 1000;
+  console.log(`baseline: bare BullMQ add -> no-op worker (concurrency ${CONCURRENCY}): ${(total / seconds).toFixed(0)} jobs/s`);
+  const cpuMs = reportCpu(cpuBefore, total);
   await worker.close();
   await queue.obliterate({ force: true });
   await queue.close();
-  return total / seconds;
+  return { rate: total / seconds, cpuMs };
 }
 
 async function fixture() {
@@ -124,8 +142,7 @@ function write(writers: ChildProcess, request: WriteRequest): Promise<Written> {
 }
 
 async function main() {
-  const base = await baseline(SATURATED_EVENTS);
-  console.log(`baseline: bare BullMQ add -> no-op worker (concurrency ${CONCURRENCY}): ${base.toFixed(0)} jobs/s`);
+  const { rate: base, cpuMs: bullmqCpuMs } = await baseline(SATURATED_EVENTS);
 
   const prefix = `{bench-${randomUUID().slice(0, 6)}}`;
   // Posts spread over several tenants, as on a platform: one space's rows are not every writer's hot spot.
@@ -152,14 +169,7 @@ async function main() {
     },
   });
   const writers = await startWriters();
-  const groupOf = (pid: number, commandLine: string) =>
-    pid === process.pid ? 'relay+worker' : pid === writers.pid ? 'writers' : commandLine.startsWith('postgres:') ? 'postgres' : commandLine.includes('redis-server') ? 'redis' : undefined;
-  const reportCpu = (before: CpuSnapshot, events: number) => {
-    const used = cpuBetween(before, cpuSnapshot(groupOf));
-    if (used.size === 0) return; // no /proc: not Linux
-    const total = [...used.values()].reduce((a, b) => a + b, 0);
-    console.log(`  CPU per event: ${[...used].map(([group, ms]) => `${group} ${(ms / events).toFixed(2)}`).join(', ')}; all ${(total / events).toFixed(2)} ms`);
-  };
+  writersPid = writers.pid;
 
   const waitFor = (target: number, deadlineMs: number) =>
     new Promise<void>((resolve, reject) => {
@@ -182,10 +192,20 @@ async function main() {
 
   // Drain: the relay is not started yet, so the backlog waits in the outbox.
   const backlogBefore = notified;
+  const cpuBeforeBacklog = cpuSnapshot(groupOf);
   const backlog = await write(writers, { type: 'saturated', fixtures, from: 200, count: BACKLOG, writers: WRITERS });
   const writersAlone = BACKLOG / backlog.seconds;
   console.log(`writers alone: ${writersAlone.toFixed(0)} posts/s (each its own transaction with its outbox row; relay stopped, worker idle)`);
-  console.log(`  ceiling for writers plus one BullMQ job per event on these cores: ${(1 / (1 / writersAlone + 1 / base)).toFixed(0)} events/s, before any relay or worker work`);
+  const writersCpuMs = reportCpu(cpuBeforeBacklog, BACKLOG);
+  // What the writers and one BullMQ job per event cost together, before the relay or the worker does anything.
+  if (writersCpuMs !== undefined && bullmqCpuMs !== undefined) {
+    const cores = availableParallelism();
+    console.log(
+      `  ceiling: writers + one BullMQ job = ${(writersCpuMs + bullmqCpuMs).toFixed(2)} ms CPU per event, at most ${((cores * 1000) / (writersCpuMs + bullmqCpuMs)).toFixed(0)} events/s on ${cores} cores`,
+    );
+  } else {
+    console.log(`  ceiling for writers plus one BullMQ job per event on these cores: ${(1 / (1 / writersAlone + 1 / base)).toFixed(0)} events/s`);
+  }
   const drainStart = performance.now();
   void relay.drain();
   await waitFor(backlogBefore + BACKLOG, 90_000);
