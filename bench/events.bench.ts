@@ -64,8 +64,8 @@ const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, 
 const now = () => performance.timeOrigin + performance.now();
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 
-/** This process runs the relay and the worker (in the baseline, BullMQ's queue and worker); the writers are a child. */
 let writersPid: number | undefined;
+/** This process runs the relay and the worker (in the baseline, BullMQ's queue and worker); the writers are a child. */
 const groupOf = (pid: number, commandLine: string) =>
   pid === process.pid ? 'this process' : pid === writersPid ? 'writers' : commandLine.startsWith('postgres:') ? 'postgres' : commandLine.includes('redis-server') ? 'redis' : undefined;
 

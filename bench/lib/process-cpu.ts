@@ -46,7 +46,11 @@ export function cpuSnapshot(groupOf: (pid: number, commandLine: string) => strin
   return snapshot;
 }
 
-/** CPU milliseconds per group between two snapshots; processes that started in between count from zero. */
+/**
+ * CPU milliseconds per group between two snapshots. Processes that started in
+ * between count from zero; those that ended in between are missing, so a
+ * group's figure is a lower bound (Postgres backends of closed connections).
+ */
 export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): Map<string, number> {
   const groups = new Map<string, number>();
   for (const [pid, { group, ms }] of after) groups.set(group, (groups.get(group) ?? 0) + ms - (before.get(pid)?.ms ?? 0));
