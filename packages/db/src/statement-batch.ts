@@ -68,12 +68,6 @@ export interface BatchedStatement {
   name?: string;
 }
 
-/**
- * pg's record of the named statements its connection has parsed. Statements
- * this client prepares with PREPARE go in it too, since both share the
- * session's namespace: pg then binds them without parsing them again, and
- * never parses one twice.
- */
 /** Statement names are few and fixed: each is quoted once per process, not per batch. */
 const quotedNames = new Map<string, string>();
 function quotedName(name: string): string {
@@ -85,6 +79,12 @@ function quotedName(name: string): string {
   return quoted;
 }
 
+/**
+ * pg's record of the named statements its connection has parsed. Statements
+ * this client prepares with PREPARE go in it too, since both share the
+ * session's namespace: pg then binds them without parsing them again, and
+ * never parses one twice.
+ */
 const parsedStatements = (client: pg.PoolClient) => (client as unknown as { connection: { parsedStatements: Record<string, string> } }).connection.parsedStatements;
 
 /**
