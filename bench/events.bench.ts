@@ -110,7 +110,7 @@ async function fixture() {
   const tenantId = newId();
   const [author, reader] = [newId(), newId()];
   const spaceId = newId();
-  await db.withTenant(tenantId, async (tx) => {
+  await db.withTenant({ tenantId }, async (tx) => {
     await tx.insert(tenants).values({ id: tenantId, name: 'Bench gym' });
     for (const [id, name] of [
       [author, 'Author'],
@@ -245,7 +245,7 @@ async function main() {
   let readerRows = 0;
   let authorRows = 0;
   for (const f of fixtures) {
-    const rows = await db.withTenant(f.tenantId, (tx) =>
+    const rows = await db.withTenant({ tenantId: f.tenantId }, (tx) =>
       tx.select({ userId: notifications.userId, n: count() }).from(notifications).where(eq(notifications.tenantId, f.tenantId)).groupBy(notifications.userId),
     );
     for (const r of rows) {

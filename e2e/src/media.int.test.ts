@@ -38,7 +38,7 @@ async function upload(user: TestUser, file: Buffer, declared: { kind: string; co
 
 /** Does what the outbox relay does for this one event: the media.uploaded row becomes a job on the media queue. */
 async function relay(tenantId: string, mediaId: string) {
-  const rows = await gw.deps.db.withTenant(tenantId, (tx) =>
+  const rows = await gw.deps.db.withTenant({ tenantId }, (tx) =>
     tx.execute<{ id: string; type: string; payload: Record<string, unknown>; created_at: Date; request_id: string | null }>(
       sql`SELECT id, type, payload, created_at, request_id FROM outbox_events WHERE type = 'media.uploaded' AND payload->>'mediaId' = ${mediaId}`,
     ),
@@ -123,7 +123,7 @@ test('abandoned uploads are aborted by the scheduler job and their reservation r
   expect((await gw.http().get(`/v1/media/${first.body.mediaId}`).set(gw.auth(admin))).body.status).toBe('pending');
 
   // Backdated rather than sweeping with a future clock, which would also take other test files' uploads.
-  await gw.deps.db.withTenant(admin.tenantId, (tx) =>
+  await gw.deps.db.withTenant({ tenantId: admin.tenantId }, (tx) =>
     tx.execute(sql`UPDATE media_assets SET created_at = now() - interval '25 hours' WHERE tenant_id = ${admin.tenantId} AND id = ${first.body.mediaId}`),
   );
   const { aborted } = await sweep();

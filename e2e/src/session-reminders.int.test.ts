@@ -54,7 +54,7 @@ async function eventually<T>(what: string, probe: () => Promise<T | undefined | 
 
 /** Publishes the tenant's unpublished session events to the reminders queue, as the outbox relay does. */
 async function relay(tenantId: string): Promise<void> {
-  const rows = await gw.deps.db.withTenant(tenantId, async (tx) => {
+  const rows = await gw.deps.db.withTenant({ tenantId }, async (tx) => {
     const result = await tx.execute(sql`UPDATE outbox_events SET published_at = now()
       WHERE tenant_id = ${tenantId}::uuid AND published_at IS NULL AND type LIKE 'session.%'
       RETURNING id, tenant_id, type, payload, created_at, request_id`);
@@ -102,7 +102,7 @@ test('reminders are delayed jobs that fire at start minus each offset, vanish on
   }
 
   // A redelivered event adds nothing.
-  const [scheduledA] = await gw.deps.db.withTenant(coach.tenantId, async (tx) => (await tx.execute(sql`SELECT id FROM outbox_events WHERE tenant_id = ${coach.tenantId}::uuid AND type = 'session.scheduled' AND payload->>'sessionId' = ${sessionA.id}`)).rows as Array<{ id: string }>);
+  const [scheduledA] = await gw.deps.db.withTenant({ tenantId: coach.tenantId }, async (tx) => (await tx.execute(sql`SELECT id FROM outbox_events WHERE tenant_id = ${coach.tenantId}::uuid AND type = 'session.scheduled' AND payload->>'sessionId' = ${sessionA.id}`)).rows as Array<{ id: string }>);
   await remindersQueue.add('event', { id: scheduledA!.id, tenantId: coach.tenantId, type: 'session.scheduled', payload: { sessionId: sessionA.id }, occurredAt: new Date().toISOString() });
 
   // Cancelling B removes its reminders.

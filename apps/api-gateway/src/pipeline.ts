@@ -1,12 +1,13 @@
 import type { Request } from 'express';
 import { UnauthenticatedError } from '@coachline/domain/errors';
-import { permissionsOf } from '@coachline/domain/roles';
+import { actorOf, type Actor } from '@coachline/domain/actor';
 import { InvalidAccessTokenError } from '@coachline/runtime/access-token';
+import { currentTraceparent } from '@coachline/runtime/tracing';
 import type { GatewayDeps } from './app';
 import { createIdempotency } from './guards/idempotency';
 import { RATE_LIMIT_PREFIX } from './guards/rate-limit';
 import { createRequestQuota } from './guards/request-quota';
-import type { Actor, Pipeline } from './http/route';
+import type { Pipeline } from './http/route';
 
 /** Authentication, shared rate limits and idempotency for every authenticated route. */
 export function createPipeline(deps: GatewayDeps): Pipeline {
@@ -17,7 +18,7 @@ export function createPipeline(deps: GatewayDeps): Pipeline {
     if (!match) throw new UnauthenticatedError('A bearer access token is required.');
     try {
       const claims = tokens.verify(match[1]!);
-      return { userId: claims.userId, tenantId: claims.tenantId, role: claims.role, permissions: permissionsOf(claims.role), requestId: req.res?.locals.requestId ?? '' };
+      return actorOf(claims, req.res?.locals.requestId ?? '', currentTraceparent());
     } catch (error) {
       if (error instanceof InvalidAccessTokenError) throw new UnauthenticatedError('The access token is invalid or expired.');
       throw error;

@@ -45,7 +45,7 @@ export class MediaProcessor {
 
   async process(task: MediaTask): Promise<Outcome> {
     const { db } = this.deps;
-    const asset = await db.withTenant(task.tenantId, async (tx) => {
+    const asset = await db.withTenant({ tenantId: task.tenantId }, async (tx) => {
       if (task.eventId && (await wasProcessed(tx, task.tenantId, task.eventId))) return undefined;
       return findAsset(tx, task.tenantId, task.mediaId);
     });
@@ -101,12 +101,12 @@ export class MediaProcessor {
   }
 
   private async succeed(task: MediaTask, asset: MediaAssetRow, variants: MediaVariant[], metadata: Record<string, unknown>): Promise<Outcome> {
-    return this.deps.db.withTenant(task.tenantId, async (tx) => {
+    return this.deps.db.withTenant({ tenantId: task.tenantId, requestId: task.requestId, traceparent: task.traceparent }, async (tx) => {
       if (task.eventId && !(await markProcessed(tx, task.tenantId, task.eventId))) return 'skipped';
       const row = await completeAsset(tx, task.tenantId, asset.id, { status: 'ready', variants, metadata });
       if (!row) return 'skipped';
       if (task.reason === 'upload') {
-        await emit(tx, { tenantId: task.tenantId, requestId: task.requestId, traceparent: task.traceparent }, 'media.ready', { mediaId: asset.id, ownerId: asset.ownerId });
+        await emit(tx, 'media.ready', { mediaId: asset.id, ownerId: asset.ownerId });
       }
       return 'ready';
     });
@@ -115,7 +115,7 @@ export class MediaProcessor {
   /** A failed asset holds no storage: its original and any variants are deleted. */
   private async fail(task: MediaTask, asset: MediaAssetRow, reason: string): Promise<Outcome> {
     this.deps.logger.warn('media failed', { tenantId: task.tenantId, mediaId: asset.id, kind: asset.kind, reason });
-    const outcome = await this.deps.db.withTenant(task.tenantId, async (tx) => {
+    const outcome = await this.deps.db.withTenant({ tenantId: task.tenantId }, async (tx) => {
       if (task.eventId && !(await markProcessed(tx, task.tenantId, task.eventId))) return 'skipped' as const;
       const row = await completeAsset(tx, task.tenantId, asset.id, { status: 'failed', variants: [], failureReason: reason });
       return row ? ('failed' as const) : ('skipped' as const);

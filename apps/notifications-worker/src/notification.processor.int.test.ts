@@ -48,7 +48,7 @@ afterAll(async () => {
 const envelope = <T extends EventType>(tenantId: string, type: T, payload: Record<string, unknown>): EventEnvelope => ({ id: randomUUID(), tenantId, type, payload, occurredAt: new Date().toISOString() });
 
 async function notificationsOf(tenantId: string, userId: string) {
-  return fx.db.withTenant(tenantId, (tx) => tx.select().from(notifications).where(and(eq(notifications.tenantId, tenantId), eq(notifications.userId, userId))));
+  return fx.db.withTenant({ tenantId }, (tx) => tx.select().from(notifications).where(and(eq(notifications.tenantId, tenantId), eq(notifications.userId, userId))));
 }
 
 async function listen(tenantId: string, userId: string): Promise<LiveNotification[]> {
@@ -67,7 +67,7 @@ test('post.created: in-app, live, email and push for every member but the author
   const [author, reader, other] = people as [(typeof people)[0], (typeof people)[0], (typeof people)[0]];
   const { spaceId, postId } = await fx.spaceWithPost(tenantId, [author.id, reader.id, other.id], author.id);
   const subscription = fx.pushService.subscription(`/push/${reader.id}`);
-  await fx.db.withTenant(tenantId, (tx) => tx.insert(deviceTokens).values({ tenantId, id: randomUUID(), userId: reader.id, platform: 'web', address: subscription.endpoint, subscription }));
+  await fx.db.withTenant({ tenantId }, (tx) => tx.insert(deviceTokens).values({ tenantId, id: randomUUID(), userId: reader.id, platform: 'web', address: subscription.endpoint, subscription }));
   const live = await listen(tenantId, reader.id);
   const event = envelope(tenantId, 'post.created', { postId, spaceId, authorId: author.id });
 
@@ -97,14 +97,14 @@ test('post.created: in-app, live, email and push for every member but the author
   expect(pushes).toHaveLength(1);
   expect(pushes[0]!.headers['content-encoding']).toBe('aes128gcm');
   expect(String(pushes[0]!.headers.authorization)).toMatch(/^vapid t=/);
-  expect(await fx.db.withTenant(tenantId, (tx) => wasProcessed(tx, tenantId, event.id, 'notifications'))).toBe(true);
+  expect(await fx.db.withTenant({ tenantId }, (tx) => wasProcessed(tx, tenantId, event.id, 'notifications'))).toBe(true);
 });
 
 test('preferences switch a channel off per event type', async () => {
   const { tenantId, people } = await fx.tenant(3);
   const [author, quiet, noInbox] = people as [(typeof people)[0], (typeof people)[0], (typeof people)[0]];
   const { spaceId, postId } = await fx.spaceWithPost(tenantId, people.map((p) => p.id), author.id);
-  await fx.db.withTenant(tenantId, async (tx) => {
+  await fx.db.withTenant({ tenantId }, async (tx) => {
     await tx.insert(notificationPreferences).values({ tenantId, id: randomUUID(), userId: quiet.id, channels: { email: { 'post.created': false } } });
     await tx.insert(notificationPreferences).values({ tenantId, id: randomUUID(), userId: noInbox.id, channels: { inApp: { 'post.created': false }, email: { 'comment.created': false } } });
   });
@@ -120,7 +120,7 @@ test('comment.created goes to the post author and earlier commenters, never the 
   const [author, early, commenter, later, bystander] = people as [(typeof people)[0], (typeof people)[0], (typeof people)[0], (typeof people)[0], (typeof people)[0]];
   const { postId } = await fx.spaceWithPost(tenantId, people.map((p) => p.id), author.id);
   const [c1, c2, c3] = [newId(), newId(), newId()];
-  await fx.db.withTenant(tenantId, async (tx) => {
+  await fx.db.withTenant({ tenantId }, async (tx) => {
     await tx.insert(comments).values({ tenantId, id: c1, postId, authorId: early.id, body: 'first' });
     await tx.insert(comments).values({ tenantId, id: c2, postId, authorId: commenter.id, body: 'Nice work!' });
     await tx.insert(comments).values({ tenantId, id: c3, postId, authorId: later.id, body: 'later' });
@@ -142,7 +142,7 @@ test('message.created notifies the recipient only while offline', async () => {
     const conversationId = randomUUID();
     const messageId = randomUUID();
     const [a, b] = [from.id, to].sort();
-    await fx.db.withTenant(tenantId, async (tx) => {
+    await fx.db.withTenant({ tenantId }, async (tx) => {
       await tx.insert(conversations).values({ tenantId, id: conversationId, userA: a!, userB: b! });
       await tx.insert(messages).values({ tenantId, id: messageId, conversationId, fromUserId: from.id, body: 'See you at 7' });
     });
@@ -164,7 +164,7 @@ test('session events notify both parties but the actor, and reminders both parti
   const sessionId = randomUUID();
   const start = new Date(Date.now() + 26 * 3600_000);
   const end = new Date(start.getTime() + 3600_000);
-  await fx.db.withTenant(tenantId, (tx) =>
+  await fx.db.withTenant({ tenantId }, (tx) =>
     tx.insert(coachingSessions).values({ tenantId, id: sessionId, coachId: coach.id, athleteId: athlete.id, startsAt: start, endsAt: end, status: 'scheduled', createdBy: athlete.id }),
   );
   await fx.processor.event(envelope(tenantId, 'session.scheduled', { sessionId, coachId: coach.id, athleteId: athlete.id, start: start.toISOString(), end: end.toISOString(), actorId: athlete.id }));
@@ -218,10 +218,10 @@ test('a subscription the push service has forgotten (410) is removed', async () 
   const { tenantId, people } = await fx.tenant(2);
   const [owner] = people as [(typeof people)[0]];
   const subscription = fx.pushService.subscription(`/gone/${owner.id}`);
-  await fx.db.withTenant(tenantId, (tx) => tx.insert(deviceTokens).values({ tenantId, id: randomUUID(), userId: owner.id, platform: 'web', address: subscription.endpoint, subscription }));
+  await fx.db.withTenant({ tenantId }, (tx) => tx.insert(deviceTokens).values({ tenantId, id: randomUUID(), userId: owner.id, platform: 'web', address: subscription.endpoint, subscription }));
   await fx.processor.event(envelope(tenantId, 'media.ready', { mediaId: randomUUID(), ownerId: owner.id }));
   expect(fx.pushService.received.filter((r) => r.path === `/gone/${owner.id}`)).toHaveLength(1);
-  const left = await fx.db.withTenant(tenantId, (tx) => tx.select().from(deviceTokens).where(and(eq(deviceTokens.tenantId, tenantId), eq(deviceTokens.userId, owner.id))));
+  const left = await fx.db.withTenant({ tenantId }, (tx) => tx.select().from(deviceTokens).where(and(eq(deviceTokens.tenantId, tenantId), eq(deviceTokens.userId, owner.id))));
   expect(left).toHaveLength(0);
   expect((await notificationsOf(tenantId, owner.id)).map((n) => n.type)).toEqual(['media.ready']);
 });
@@ -248,7 +248,7 @@ test('events that wait for a busy worker are prepared together, and a bad one am
   const live = await listen(tenantId, reader.id);
   const blocker = await fx.tenant(1);
   const processedAt = (eventId: string) =>
-    fx.db.withTenant(tenantId, async (tx) => (await tx.select().from(processedEvents).where(and(eq(processedEvents.tenantId, tenantId), eq(processedEvents.eventId, eventId))))[0]?.processedAt);
+    fx.db.withTenant({ tenantId }, async (tx) => (await tx.select().from(processedEvents).where(and(eq(processedEvents.tenantId, tenantId), eq(processedEvents.eventId, eventId))))[0]?.processedAt);
 
   // The blocker takes the only slot; the others queue behind it and form one batch.
   await Promise.all([batching.event(envelope(blocker.tenantId, 'media.ready', { mediaId: randomUUID(), ownerId: blocker.people[0]!.id })), ...[...postEvents, media].map((e) => batching.event(e))]);

@@ -78,7 +78,7 @@ export function createNotificationProcessor(deps: ProcessorDeps) {
 
   /** One cause in its own transaction: reminders, and events whose batch failed. */
   async function notify(tenantId: string, key: string, plan: (tx: Tx) => Promise<NotificationPlan | undefined>) {
-    const prepared = await db.withTenant(tenantId, async (tx): Promise<Prepared | undefined> => {
+    const prepared = await db.withTenant({ tenantId }, async (tx): Promise<Prepared | undefined> => {
       const p = await plan(tx);
       if (!p) {
         await processOnce(tx, tenantId, key, CONSUMER, async () => undefined);
@@ -97,7 +97,7 @@ export function createNotificationProcessor(deps: ProcessorDeps) {
    * Returns what each event still has to deliver after the commit.
    */
   async function prepareBatch(tenantId: string, envelopes: readonly EventEnvelope[]): Promise<(Prepared | undefined)[]> {
-    return db.withTenant(tenantId, async (tx) => {
+    return db.withTenant({ tenantId }, async (tx) => {
       const plans = await planForEvents(tx, tenantId, envelopes);
       const fresh = await recordProcessed(
         tx,
@@ -135,7 +135,7 @@ export function createNotificationProcessor(deps: ProcessorDeps) {
     await Promise.all([
       ...emailTo.map((person) =>
         attempt(`email to ${person.userId}`, () =>
-          db.withTenant(tenantId, (tx) =>
+          db.withTenant({ tenantId }, (tx) =>
             processOnce(tx, tenantId, key, `${CONSUMER}.email:${person.userId}`, () =>
               deps.mailer.send(
                 renderEmail({
@@ -153,7 +153,7 @@ export function createNotificationProcessor(deps: ProcessorDeps) {
       ),
       ...[...groupBy(devices, (d) => d.userId)].map(([userId, list]) =>
         attempt(`push to ${userId}`, () =>
-          db.withTenant(tenantId, (tx) =>
+          db.withTenant({ tenantId }, (tx) =>
             processOnce(tx, tenantId, key, `${CONSUMER}.push:${userId}`, async () => {
               for (const device of list) {
                 try {
@@ -234,7 +234,7 @@ export function createNotificationProcessor(deps: ProcessorDeps) {
 
   async function transactionalEmail(tenantId: string, eventId: string, build: (tx: Tx) => Promise<Parameters<typeof renderEmail>[0]>) {
     // The send happens inside the transaction that records it: if it fails, nothing is recorded and the job retries.
-    await db.withTenant(tenantId, (tx) => processOnce(tx, tenantId, eventId, CONSUMER, async () => deps.mailer.send(renderEmail(await build(tx)))));
+    await db.withTenant({ tenantId }, (tx) => processOnce(tx, tenantId, eventId, CONSUMER, async () => deps.mailer.send(renderEmail(await build(tx)))));
   }
 
   async function organizationName(tx: Tx, tenantId: string) {

@@ -81,7 +81,7 @@ export async function startEventStack(options: { redisUrl?: string } = {}) {
     },
     /** (source, user) -> how many in-app rows, for one tenant's notifications of a type. */
     async notificationCounts(tenantId: string, type = 'post.created') {
-      const rows = await db.withTenant(tenantId, (tx) =>
+      const rows = await db.withTenant({ tenantId }, (tx) =>
         tx
           .select({ sourceId: notifications.sourceId, userId: notifications.userId, n: count() })
           .from(notifications)
@@ -91,7 +91,7 @@ export async function startEventStack(options: { redisUrl?: string } = {}) {
       return rows;
     },
     async unpublished(tenantId: string) {
-      const rows = await db.withTenant(tenantId, (tx) => tx.select({ publishedAt: outboxEvents.publishedAt }).from(outboxEvents).where(eq(outboxEvents.tenantId, tenantId)));
+      const rows = await db.withTenant({ tenantId }, (tx) => tx.select({ publishedAt: outboxEvents.publishedAt }).from(outboxEvents).where(eq(outboxEvents.tenantId, tenantId)));
       return rows.filter((r) => r.publishedAt === null).length;
     },
     async close() {

@@ -1,12 +1,31 @@
 import { sql } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
+import type { TenantScope } from '@coachline/domain/actor';
 import * as schema from './schema/index';
 import { StatementBatchingClient, type BatchedStatement } from './statement-batch';
 
 export type Schema = typeof schema;
-/** A transaction bound to one tenant (or to the system role); repositories take it as their first argument. */
+/** A transaction, whoever it runs for; repositories take the scoped kinds below. */
 export type Tx = NodePgDatabase<Schema>;
+
+declare const tenantScoped: unique symbol;
+declare const systemScoped: unique symbol;
+
+/**
+ * A transaction whose row-level security sees one tenant, carrying the scope it
+ * runs for: tenant repositories read the tenant from `tx.scope`, and events and
+ * audit rows take their request id and trace from it, so none can be passed
+ * apart from the transaction and disagree with it.
+ */
+export type TenantTx = Tx & { readonly scope: TenantScope; readonly [tenantScoped]: true };
+
+/**
+ * A transaction as the system role, which sees every tenant. A distinct type,
+ * so a tenant repository cannot be handed one by mistake: work that spans
+ * tenants goes through repositories written for it.
+ */
+export type SystemTx = Tx & { readonly [systemScoped]: true };
 
 export interface DatabaseOptions {
   /** The app role: no BYPASSRLS, not the table owner. */
@@ -26,16 +45,16 @@ export interface DatabaseOptions {
 }
 
 export interface Database {
-  /** Runs `fn` in one transaction whose row-level security sees only `tenantId`. */
-  withTenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Runs `fn` in one transaction whose row-level security sees only the scope's tenant. */
+  withTenant<T>(scope: TenantScope, fn: (tx: TenantTx) => Promise<T>): Promise<T>;
   /**
    * Runs exactly one read statement as the tenant, in a single round trip: the
    * tenant setting and the statement travel as one batch, which Postgres runs as
    * one implicit transaction. For hot read paths; anything else uses withTenant.
    */
-  readAsTenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T>;
+  readAsTenant<T>(scope: TenantScope, fn: (tx: TenantTx) => Promise<T>): Promise<T>;
   /** Runs `fn` in one transaction as the system role, which sees every tenant. */
-  withSystem<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  withSystem<T>(fn: (tx: SystemTx) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
   close(): Promise<void>;
   readonly appPool: pg.Pool;
@@ -89,9 +108,10 @@ export function createDatabase(options: DatabaseOptions): Database {
     return entry;
   };
 
-  async function inTransaction<T>(pool: pg.Pool, prelude: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  async function inTransaction<T, S extends Tx>(pool: pg.Pool, prelude: string, scoped: (tx: Tx) => S, fn: (tx: S) => Promise<T>): Promise<T> {
     const client = await pool.connect();
-    const { batching, tx } = bind(client);
+    const { batching, tx: bare } = bind(client);
+    const tx = scoped(bare);
     let broken: Error | undefined;
     // BEGIN and the tenant setting travel with the transaction's first statement.
     batching.arm(prelude, false);
@@ -113,9 +133,10 @@ export function createDatabase(options: DatabaseOptions): Database {
     }
   }
 
-  async function singleStatement<T>(prelude: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  async function singleStatement<T>(prelude: string, scope: TenantScope, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
     const client = await appPool.connect();
-    const { batching, tx } = bind(client);
+    const { batching, tx: bare } = bind(client);
+    const tx = tenantTx(bare, scope);
     batching.arm(prelude, true);
     try {
       return await fn(tx);
@@ -134,14 +155,14 @@ export function createDatabase(options: DatabaseOptions): Database {
   return {
     appPool,
     systemPool,
-    async withTenant(tenantId, fn) {
-      return inTransaction(appPool, `BEGIN; ${tenantSetting(tenantId)}`, fn);
+    async withTenant(scope, fn) {
+      return inTransaction(appPool, `BEGIN; ${tenantSetting(scope.tenantId)}`, (tx) => tenantTx(tx, scope), fn);
     },
-    async readAsTenant(tenantId, fn) {
-      return singleStatement(tenantSetting(tenantId), fn);
+    async readAsTenant(scope, fn) {
+      return singleStatement(tenantSetting(scope.tenantId), scope, fn);
     },
     withSystem(fn) {
-      return inTransaction(systemPool, 'BEGIN', fn);
+      return inTransaction(systemPool, 'BEGIN', (tx) => tx as SystemTx, fn);
     },
     async ping() {
       await appPool.query('SELECT 1');
@@ -151,6 +172,17 @@ export function createDatabase(options: DatabaseOptions): Database {
       if (systemPool !== appPool) await systemPool.end();
     },
   };
+}
+
+/**
+ * The connection's drizzle instance, seen through an object that adds the
+ * scope: drizzle's methods find their session on the prototype, and the
+ * instance itself stays shared by every transaction on that connection.
+ */
+function tenantTx(tx: Tx, scope: TenantScope): TenantTx {
+  // Only the fields of a scope, so an Actor's permissions never ride along into logs or events.
+  const own: TenantScope = { tenantId: scope.tenantId, requestId: scope.requestId, traceparent: scope.traceparent };
+  return Object.create(tx, { scope: { value: own, enumerable: true } }) as TenantTx;
 }
 
 /**

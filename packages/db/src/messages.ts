@@ -1,7 +1,7 @@
 import { and, eq, or } from 'drizzle-orm';
 import { NotFoundError, ValidationError } from '@coachline/domain/errors';
 import { recordAudit } from './audit';
-import type { Tx } from './database';
+import type { TenantTx } from './database';
 import { newId } from './ids';
 import { emit } from './outbox';
 import { conversations, memberships, messages, workouts } from './schema/index';
@@ -32,7 +32,7 @@ export const otherParticipant = (conversation: ConversationRow, userId: string) 
  * The one conversation of two members, created on first use. `field` names the
  * input that carried the other user, for the validation error.
  */
-export async function openConversation(tx: Tx, actor: MessageActor, otherUserId: string, field: string): Promise<ConversationRow> {
+export async function openConversation(tx: TenantTx, actor: MessageActor, otherUserId: string, field: string): Promise<ConversationRow> {
   if (otherUserId === actor.userId) throw new ValidationError('You cannot message yourself.', [{ path: field, message: 'Must be another member' }]);
   const [member] = await tx
     .select({ userId: memberships.userId })
@@ -49,7 +49,7 @@ export async function openConversation(tx: Tx, actor: MessageActor, otherUserId:
 }
 
 /** A conversation the actor takes part in; any other is not found. */
-export async function conversationOf(tx: Tx, actor: MessageActor, conversationId: string): Promise<ConversationRow> {
+export async function conversationOf(tx: TenantTx, actor: MessageActor, conversationId: string): Promise<ConversationRow> {
   const [conversation] = await tx
     .select()
     .from(conversations)
@@ -64,7 +64,7 @@ export type SendMessageInput = { body: string; workoutId?: string } & ({ toUserI
  * Stores a message and its `message.created` event in one transaction: the one
  * code path behind both the REST route and the socket's `message:send`.
  */
-export async function sendMessage(tx: Tx, actor: MessageActor, input: SendMessageInput): Promise<StoredMessage> {
+export async function sendMessage(tx: TenantTx, actor: MessageActor, input: SendMessageInput): Promise<StoredMessage> {
   const conversation = 'toUserId' in input ? await openConversation(tx, actor, input.toUserId, 'toUserId') : await conversationOf(tx, actor, input.conversationId);
   if (input.workoutId) {
     const [workout] = await tx
@@ -82,14 +82,12 @@ export async function sendMessage(tx: Tx, actor: MessageActor, input: SendMessag
     .update(conversations)
     .set({ lastMessageAt: row!.createdAt })
     .where(and(eq(conversations.tenantId, actor.tenantId), eq(conversations.id, conversation.id)));
-  await emit(tx, actor, 'message.created', { messageId: row!.id, conversationId: conversation.id, fromUserId: actor.userId, toUserId });
+  await emit(tx, 'message.created', { messageId: row!.id, conversationId: conversation.id, fromUserId: actor.userId, toUserId });
   await recordAudit(tx, {
-    tenantId: actor.tenantId,
     actorId: actor.userId,
     action: 'message.sent',
     entityType: 'message',
     entityId: row!.id,
-    requestId: actor.requestId ?? null,
     summary: { conversationId: conversation.id, toUserId },
   });
   return {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { recordAudit } from './audit';
-import { createDatabase, databaseOptions, type Tx } from './database';
+import { createDatabase, databaseOptions, type TenantTx } from './database';
 import { emit } from './outbox';
 
 /**
@@ -25,14 +25,14 @@ const sentTexts = () => {
   return () => spy.mock.calls.map(([config]) => (typeof config === 'string' ? config : (config as { text: string }).text));
 };
 const preparedOnConnection = () =>
-  database.withTenant(tenantId, async (tx) => (await tx.execute(sql`SELECT name FROM pg_prepared_statements ORDER BY name`)).rows.map((r) => r.name));
+  database.withTenant({ tenantId }, async (tx) => (await tx.execute(sql`SELECT name FROM pg_prepared_statements ORDER BY name`)).rows.map((r) => r.name));
 
-const emitPost = (tx: Tx, postId: string, tenant = tenantId) => emit(tx, { tenantId: tenant }, 'post.created', { postId, spaceId: randomUUID(), authorId: randomUUID() });
+const emitPost = (tx: TenantTx, postId: string) => emit(tx, 'post.created', { postId, spaceId: randomUUID(), authorId: randomUUID() });
 
 test('a named statement is prepared on its first batch and executed by name from then on', async () => {
   const texts = sentTexts();
-  await database.withTenant(tenantId, (tx) => emitPost(tx, randomUUID()));
-  await database.withTenant(tenantId, (tx) => emitPost(tx, randomUUID()));
+  await database.withTenant({ tenantId }, (tx) => emitPost(tx, randomUUID()));
+  await database.withTenant({ tenantId }, (tx) => emitPost(tx, randomUUID()));
   const sent = texts();
   expect(sent.filter((t) => t.startsWith('PREPARE'))).toEqual([expect.stringMatching(/^PREPARE "coachline_outbox_insert" AS INSERT INTO outbox_events/)]);
   const batches = sent.filter((t) => !t.startsWith('PREPARE'));
@@ -44,7 +44,7 @@ test('a named statement is prepared on its first batch and executed by name from
 test('values reach the prepared statement exactly as written, quotes, nulls and JSON included', async () => {
   const entityId = randomUUID();
   const summary = { note: "O'Brien's \\ \"quoted\" $1", nested: { list: [1, null] } };
-  await database.withTenant(tenantId, (tx) => recordAudit(tx, { tenantId, actorId: null, action: 'x.changed', entityType: 'x', entityId, requestId: null, summary }));
+  await database.withTenant({ tenantId }, (tx) => recordAudit(tx, { actorId: null, action: 'x.changed', entityType: 'x', entityId, summary }));
   const [row] = await database.withSystem(async (tx) => (await tx.execute(sql`SELECT actor_id, request_id, summary FROM audit_events WHERE entity_id = ${entityId}`)).rows);
   expect(row).toEqual({ actor_id: null, request_id: null, summary });
 });
@@ -53,13 +53,14 @@ test('a statement prepared in a transaction that rolls back stays prepared, and 
   const postId = randomUUID();
   // Row-level security refuses the other tenant's row when the deferred insert runs, at COMMIT.
   await expect(
-    database.withTenant(tenantId, async (tx) => {
-      await recordAudit(tx, { tenantId, actorId: null, action: 'x.changed', entityType: 'x', entityId: postId });
-      await emitPost(tx, postId, otherTenantId);
+    database.withTenant({ tenantId }, async (tx) => {
+      await recordAudit(tx, { actorId: null, action: 'x.changed', entityType: 'x', entityId: postId });
+      // A scope naming another tenant than the transaction's setting, which the API never builds, so the deferred insert fails.
+      await emitPost(Object.create(tx, { scope: { value: { tenantId: otherTenantId } } }) as TenantTx, postId);
     }),
   ).rejects.toThrow(/row-level security/);
   const texts = sentTexts();
-  await database.withTenant(tenantId, (tx) => emitPost(tx, postId));
+  await database.withTenant({ tenantId }, (tx) => emitPost(tx, postId));
   expect(texts().filter((t) => t.startsWith('PREPARE'))).toEqual([]);
   const outbox = await database.withSystem(async (tx) => (await tx.execute(sql`SELECT tenant_id FROM outbox_events WHERE payload->>'postId' = ${postId}`)).rows);
   expect(outbox).toEqual([{ tenant_id: tenantId }]);
@@ -67,24 +68,24 @@ test('a statement prepared in a transaction that rolls back stays prepared, and 
 
 test("pg's own named statements and the batch's share one record of what the connection prepared", async () => {
   const byName = (name: string) => ({ name, text: 'SELECT count(*)::int AS n FROM tenants WHERE id = $1', values: [tenantId] });
-  const client = (tx: Tx) => (tx as unknown as { $client: { query(config: object): Promise<{ rows: { n: number }[] }> } }).$client;
+  const client = (tx: TenantTx) => (tx as unknown as { $client: { query(config: object): Promise<{ rows: { n: number }[] }> } }).$client;
   // Parsed by pg itself (the transaction's second statement, nothing pending), then met in a batch.
-  await database.withTenant(tenantId, async (tx) => {
+  await database.withTenant({ tenantId }, async (tx) => {
     await tx.execute(sql`SELECT 1`);
     expect((await client(tx).query(byName('coachline_test_parsed_first'))).rows).toEqual([{ n: 1 }]);
   });
-  await expect(database.withTenant(tenantId, async (tx) => (await client(tx).query(byName('coachline_test_parsed_first'))).rows)).resolves.toEqual([{ n: 1 }]);
+  await expect(database.withTenant({ tenantId }, async (tx) => (await client(tx).query(byName('coachline_test_parsed_first'))).rows)).resolves.toEqual([{ n: 1 }]);
   // Prepared by a batch, then met by pg, which binds it without parsing it again.
-  await database.withTenant(tenantId, async (tx) => {
+  await database.withTenant({ tenantId }, async (tx) => {
     expect((await client(tx).query(byName('coachline_test_prepared_first'))).rows).toEqual([{ n: 1 }]);
     expect((await client(tx).query(byName('coachline_test_prepared_first'))).rows).toEqual([{ n: 1 }]);
   });
 });
 
 test('one name for two different texts is refused, not run as the wrong statement', async () => {
-  const client = (tx: Tx) => (tx as unknown as { $client: { query(config: object): Promise<unknown> } }).$client;
-  await database.withTenant(tenantId, (tx) => client(tx).query({ name: 'coachline_test_clash', text: 'SELECT 1 AS one', values: [] }));
-  await expect(database.withTenant(tenantId, (tx) => client(tx).query({ name: 'coachline_test_clash', text: 'SELECT 2 AS two', values: [] }))).rejects.toThrow(/unique/);
+  const client = (tx: TenantTx) => (tx as unknown as { $client: { query(config: object): Promise<unknown> } }).$client;
+  await database.withTenant({ tenantId }, (tx) => client(tx).query({ name: 'coachline_test_clash', text: 'SELECT 1 AS one', values: [] }));
+  await expect(database.withTenant({ tenantId }, (tx) => client(tx).query({ name: 'coachline_test_clash', text: 'SELECT 2 AS two', values: [] }))).rejects.toThrow(/unique/);
 });
 
 test('behind a transaction pooler, named statements in a batch are inlined and nothing is PREPAREd', async () => {
@@ -94,9 +95,9 @@ test('behind a transaction pooler, named statements in a batch are inlined and n
   try {
     const texts = sentTexts();
     const postId = randomUUID();
-    await pooled.withTenant(tenantId, (tx) => emitPost(tx, postId));
+    await pooled.withTenant({ tenantId }, (tx) => emitPost(tx, postId));
     expect(texts()).toEqual([expect.stringMatching(/^BEGIN; SELECT set_config\('app\.tenant_id', '[0-9a-f-]{36}', true\); INSERT INTO outbox_events .* VALUES \('[0-9a-f-]{36}', .*\); COMMIT$/)]);
-    const prepared = await pooled.withTenant(tenantId, async (tx) => (await tx.execute(sql`SELECT count(*)::int AS n FROM pg_prepared_statements`)).rows[0]);
+    const prepared = await pooled.withTenant({ tenantId }, async (tx) => (await tx.execute(sql`SELECT count(*)::int AS n FROM pg_prepared_statements`)).rows[0]);
     expect(prepared).toEqual({ n: 0 });
   } finally {
     await pooled.close();

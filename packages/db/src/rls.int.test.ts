@@ -164,9 +164,9 @@ test("with tenant A set, B's rows cannot be updated or deleted, and A's rows can
 test('withTenant scopes a transaction to one tenant and rejects a malformed tenant id', async () => {
   const database = createDatabase({ url: appUrl, poolSize: 2 });
   try {
-    const seen = await database.withTenant(tenantB, async (tx) => (await tx.execute(`SELECT id FROM tenants`)).rows);
+    const seen = await database.withTenant({ tenantId: tenantB }, async (tx) => (await tx.execute(`SELECT id FROM tenants`)).rows);
     expect(seen).toEqual([{ id: tenantB }]);
-    await expect(database.withTenant(`x'); DROP TABLE tenants; --`, async () => 1)).rejects.toThrow(/Invalid tenant id/);
+    await expect(database.withTenant({ tenantId: `x'); DROP TABLE tenants; --` }, async () => 1)).rejects.toThrow(/Invalid tenant id/);
     // The setting is transaction-local: a pooled connection carries no tenant into the next use.
     const after = await database.withSystem(async (tx) => (await tx.execute(`SELECT current_setting('app.tenant_id', true) AS t`)).rows);
     expect(after[0]!.t ?? '').toBe('');
@@ -178,10 +178,10 @@ test('withTenant scopes a transaction to one tenant and rejects a malformed tena
 test('readAsTenant sees one tenant in one statement, and refuses a second statement', async () => {
   const database = createDatabase({ url: appUrl, poolSize: 1 });
   try {
-    const seen = await database.readAsTenant(tenantA, async (tx) => (await tx.execute(`SELECT id FROM tenants`)).rows);
+    const seen = await database.readAsTenant({ tenantId: tenantA }, async (tx) => (await tx.execute(`SELECT id FROM tenants`)).rows);
     expect(seen).toEqual([{ id: tenantA }]);
     const second = await database
-      .readAsTenant(tenantA, async (tx) => {
+      .readAsTenant({ tenantId: tenantA }, async (tx) => {
         await tx.execute('SELECT 1');
         await tx.execute('SELECT 2');
       })

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { ForbiddenError, NotFoundError } from '@coachline/domain/errors';
 import { hasPermission, type Role } from '@coachline/domain/roles';
-import type { Tx } from './database';
+import type { TenantTx } from './database';
 import { workouts } from './schema/index';
 
 /** Who acts on training data: REST and the socket both describe their caller this way. */
@@ -24,7 +24,7 @@ export function canActFor(actor: TrainingActor, athleteId: string, mode: 'read' 
  * The workout if the actor may see (or write) it. Another tenant's id is
  * invisible under RLS, hence NotFound; another athlete's is Forbidden.
  */
-export async function workoutFor(tx: Tx, actor: TrainingActor, workoutId: string, mode: 'read' | 'write', lock = false): Promise<WorkoutRow> {
+export async function workoutFor(tx: TenantTx, actor: TrainingActor, workoutId: string, mode: 'read' | 'write', lock = false): Promise<WorkoutRow> {
   const query = tx
     .select()
     .from(workouts)

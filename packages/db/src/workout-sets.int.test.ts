@@ -18,7 +18,7 @@ async function freshAthlete() {
   const athleteId = newId();
   const exerciseId = newId();
   const workoutId = newId();
-  await db.withTenant(tenantId, async (tx) => {
+  await db.withTenant({ tenantId }, async (tx) => {
     await tx.insert(tenants).values({ id: tenantId, name: 'Records' });
     await tx.insert(users).values({ id: athleteId, email: `${athleteId}@example.com`, name: 'A', passwordHash: 'unused' });
     await tx.insert(memberships).values({ tenantId, id: newId(), userId: athleteId, role: 'ATHLETE' });
@@ -36,9 +36,9 @@ test('the records logSet stores are the ones the domain rule detects', async () 
       const history: SetSample[] = [];
       for (const candidate of sets) {
         const expected = detectRecords(priorBests(history, candidate.weightKg), candidate);
-        const result = await db.withTenant(tenantId, (tx) => logSet(tx, actor, workoutId, { exerciseId, ...candidate }));
+        const result = await db.withTenant({ tenantId }, (tx) => logSet(tx, actor, workoutId, { exerciseId, ...candidate }));
         expect(result.personalRecord).toEqual(expected[0] ? { exerciseId, ...expected[0] } : null);
-        const stored = await db.withTenant(tenantId, (tx) =>
+        const stored = await db.withTenant({ tenantId }, (tx) =>
           tx.select({ kind: personalRecords.kind, value: personalRecords.value }).from(personalRecords).where(and(eq(personalRecords.tenantId, tenantId), eq(personalRecords.setId, result.set.id))),
         );
         expect(stored.sort((a, b) => a.kind.localeCompare(b.kind))).toEqual([...expected].sort((a, b) => a.kind.localeCompare(b.kind)));

@@ -3,7 +3,7 @@ import { ConflictError, ValidationError } from '@coachline/domain/errors';
 import type { PersonalRecordHit } from '@coachline/domain/socket';
 import { detectRecords, progressOf, RECORD_KINDS, roundKg, type PriorBests, type Progress } from '@coachline/domain/training-rules';
 import { recordAudit } from './audit';
-import type { Tx } from './database';
+import type { TenantTx } from './database';
 import { newId } from './ids';
 import { exercises, personalRecords, workoutPlannedSets, workoutSets } from './schema/index';
 import { workoutFor, type TrainingActor } from './workout-access';
@@ -57,7 +57,7 @@ const storedSet = (row: SetRow): StoredSet => ({
  * run. The workout row is locked, so sets of one workout are judged one after
  * another, and records are computed and stored with the set they belong to.
  */
-export async function logSet(tx: Tx, actor: TrainingActor, workoutId: string, input: LogSetInput): Promise<LogSetResult> {
+export async function logSet(tx: TenantTx, actor: TrainingActor, workoutId: string, input: LogSetInput): Promise<LogSetResult> {
   const { tenantId } = actor;
   const workout = await workoutFor(tx, actor, workoutId, 'write', true);
 
@@ -122,12 +122,10 @@ export async function logSet(tx: Tx, actor: TrainingActor, workoutId: string, in
     );
   }
   await recordAudit(tx, {
-    tenantId,
     actorId: actor.userId,
     action: 'workout.set_logged',
     entityType: 'workout_set',
     entityId: row.id,
-    requestId: actor.requestId ?? null,
     summary: { workoutId, exerciseId: row.exerciseId, reps: row.reps, weightKg: row.weightKg },
   });
 
@@ -143,7 +141,7 @@ export async function logSet(tx: Tx, actor: TrainingActor, workoutId: string, in
 }
 
 /** The same summary as `priorBests` in the domain, computed by aggregates over the athlete's earlier sets. */
-async function priorBestsOf(tx: Tx, tenantId: string, athleteId: string, exerciseId: string, candidateKg: number): Promise<PriorBests> {
+async function priorBestsOf(tx: TenantTx, tenantId: string, athleteId: string, exerciseId: string, candidateKg: number): Promise<PriorBests> {
   const result = await tx.execute<{ count: number; best_key: number | null; heaviest: number | null; most_reps: number | null }>(sql`
     SELECT count(*)::int AS count,
            max(round(weight_kg * 100)::bigint * (30 + reps))::float8 AS best_key,
@@ -156,7 +154,7 @@ async function priorBestsOf(tx: Tx, tenantId: string, athleteId: string, exercis
 }
 
 /** Planned sets of the workout that have a logged set, out of all its planned sets. */
-export async function workoutProgress(tx: Tx, tenantId: string, workoutId: string): Promise<Progress> {
+export async function workoutProgress(tx: TenantTx, tenantId: string, workoutId: string): Promise<Progress> {
   const result = await tx.execute<{ planned: number; completed: number }>(sql`
     SELECT (SELECT count(*)::int FROM ${workoutPlannedSets} WHERE tenant_id = ${tenantId} AND workout_id = ${workoutId}) AS planned,
            (SELECT count(DISTINCT planned_set_id)::int FROM ${workoutSets} WHERE tenant_id = ${tenantId} AND workout_id = ${workoutId} AND planned_set_id IS NOT NULL) AS completed`);
@@ -165,7 +163,7 @@ export async function workoutProgress(tx: Tx, tenantId: string, workoutId: strin
 }
 
 /** The record a stored set set, reported the way logging it first reported it. */
-async function recordOfSet(tx: Tx, tenantId: string, setId: string): Promise<PersonalRecordHit | null> {
+async function recordOfSet(tx: TenantTx, tenantId: string, setId: string): Promise<PersonalRecordHit | null> {
   const rows = await tx
     .select({ exerciseId: personalRecords.exerciseId, kind: personalRecords.kind, value: personalRecords.value })
     .from(personalRecords)
@@ -175,7 +173,7 @@ async function recordOfSet(tx: Tx, tenantId: string, setId: string): Promise<Per
 }
 
 /** Every record set during a workout, best per exercise and kind. */
-export async function recordsOfWorkout(tx: Tx, tenantId: string, workoutId: string): Promise<PersonalRecordHit[]> {
+export async function recordsOfWorkout(tx: TenantTx, tenantId: string, workoutId: string): Promise<PersonalRecordHit[]> {
   const rows = await tx
     .select({ exerciseId: personalRecords.exerciseId, kind: personalRecords.kind, value: personalRecords.value })
     .from(personalRecords)

@@ -8,7 +8,7 @@ beforeAll(async () => {
 afterAll(() => gw.close());
 
 const countInvitations = (tenantId: string, email: string) =>
-  gw.deps.db.withTenant(tenantId, async (tx) => {
+  gw.deps.db.withTenant({ tenantId }, async (tx) => {
     const { rows } = await tx.execute(`SELECT count(*)::int AS n FROM invitations WHERE email = '${email}'`);
     return (rows[0] as { n: number }).n;
   });

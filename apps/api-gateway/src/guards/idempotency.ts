@@ -5,7 +5,8 @@ import type { Database } from '@coachline/db/database';
 import { newId } from '@coachline/db/ids';
 import { idempotencyKeys } from '@coachline/db/schema/index';
 import { IdempotencyKeyInUseError, IdempotencyKeyReusedError, ValidationError } from '@coachline/domain/errors';
-import type { Actor, RouteResult } from '../http/route';
+import type { Actor } from '@coachline/domain/actor';
+import type { RouteResult } from '../http/route';
 
 const KEY = /^[A-Za-z0-9._:-]{1,255}$/;
 const TTL_MS = 24 * 3600 * 1000;
@@ -32,7 +33,7 @@ export function createIdempotency(db: Database) {
     if (!KEY.test(key)) throw new ValidationError('Idempotency-Key is invalid.', [{ path: 'Idempotency-Key', message: '1..255 characters of A-Za-z0-9._:-' }]);
     const hash = fingerprint(req);
     const now = new Date();
-    const reservation = await db.withTenant(actor.tenantId, async (tx) => {
+    const reservation = await db.withTenant(actor, async (tx) => {
       // A key past its 24 h is free again.
       await tx.delete(idempotencyKeys).where(and(eq(idempotencyKeys.tenantId, actor.tenantId), eq(idempotencyKeys.userId, actor.userId), eq(idempotencyKeys.key, key), lt(idempotencyKeys.expiresAt, now)));
       const inserted = await tx
@@ -59,10 +60,10 @@ export function createIdempotency(db: Database) {
     try {
       result = await run();
     } catch (error) {
-      await db.withTenant(actor.tenantId, (tx) => tx.delete(idempotencyKeys).where(where)).catch(() => undefined);
+      await db.withTenant(actor, (tx) => tx.delete(idempotencyKeys).where(where)).catch(() => undefined);
       throw error;
     }
-    await db.withTenant(actor.tenantId, (tx) =>
+    await db.withTenant(actor, (tx) =>
       tx.update(idempotencyKeys).set({ status: 'completed', responseStatus: result.status, responseBody: result.body ?? null }).where(where),
     );
     return result;

@@ -3,7 +3,7 @@ import { LRUCache } from 'lru-cache';
 import { RateLimitedError } from '@coachline/domain/errors';
 import type { Logger } from '@coachline/runtime/logger';
 import type { Redis } from '@coachline/runtime/redis';
-import type { Actor } from '../http/route';
+import type { Actor } from '@coachline/domain/actor';
 
 /**
  * Adds hits to fixed windows: the user's, then, unless that refuses the

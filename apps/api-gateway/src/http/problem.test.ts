@@ -5,7 +5,7 @@ import winston from 'winston';
 import { NotFoundError } from '@coachline/domain/errors';
 import { problemHandler } from './problem';
 import { requestContext } from './request-context.middleware';
-import type { Actor } from './route';
+import type { Actor } from '@coachline/domain/actor';
 
 const actor: Actor = { userId: 'user-1', tenantId: 'tenant-1', role: 'COACH', permissions: [], requestId: '' };
 

@@ -2,7 +2,7 @@ import type { ErrorRequestHandler, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { AppError, RateLimitedError, type ErrorCode, type FieldError } from '@coachline/domain/errors';
 import type { Logger } from '@coachline/runtime/logger';
-import { logFieldsOf, type Actor } from './route';
+import { logFieldsOf, type Actor } from '@coachline/domain/actor';
 
 /** Exhaustive: adding an ErrorCode without a status fails to compile. */
 export function statusOf(code: ErrorCode): number {

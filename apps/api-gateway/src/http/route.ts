@@ -1,21 +1,8 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
 import { ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError, type FieldError } from '@coachline/domain/errors';
-import type { Permission, Role } from '@coachline/domain/roles';
-
-/** The authenticated caller, as every service sees it. */
-export interface Actor {
-  userId: string;
-  tenantId: string;
-  role: Role;
-  permissions: readonly Permission[];
-  requestId: string;
-}
-
-/** What a log line about a request carries; the gateway passes it explicitly (see request-context.middleware.ts). */
-export function logFieldsOf(actor: Actor): { requestId: string; tenantId: string; userId: string } {
-  return { requestId: actor.requestId, tenantId: actor.tenantId, userId: actor.userId };
-}
+import type { Actor } from '@coachline/domain/actor';
+import type { Permission } from '@coachline/domain/roles';
 
 export type Access = 'public' | 'authenticated' | Permission;
 

@@ -7,7 +7,7 @@ import { createGatewayDeps } from '../deps';
 import { AuthService } from '../modules/identity/auth.service';
 import { InvitationService } from '../modules/identity/invitation.service';
 import { SessionIssuer } from '../modules/identity/session-issuer';
-import type { Actor } from '../http/route';
+import type { Actor } from '@coachline/domain/actor';
 
 /** The demo tenant `pnpm dev` seeds once: a coach (the admin), two athletes and a push/pull/legs program. */
 export const DEMO = {
@@ -27,7 +27,7 @@ const PPL = [
 ] as const;
 
 async function seedProgram(db: Database, tenantId: string, coachId: string) {
-  await db.withTenant(tenantId, async (tx) => {
+  await db.withTenant({ tenantId }, async (tx) => {
     const names = PPL.flatMap((d) => d.exercises.map(([name]) => name));
     const library = await tx.select({ id: exercises.id, name: exercises.name }).from(exercises).where(and(eq(exercises.tenantId, tenantId), inArray(exercises.name, names)));
     const idOf = new Map(library.map((e) => [e.name, e.id]));

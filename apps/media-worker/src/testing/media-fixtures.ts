@@ -19,7 +19,7 @@ export async function seedTenant(db: Database) {
     await tx.insert(tenants).values({ id: tenantId, name: `Media test ${tenantId.slice(-6)}` });
     await tx.insert(users).values({ id: userId, email: `media-${randomUUID()}@example.com`, name: 'Uploader', passwordHash: 'x' });
   });
-  await db.withTenant(tenantId, (tx) => tx.insert(memberships).values({ tenantId, id: newId(), userId, role: 'ATHLETE' }));
+  await db.withTenant({ tenantId }, (tx) => tx.insert(memberships).values({ tenantId, id: newId(), userId, role: 'ATHLETE' }));
   return { tenantId, userId };
 }
 
@@ -34,7 +34,7 @@ export async function seedUpload(
   const mediaId = newId();
   const storageKey = `${owner.tenantId}/${mediaId}/original`;
   await storage.put(storageKey, file, declared.contentType);
-  await db.withTenant(owner.tenantId, (tx) =>
+  await db.withTenant({ tenantId: owner.tenantId }, (tx) =>
     tx.insert(mediaAssets).values({
       tenantId: owner.tenantId,
       id: mediaId,

@@ -34,7 +34,7 @@ export async function notificationsFixture() {
   async function tenant(memberCount: number) {
     const tenantId = randomUUID();
     const people: Member[] = Array.from({ length: memberCount }, (_, i) => ({ id: randomUUID(), email: `m${i}-${randomUUID()}@example.com`, name: `Member ${i}` }));
-    await db.withTenant(tenantId, async (tx) => {
+    await db.withTenant({ tenantId }, async (tx) => {
       await tx.insert(tenants).values({ id: tenantId, name: 'Iron Temple' });
       for (const p of people) {
         await tx.insert(users).values({ id: p.id, email: p.email, name: p.name, passwordHash: 'x' });
@@ -47,7 +47,7 @@ export async function notificationsFixture() {
   async function spaceWithPost(tenantId: string, memberIds: string[], authorId: string) {
     const spaceId = randomUUID();
     const postId = randomUUID();
-    await db.withTenant(tenantId, async (tx: Tx) => {
+    await db.withTenant({ tenantId }, async (tx: Tx) => {
       await tx.insert(spaces).values({ tenantId, id: spaceId, name: 'Morning crew', createdBy: authorId });
       for (const userId of memberIds) await tx.insert(spaceMembers).values({ tenantId, id: randomUUID(), spaceId, userId });
       await tx.insert(posts).values({ tenantId, id: postId, spaceId, authorId, body: 'New PR on deadlift today!' });

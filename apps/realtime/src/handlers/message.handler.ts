@@ -12,7 +12,7 @@ export function registerMessageHandlers(io: LiveServer, socket: LiveSocket, db: 
     'message:send',
     handler(socket, logger, 'message:send', messageSendSchema, async (input, requestId) => {
       const { tenantId, userId } = socket.data;
-      const { toUserId, ...message } = await db.withTenant(tenantId, (tx) => sendMessage(tx, { tenantId, userId, requestId, traceparent: currentTraceparent() }, input));
+      const { toUserId, ...message } = await db.withTenant({ tenantId, requestId, traceparent: currentTraceparent() }, (tx) => sendMessage(tx, { tenantId, userId, requestId }, input));
       io.to(rooms.user(tenantId, toUserId)).emit('message:new', message);
       return { message };
     }),

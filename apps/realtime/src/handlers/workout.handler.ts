@@ -14,7 +14,7 @@ export function registerWorkoutHandlers(io: LiveServer, socket: LiveSocket, db: 
     'workout:join',
     handler(socket, logger, 'workout:join', workoutJoinSchema, async ({ workoutId }, requestId) => {
       const actor = actorOf(socket, requestId);
-      await db.withTenant(actor.tenantId, (tx) => workoutFor(tx, actor, workoutId, 'read'));
+      await db.withTenant(actor, (tx) => workoutFor(tx, actor, workoutId, 'read'));
       await socket.join(rooms.workout(actor.tenantId, workoutId));
       return {};
     }),
@@ -24,7 +24,7 @@ export function registerWorkoutHandlers(io: LiveServer, socket: LiveSocket, db: 
     'set:complete',
     handler(socket, logger, 'set:complete', setCompleteSchema, async ({ workoutId, ...input }, requestId) => {
       const actor = actorOf(socket, requestId);
-      const result = await db.withTenant(actor.tenantId, (tx) => logSet(tx, actor, workoutId, input));
+      const result = await db.withTenant(actor, (tx) => logSet(tx, actor, workoutId, input));
       // The same broadcast the gateway sends for REST-logged sets; a replay changed nothing, so announces nothing.
       if (!result.replayed) {
         io.to(rooms.workout(actor.tenantId, workoutId)).emit('set:completed', { workoutId, set: result.set, progress: result.progress, personalRecord: result.personalRecord });

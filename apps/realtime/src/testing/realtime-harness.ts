@@ -49,7 +49,7 @@ export function realtimeTestKit(env: Record<string, string> = {}) {
     const tenantId = newId();
     const team = { admin: 'ADMIN', coach: 'COACH', athlete: 'ATHLETE', athlete2: 'ATHLETE' } as const;
     const members = {} as Record<keyof typeof team, Member>;
-    const exerciseId = await db.withTenant(tenantId, async (tx) => {
+    const exerciseId = await db.withTenant({ tenantId }, async (tx) => {
       await tx.insert(tenants).values({ id: tenantId, name: `Org ${tenantId.slice(-6)}` });
       for (const [key, role] of Object.entries(team) as [keyof typeof team, Role][]) {
         const id = newId();
@@ -66,7 +66,7 @@ export function realtimeTestKit(env: Record<string, string> = {}) {
 
   async function startWorkout(athlete: Member): Promise<string> {
     const id = newId();
-    await db.withTenant(athlete.tenantId, (tx) => tx.insert(workouts).values({ tenantId: athlete.tenantId, id, athleteId: athlete.id, status: 'in_progress' }));
+    await db.withTenant({ tenantId: athlete.tenantId }, (tx) => tx.insert(workouts).values({ tenantId: athlete.tenantId, id, athleteId: athlete.id, status: 'in_progress' }));
     return id;
   }
 

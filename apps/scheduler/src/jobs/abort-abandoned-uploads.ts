@@ -28,9 +28,9 @@ export function createAbortAbandonedUploads(deps: AbortAbandonedUploadsDeps) {
     for (const upload of abandoned) {
       if (upload.uploadId) await deps.storage.abortMultipartUpload(upload.storageKey, upload.uploadId);
       const reason = `the upload was not finalized within ${Math.round(deps.abandonAfterSeconds / 3600)} h and was abandoned`;
-      const released = await deps.db.withTenant(upload.tenantId, async (tx) => {
+      const released = await deps.db.withTenant({ tenantId: upload.tenantId }, async (tx) => {
         if (!(await failPendingUpload(tx, upload.tenantId, upload.id, reason))) return false;
-        await recordAudit(tx, { tenantId: upload.tenantId, actorId: null, action: 'media.upload_abandoned', entityType: 'media', entityId: upload.id });
+        await recordAudit(tx, { actorId: null, action: 'media.upload_abandoned', entityType: 'media', entityId: upload.id });
         return true;
       });
       if (released) {

@@ -33,7 +33,7 @@ test('purge-expired deletes expired idempotency keys and refresh tokens and keep
   const token = (expiresAt: number) => ({ tenantId, id: newId(), userId, familyId: newId(), tokenHash: randomBytes(16).toString('hex'), expiresAt: new Date(expiresAt) });
   const keys = [key(now - DAY), key(now - 1000), key(now + DAY)];
   const tokens = [token(now - 7 * DAY), token(now + DAY)];
-  await db.withTenant(tenantId, async (tx) => {
+  await db.withTenant({ tenantId }, async (tx) => {
     await tx.insert(idempotencyKeys).values(keys);
     await tx.insert(refreshTokens).values(tokens);
   });
@@ -41,7 +41,7 @@ test('purge-expired deletes expired idempotency keys and refresh tokens and keep
   const result = await purgeExpired(db);
   expect(result.idempotencyKeys).toBeGreaterThanOrEqual(2);
   expect(result.refreshTokens).toBeGreaterThanOrEqual(1);
-  const left = await db.withTenant(tenantId, async (tx) => ({
+  const left = await db.withTenant({ tenantId }, async (tx) => ({
     keys: (await tx.select({ id: idempotencyKeys.id }).from(idempotencyKeys).where(eq(idempotencyKeys.tenantId, tenantId))).map((r) => r.id),
     tokens: (await tx.select({ id: refreshTokens.id }).from(refreshTokens).where(eq(refreshTokens.tenantId, tenantId))).map((r) => r.id),
   }));
@@ -74,12 +74,12 @@ test('archive-audit-events moves events older than the retention to the archive,
   const { tenantId } = await tenantFixture(db, 1);
   const event = (ageDays: number) => ({ tenantId, id: newId(), actorId: null, action: `test.${ageDays}`, entityType: 'test', entityId: null, summary: { ageDays }, at: new Date(Date.now() - ageDays * DAY) });
   const events = [event(400), event(91), event(89), event(1)];
-  await db.withTenant(tenantId, (tx) => tx.insert(auditEvents).values(events));
+  await db.withTenant({ tenantId }, (tx) => tx.insert(auditEvents).values(events));
 
   expect((await archiveAuditEvents(db, 90)).archived).toBeGreaterThanOrEqual(2);
   expect((await archiveAuditEvents(db, 90)).archived).toBe(0);
   const ids = events.map((e) => e.id);
-  const { live, archived } = await db.withTenant(tenantId, async (tx) => ({
+  const { live, archived } = await db.withTenant({ tenantId }, async (tx) => ({
     live: await tx.select().from(auditEvents).where(and(eq(auditEvents.tenantId, tenantId), inArray(auditEvents.id, ids))),
     archived: await tx.select().from(auditEventsArchive).where(and(eq(auditEventsArchive.tenantId, tenantId), inArray(auditEventsArchive.id, ids))),
   }));

@@ -39,7 +39,7 @@ export async function sendWeeklyProgress(
     const page = await deps.db.withSystem((tx) => athletesPage(tx, after, PAGE, tenantIds));
     for (const athlete of page) {
       const mailed = await deps.db
-        .withTenant(athlete.tenantId, async (tx) => {
+        .withTenant({ tenantId: athlete.tenantId }, async (tx) => {
         if (!(await claimWeeklyEmail(tx, athlete.tenantId, `weekly-progress.${label.first}.${athlete.userId}`))) return false;
         if (!(await weeklyEmailEnabled(tx, athlete.tenantId, athlete.userId))) return false;
         const summary = await weeklySummary(tx, athlete.tenantId, athlete.userId, week.from, week.to);

@@ -61,7 +61,7 @@ test("each athlete gets one email with last week's sessions, volume and records,
   const workout1 = newId();
   const workout2 = newId();
   const heavySet = newId();
-  await db.withTenant(tenantId, async (tx) => {
+  await db.withTenant({ tenantId }, async (tx) => {
     await tx.insert(workouts).values([
       { tenantId, id: workout1, athleteId: active.id, status: 'completed', startedAt: at('2026-11-10T17:00:00Z'), completedAt: at('2026-11-10T18:00:00Z') },
       { tenantId, id: workout2, athleteId: active.id, status: 'completed', startedAt: at('2026-11-12T17:00:00Z'), completedAt: at('2026-11-12T18:00:00Z') },

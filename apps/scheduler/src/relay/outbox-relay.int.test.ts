@@ -21,15 +21,15 @@ function relay(options: { batchSize?: number } = {}) {
 }
 
 async function emitPosts(tenantId: string, count: number): Promise<string[]> {
-  return fx.db.withTenant(tenantId, async (tx) => {
+  return fx.db.withTenant({ tenantId, requestId: 'req-relay' }, async (tx) => {
     const ids: string[] = [];
-    for (let i = 0; i < count; i++) ids.push(await emit(tx, { tenantId, requestId: `req-${i}` }, 'post.created', { postId: randomUUID(), spaceId: randomUUID(), authorId: randomUUID() }));
+    for (let i = 0; i < count; i++) ids.push(await emit(tx, 'post.created', { postId: randomUUID(), spaceId: randomUUID(), authorId: randomUUID() }));
     return ids;
   });
 }
 
 async function unpublished(tenantId: string, ids: string[]) {
-  return fx.db.withTenant(tenantId, async (tx) => {
+  return fx.db.withTenant({ tenantId }, async (tx) => {
     const rows = await tx.select().from(outboxEvents).where(and(eq(outboxEvents.tenantId, tenantId), inArray(outboxEvents.id, ids)));
     return rows.filter((r) => r.publishedAt === null).length;
   });
@@ -52,7 +52,7 @@ test('several relays publish every event exactly once, with the envelope and a j
   expect(waiting.map((j) => j.id).sort()).toEqual(ids.map((id) => eventJobId(id, 'notifications')).sort());
   const job = await queue.getJob(eventJobId(ids[3]!, 'notifications'));
   expect(job?.name).toBe('event');
-  expect(job?.data).toMatchObject({ id: ids[3], tenantId, type: 'post.created', requestId: 'req-3' });
+  expect(job?.data).toMatchObject({ id: ids[3], tenantId, type: 'post.created', requestId: 'req-relay' });
   await queue.obliterate({ force: true });
 });
 
@@ -73,7 +73,7 @@ test('the reconciler re-publishes events whose jobs Redis lost, and leaves proce
   const r = relay();
   await r.drain();
   const queue = r.queues.notifications;
-  await fx.db.withTenant(tenantId, (tx) => processOnce(tx, tenantId, processed!, 'notifications', async () => undefined));
+  await fx.db.withTenant({ tenantId }, (tx) => processOnce(tx, tenantId, processed!, 'notifications', async () => undefined));
   const worker = new Worker(
     'notifications',
     async (job) => {

@@ -15,7 +15,7 @@ import type { ReminderService } from './reminder.service';
  */
 export function createReminderProcessor(reminders: ReminderService, db: Database, logger: Logger) {
   // The relay's reconciler re-publishes events this queue's consumer has not recorded.
-  const recordProcessed = (tenantId: string, eventId: string) => db.withTenant(tenantId, (tx) => processOnce(tx, tenantId, eventId, 'reminders', async () => undefined));
+  const recordProcessed = (tenantId: string, eventId: string) => db.withTenant({ tenantId }, (tx) => processOnce(tx, tenantId, eventId, 'reminders', async () => undefined));
   return async (job: Job) => {
     if (job.name !== 'event') throw new Error(`The reminders queue has no job "${job.name}"`);
     const envelope = parseJob('reminders', 'event', job.data);

@@ -35,10 +35,10 @@ export class ReminderService {
    * have been handled first), the reminders just added are removed.
    */
   async scheduleIfActive(tenantId: string, sessionId: string, trace: TraceContext = {}): Promise<number> {
-    const session = await this.db.withTenant(tenantId, (tx) => findScheduledSession(tx, tenantId, sessionId));
+    const session = await this.db.withTenant({ tenantId }, (tx) => findScheduledSession(tx, tenantId, sessionId));
     if (!session) return 0;
     const added = await this.add(session, trace);
-    const still = await this.db.withTenant(tenantId, (tx) => findScheduledSession(tx, tenantId, sessionId));
+    const still = await this.db.withTenant({ tenantId }, (tx) => findScheduledSession(tx, tenantId, sessionId));
     if (!still || still.startsAt.getTime() !== session.startsAt.getTime()) {
       await this.cancel(sessionId);
       return 0;

@@ -23,7 +23,7 @@ export function relayFixture() {
     scope: () => tenantIds,
     async tenant(): Promise<string> {
       const id = randomUUID();
-      await db.withTenant(id, (tx) => tx.insert(tenants).values({ id, name: `relay test ${id.slice(0, 6)}` }));
+      await db.withTenant({ tenantId: id }, (tx) => tx.insert(tenants).values({ id, name: `relay test ${id.slice(0, 6)}` }));
       tenantIds.push(id);
       return id;
     },

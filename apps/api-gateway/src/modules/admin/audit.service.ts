@@ -3,7 +3,7 @@ import type { Database } from '@coachline/db/database';
 import { auditEvents } from '@coachline/db/schema/index';
 import type { PageQuery } from '@coachline/domain/api/common';
 import { decodeCursor, page } from '../../http/pagination';
-import type { Actor } from '../../http/route';
+import type { Actor } from '@coachline/domain/actor';
 
 export class AuditService {
   constructor(private readonly db: Database) {}
@@ -11,7 +11,7 @@ export class AuditService {
   /** Newest first. */
   async list(actor: Actor, query: PageQuery) {
     const cursor = decodeCursor(query.cursor);
-    const rows = await this.db.readAsTenant(actor.tenantId, (tx) =>
+    const rows = await this.db.readAsTenant(actor, (tx) =>
       tx
         .select()
         .from(auditEvents)

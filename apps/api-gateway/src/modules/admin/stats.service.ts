@@ -4,7 +4,7 @@ import type { Database } from '@coachline/db/database';
 import { tenantMediaBytes } from '@coachline/db/media';
 import { coachingSessions, memberships, workouts } from '@coachline/db/schema/index';
 import type { QueueName } from '@coachline/domain/queues';
-import type { Actor } from '../../http/route';
+import type { Actor } from '@coachline/domain/actor';
 
 const COUNTED_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed'] as const;
 export type QueueDepths = Record<QueueName, Record<(typeof COUNTED_STATES)[number], number>>;
@@ -26,7 +26,7 @@ export class StatsService {
   }
 
   private tenantCounts(tenantId: string) {
-    return this.db.withTenant(tenantId, async (tx) => {
+    return this.db.withTenant({ tenantId }, async (tx) => {
       // One transaction is one connection: the queries run one after another.
       const [members] = await tx.select({ n: count() }).from(memberships).where(eq(memberships.tenantId, tenantId));
       const [workoutCount] = await tx.select({ n: count() }).from(workouts).where(eq(workouts.tenantId, tenantId));

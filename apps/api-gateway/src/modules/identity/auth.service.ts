@@ -6,7 +6,7 @@ import { emit } from '@coachline/db/outbox';
 import { tenants, users } from '@coachline/db/schema/index';
 import { ConflictError, NotFoundError, UnauthenticatedError } from '@coachline/domain/errors';
 import { permissionsOf, type Role } from '@coachline/domain/roles';
-import type { Actor } from '../../http/route';
+import type { Actor } from '@coachline/domain/actor';
 import { isUniqueViolation } from '../../http/pg-errors';
 import * as repo from './identity.repository';
 import { hashOpaqueToken, tenantOfToken } from './opaque-token';
@@ -33,13 +33,13 @@ export class AuthService {
     const tenantId = newId();
     const userId = newId();
     try {
-      return await this.db.withTenant(tenantId, async (tx) => {
+      return await this.db.withTenant({ tenantId, requestId }, async (tx) => {
         await tx.insert(tenants).values({ id: tenantId, name: input.organizationName });
         await tx.insert(users).values({ id: userId, email: input.email, name: input.name, passwordHash });
         await repo.insertMembership(tx, tenantId, userId, 'ADMIN');
         await seedExerciseLibrary(tx, tenantId);
-        await emit(tx, { tenantId, requestId }, 'user.signed_up', { userId, email: input.email, name: input.name });
-        await recordAudit(tx, { tenantId, actorId: userId, action: 'tenant.created', entityType: 'tenant', entityId: tenantId, requestId, summary: { organizationName: input.organizationName, email: input.email } });
+        await emit(tx, 'user.signed_up', { userId, email: input.email, name: input.name });
+        await recordAudit(tx, { actorId: userId, action: 'tenant.created', entityType: 'tenant', entityId: tenantId, summary: { organizationName: input.organizationName, email: input.email } });
         const pair = await this.sessions.issue(tx, { userId, tenantId, role: 'ADMIN' });
         return { user: { id: userId, email: input.email, name: input.name }, tenant: { id: tenantId, name: input.organizationName }, role: 'ADMIN' as const, ...pair };
       });
@@ -61,11 +61,11 @@ export class AuthService {
     const membership = input.tenantId ? found.memberships.find((m) => m.tenantId === input.tenantId) : found.memberships[0];
     if (!membership) throw new UnauthenticatedError(BAD_CREDENTIALS);
     const { user } = found;
-    return this.db.withTenant(membership.tenantId, async (tx) => {
+    return this.db.withTenant({ tenantId: membership.tenantId, requestId }, async (tx) => {
       const tenant = await repo.findTenant(tx, membership.tenantId);
       if (!tenant) throw new UnauthenticatedError(BAD_CREDENTIALS);
       const pair = await this.sessions.issue(tx, { userId: user.id, tenantId: tenant.id, role: membership.role });
-      await recordAudit(tx, { tenantId: tenant.id, actorId: user.id, action: 'session.created', entityType: 'user', entityId: user.id, requestId });
+      await recordAudit(tx, { actorId: user.id, action: 'session.created', entityType: 'user', entityId: user.id });
       return { user: { id: user.id, email: user.email, name: user.name }, tenant, role: membership.role, ...pair };
     });
   }
@@ -78,12 +78,12 @@ export class AuthService {
     const tenantId = tenantOfToken('rt', refreshToken);
     if (!tenantId) throw new UnauthenticatedError('The refresh token is invalid.');
     const now = new Date();
-    const outcome = await this.db.withTenant(tenantId, async (tx) => {
+    const outcome = await this.db.withTenant({ tenantId, requestId }, async (tx) => {
       const row = await repo.findRefreshTokenForUpdate(tx, tenantId, hashOpaqueToken(refreshToken));
       if (!row || row.revokedAt || row.expiresAt <= now) return 'invalid' as const;
       if (row.spentAt) {
         await repo.revokeFamily(tx, tenantId, row.familyId, now);
-        await recordAudit(tx, { tenantId, actorId: row.userId, action: 'session.reuse_detected', entityType: 'user', entityId: row.userId, requestId, summary: { familyId: row.familyId } });
+        await recordAudit(tx, { actorId: row.userId, action: 'session.reuse_detected', entityType: 'user', entityId: row.userId, summary: { familyId: row.familyId } });
         return 'reused' as const;
       }
       const membership = await repo.findMembership(tx, tenantId, row.userId);
@@ -99,16 +99,16 @@ export class AuthService {
   async logout(refreshToken: string, requestId: string): Promise<void> {
     const tenantId = tenantOfToken('rt', refreshToken);
     if (!tenantId) return;
-    await this.db.withTenant(tenantId, async (tx) => {
+    await this.db.withTenant({ tenantId, requestId }, async (tx) => {
       const row = await repo.findRefreshTokenForUpdate(tx, tenantId, hashOpaqueToken(refreshToken));
       if (!row) return;
       await repo.revokeFamily(tx, tenantId, row.familyId, new Date());
-      await recordAudit(tx, { tenantId, actorId: row.userId, action: 'session.revoked', entityType: 'user', entityId: row.userId, requestId, summary: { familyId: row.familyId } });
+      await recordAudit(tx, { actorId: row.userId, action: 'session.revoked', entityType: 'user', entityId: row.userId, summary: { familyId: row.familyId } });
     });
   }
 
   async me(actor: Actor) {
-    return this.db.withTenant(actor.tenantId, async (tx) => {
+    return this.db.withTenant(actor, async (tx) => {
       const user = await repo.findUser(tx, actor.userId);
       const tenant = await repo.findTenant(tx, actor.tenantId);
       const membership = await repo.findMembership(tx, actor.tenantId, actor.userId);

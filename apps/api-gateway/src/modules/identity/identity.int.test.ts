@@ -166,7 +166,7 @@ describe('invitations, roles and members', () => {
     try {
       const late = await short.http().post('/v1/invitations').set(short.auth(admin)).send({ email: newEmail(), role: 'ATHLETE' });
       expect(late.status).toBe(201);
-      await short.deps.db.withTenant(admin.tenantId, (tx) => tx.execute(sql`UPDATE invitations SET expires_at = now() - interval '1 second' WHERE id = ${late.body.id}`));
+      await short.deps.db.withTenant({ tenantId: admin.tenantId }, (tx) => tx.execute(sql`UPDATE invitations SET expires_at = now() - interval '1 second' WHERE id = ${late.body.id}`));
       expect((await short.http().post('/v1/invitations/accept').send({ token: late.body.token, name: 'Late', password })).status).toBe(410);
     } finally {
       await short.close();

@@ -6,7 +6,7 @@ import { invitations, users } from '@coachline/db/schema/index';
 import { and, eq } from 'drizzle-orm';
 import { ConflictError, ForbiddenError, GoneError, NotFoundError, UnauthenticatedError } from '@coachline/domain/errors';
 import { canInvite, type Role } from '@coachline/domain/roles';
-import type { Actor } from '../../http/route';
+import type { Actor } from '@coachline/domain/actor';
 import type { AuthSession } from './auth.service';
 import * as repo from './identity.repository';
 import { hashOpaqueToken, issueOpaqueToken, tenantOfToken } from './opaque-token';
@@ -26,13 +26,13 @@ export class InvitationService {
     const { token, hash } = issueOpaqueToken('inv', actor.tenantId);
     const expiresAt = new Date(Date.now() + this.ttlSeconds * 1000);
     const id = newId();
-    await this.db.withTenant(actor.tenantId, async (tx) => {
+    await this.db.withTenant(actor, async (tx) => {
       const existing = await repo.findUserByEmail(tx, input.email);
       if (existing && (await repo.findMembership(tx, actor.tenantId, existing.id))) {
         throw new ConflictError('This person is already a member.');
       }
       await tx.insert(invitations).values({ tenantId: actor.tenantId, id, email: input.email, role: input.role, tokenHash: hash, invitedBy: actor.userId, expiresAt });
-      await emit(tx, { tenantId: actor.tenantId, requestId: actor.requestId }, 'invitation.created', {
+      await emit(tx, 'invitation.created', {
         invitationId: id,
         email: input.email,
         role: input.role,
@@ -40,7 +40,7 @@ export class InvitationService {
         invitedBy: actor.userId,
         expiresAt: expiresAt.toISOString(),
       });
-      await recordAudit(tx, { tenantId: actor.tenantId, actorId: actor.userId, action: 'invitation.created', entityType: 'invitation', entityId: id, requestId: actor.requestId, summary: { email: input.email, role: input.role } });
+      await recordAudit(tx, { actorId: actor.userId, action: 'invitation.created', entityType: 'invitation', entityId: id, summary: { email: input.email, role: input.role } });
     });
     return { id, email: input.email, role: input.role, token, expiresAt: expiresAt.toISOString() };
   }
@@ -53,7 +53,7 @@ export class InvitationService {
     const tenantId = tenantOfToken('inv', input.token);
     if (!tenantId) throw new NotFoundError('No such invitation.');
     const now = new Date();
-    const probe = await this.db.withTenant(tenantId, async (tx) => {
+    const probe = await this.db.withTenant({ tenantId, requestId }, async (tx) => {
       const [invitation] = await tx
         .select()
         .from(invitations)
@@ -68,7 +68,7 @@ export class InvitationService {
     }
     const newHash = probe.user ? undefined : await hashPassword(input.password);
 
-    return this.db.withTenant(tenantId, async (tx) => {
+    return this.db.withTenant({ tenantId, requestId }, async (tx) => {
       const invitation = await repo.findInvitationForUpdate(tx, tenantId, hashOpaqueToken(input.token));
       if (!invitation || invitation.acceptedAt || invitation.expiresAt <= now) throw new GoneError('This invitation was already used or has expired.');
       let user = await repo.findUserByEmail(tx, invitation.email);
@@ -76,7 +76,7 @@ export class InvitationService {
         if (!newHash) throw new ConflictError('The account changed while accepting; retry.');
         const id = newId();
         [user] = await tx.insert(users).values({ id, email: invitation.email, name: input.name, passwordHash: newHash }).returning();
-        await emit(tx, { tenantId, requestId }, 'user.signed_up', { userId: id, email: invitation.email, name: input.name });
+        await emit(tx, 'user.signed_up', { userId: id, email: invitation.email, name: input.name });
       } else if (probe.user?.id !== user.id) {
         throw new ConflictError('The account changed while accepting; retry.');
       }
@@ -84,7 +84,7 @@ export class InvitationService {
       if (await repo.findMembership(tx, tenantId, user.id)) throw new ConflictError('You are already a member of this organization.');
       await repo.insertMembership(tx, tenantId, user.id, invitation.role);
       await tx.update(invitations).set({ acceptedAt: now, acceptedBy: user.id }).where(and(eq(invitations.tenantId, tenantId), eq(invitations.id, invitation.id)));
-      await recordAudit(tx, { tenantId, actorId: user.id, action: 'invitation.accepted', entityType: 'invitation', entityId: invitation.id, requestId, summary: { role: invitation.role } });
+      await recordAudit(tx, { actorId: user.id, action: 'invitation.accepted', entityType: 'invitation', entityId: invitation.id, summary: { role: invitation.role } });
       const tenant = await repo.findTenant(tx, tenantId);
       if (!tenant) throw new NotFoundError('No such organization.');
       const pair = await this.sessions.issue(tx, { userId: user.id, tenantId, role: invitation.role });

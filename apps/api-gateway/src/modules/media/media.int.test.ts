@@ -71,7 +71,7 @@ describe('direct-to-storage upload', () => {
 
     const head = await gw.deps.storage.head(`${athlete.tenantId}/${started.mediaId}/original`);
     expect(head.sizeBytes).toBe(bigPng.length);
-    const events = await gw.deps.db.withTenant(athlete.tenantId, (tx) =>
+    const events = await gw.deps.db.withTenant({ tenantId: athlete.tenantId }, (tx) =>
       tx.select().from(outboxEvents).where(and(eq(outboxEvents.tenantId, athlete.tenantId), eq(outboxEvents.type, 'media.uploaded'))),
     );
     expect(events.map((e) => e.payload)).toEqual([{ mediaId: started.mediaId, ownerId: athlete.id, kind: 'image' }]);
@@ -117,7 +117,7 @@ describe('direct-to-storage upload', () => {
     const got = await gw.http().get(`/v1/media/${started.mediaId}`).set(gw.auth(athlete));
     expect(got.body).toMatchObject({ status: 'failed', failureReason: expect.stringMatching(/not image\/png/) });
     await expect(gw.deps.storage.head(`${athlete.tenantId}/${started.mediaId}/original`)).rejects.toBeInstanceOf(NoSuchObjectError);
-    const events = await gw.deps.db.withTenant(athlete.tenantId, (tx) => tx.select().from(outboxEvents).where(eq(outboxEvents.type, 'media.uploaded')));
+    const events = await gw.deps.db.withTenant({ tenantId: athlete.tenantId }, (tx) => tx.select().from(outboxEvents).where(eq(outboxEvents.type, 'media.uploaded')));
     expect(events.filter((e) => e.payload.mediaId === started.mediaId)).toEqual([]);
     expect((await finalize(gw, athlete, started.mediaId, parts)).status).toBe(409);
   });
@@ -183,7 +183,7 @@ describe('quota, expiry and rate limits', () => {
     const results = await Promise.all(Array.from({ length: 6 }, () => intentOf(admin, 5 * MiB)));
     expect(results.filter((r) => r.status === 201)).toHaveLength(4);
     expect(results.filter((r) => r.status === 403)).toHaveLength(2);
-    const rows = await small.deps.db.withTenant(admin.tenantId, (tx) => tx.select().from(mediaAssets).where(eq(mediaAssets.tenantId, admin.tenantId)));
+    const rows = await small.deps.db.withTenant({ tenantId: admin.tenantId }, (tx) => tx.select().from(mediaAssets).where(eq(mediaAssets.tenantId, admin.tenantId)));
     expect(rows).toHaveLength(4);
   });
 
@@ -223,7 +223,7 @@ describe('who sees media', () => {
     const png = await sharp({ create: { width: 40, height: 20, channels: 3, background: 'blue' } }).png().toBuffer();
     const { started, parts } = await uploadAll(gw, owner, png, { contentType: 'image/png', kind: 'image' });
     expect((await finalize(gw, owner, started.mediaId, parts)).status).toBe(202);
-    await gw.deps.db.withTenant(owner.tenantId, (tx) =>
+    await gw.deps.db.withTenant({ tenantId: owner.tenantId }, (tx) =>
       tx
         .update(mediaAssets)
         .set({ status: 'ready', variants: [{ name: 'medium', key: `${owner.tenantId}/${started.mediaId}/original`, contentType: 'image/png', sizeBytes: png.length, width: 40, height: 20 }] })
@@ -252,7 +252,7 @@ describe('who sees media', () => {
     expect((await playback(athlete2, id)).status).toBe(404);
     expect((await gw.http().get(`/v1/media/${id}`).set(gw.auth(athlete2))).status).toBe(404);
 
-    await gw.deps.db.withTenant(admin.tenantId, async (tx) => {
+    await gw.deps.db.withTenant({ tenantId: admin.tenantId }, async (tx) => {
       const spaceId = newId();
       await tx.insert(spaces).values({ tenantId: admin.tenantId, id: spaceId, name: 'Form checks', createdBy: coach.id });
       await tx.insert(spaceMembers).values([athlete, athlete2].map((u) => ({ tenantId: admin.tenantId, id: newId(), spaceId, userId: u.id })));
@@ -278,7 +278,7 @@ describe('who sees media', () => {
     const stranger = await gw.signup();
     const foreign = await readyImage(stranger);
     const ids = [id, pending.body.mediaId, foreign.id, newId()];
-    expect(await gw.deps.db.withTenant(athlete.tenantId, (tx) => attachableMediaIds(tx, athlete.tenantId, ids))).toEqual(new Set([id]));
+    expect(await gw.deps.db.withTenant({ tenantId: athlete.tenantId }, (tx) => attachableMediaIds(tx, athlete.tenantId, ids))).toEqual(new Set([id]));
   });
 
   test("another tenant's media id is 404 on every route", async () => {

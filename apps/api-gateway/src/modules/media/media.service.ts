@@ -3,7 +3,7 @@ import type { MediaVariant } from '@coachline/db/schema/index';
 import type { VariantName } from '@coachline/domain/api/media';
 import { ConflictError, NotFoundError, ValidationError } from '@coachline/domain/errors';
 import type { Storage } from '@coachline/runtime/storage';
-import type { Actor } from '../../http/route';
+import type { Actor } from '@coachline/domain/actor';
 import { findAsset, isSharedWith, type MediaAssetRow } from './media.repository';
 
 /** What playback answers when no variant is asked for. */
@@ -53,7 +53,7 @@ export class MediaService {
    * shown to see it; everyone else (and every other tenant) gets 404.
    */
   private async visibleAsset(actor: Actor, id: string): Promise<MediaAssetRow> {
-    const asset = await this.db.withTenant(actor.tenantId, async (tx) => {
+    const asset = await this.db.withTenant(actor, async (tx) => {
       const row = await findAsset(tx, actor.tenantId, id);
       if (!row) return undefined;
       if (row.ownerId === actor.userId || actor.permissions.includes('media:read:any')) return row;

@@ -5,9 +5,8 @@ import { tenantMediaBytes } from '@coachline/db/media';
 import { emit } from '@coachline/db/outbox';
 import type { FinalizeBody, UploadIntentBody } from '@coachline/domain/api/media';
 import { ConflictError, GoneError, NotFoundError, PayloadTooLargeError, QuotaExceededError, ValidationError } from '@coachline/domain/errors';
-import { currentTraceparent } from '@coachline/runtime/tracing';
 import { NoSuchObjectError, NoSuchUploadError, type Storage } from '@coachline/runtime/storage';
-import type { Actor } from '../../http/route';
+import type { Actor } from '@coachline/domain/actor';
 import { findAsset, insertPendingAsset, lockTenantQuota, updatePendingAsset, type MediaAssetRow } from './media.repository';
 import { matchesDeclaredType, SNIFF_BYTES } from './media-type';
 
@@ -41,7 +40,7 @@ export class UploadService {
     // Created before the quota lock is taken, so the lock is held only for the reservation itself.
     const uploadId = await this.storage.createMultipartUpload(storageKey, body.contentType);
     try {
-      await this.db.withTenant(actor.tenantId, async (tx) => {
+      await this.db.withTenant(actor, async (tx) => {
         const quota = (await lockTenantQuota(tx, actor.tenantId)) ?? this.limits.defaultQuotaBytes;
         const used = await tenantMediaBytes(tx, actor.tenantId);
         if (used + body.sizeBytes > quota) {
@@ -60,12 +59,10 @@ export class UploadService {
           partSize,
         });
         await recordAudit(tx, {
-          tenantId: actor.tenantId,
           actorId: actor.userId,
           action: 'media.upload_started',
           entityType: 'media',
           entityId: id,
-          requestId: actor.requestId,
           summary: { kind: body.kind, contentType: body.contentType, sizeBytes: body.sizeBytes },
         });
       });
@@ -100,7 +97,7 @@ export class UploadService {
    * marked failed; otherwise `media.uploaded` goes out with the status change.
    */
   async finalize(actor: Actor, id: string, body: FinalizeBody) {
-    const asset = await this.db.withTenant(actor.tenantId, (tx) => findAsset(tx, actor.tenantId, id));
+    const asset = await this.db.withTenant(actor, (tx) => findAsset(tx, actor.tenantId, id));
     if (!asset || asset.ownerId !== actor.userId) throw new NotFoundError('No such media.');
     // A retried finalize (the first answer was lost) gets the same answer.
     if (asset.status === 'processing' || asset.status === 'ready') return { id, status: asset.status };
@@ -115,7 +112,7 @@ export class UploadService {
     await this.complete(asset, parts);
 
     const failure = await this.inspect(asset);
-    const updated = await this.db.withTenant(actor.tenantId, async (tx) => {
+    const updated = await this.db.withTenant(actor, async (tx) => {
       const row = await updatePendingAsset(
         tx,
         actor.tenantId,
@@ -126,16 +123,14 @@ export class UploadService {
       );
       if (!row) return undefined;
       await recordAudit(tx, {
-        tenantId: actor.tenantId,
         actorId: actor.userId,
         action: failure ? 'media.upload_rejected' : 'media.upload_finalized',
         entityType: 'media',
         entityId: id,
-        requestId: actor.requestId,
         summary: failure ? { reason: failure } : { sizeBytes: asset.sizeBytes },
       });
       if (!failure) {
-        await emit(tx, { tenantId: actor.tenantId, requestId: actor.requestId, traceparent: currentTraceparent() }, 'media.uploaded', {
+        await emit(tx, 'media.uploaded', {
           mediaId: id,
           ownerId: actor.userId,
           kind: asset.kind,
@@ -145,7 +140,7 @@ export class UploadService {
     });
     if (!updated) {
       // A concurrent finalize got there first; answer what it decided.
-      const current = await this.db.withTenant(actor.tenantId, (tx) => findAsset(tx, actor.tenantId, id));
+      const current = await this.db.withTenant(actor, (tx) => findAsset(tx, actor.tenantId, id));
       if (current?.status === 'failed') throw new ConflictError(`This upload failed: ${current.failureReason ?? 'unknown reason'}.`);
       return { id, status: current?.status ?? 'processing' };
     }
@@ -208,12 +203,12 @@ export class UploadService {
 
   /** 404 unless the caller started this upload. */
   async assertOwnUpload(actor: Actor, id: string): Promise<void> {
-    const asset = await this.db.withTenant(actor.tenantId, (tx) => findAsset(tx, actor.tenantId, id));
+    const asset = await this.db.withTenant(actor, (tx) => findAsset(tx, actor.tenantId, id));
     if (!asset || asset.ownerId !== actor.userId) throw new NotFoundError('No such media.');
   }
 
   private async ownPendingAsset(actor: Actor, id: string) {
-    const asset = await this.db.withTenant(actor.tenantId, (tx) => findAsset(tx, actor.tenantId, id));
+    const asset = await this.db.withTenant(actor, (tx) => findAsset(tx, actor.tenantId, id));
     if (!asset || asset.ownerId !== actor.userId) throw new NotFoundError('No such media.');
     if (asset.status !== 'pending' || !asset.uploadId) throw new ConflictError(`This upload is already ${asset.status}.`);
     return asset;

@@ -6,7 +6,7 @@ import type { LiveEmitter } from '@coachline/runtime/live-emitter';
 import type { Logger } from '@coachline/runtime/logger';
 import { currentTraceparent } from '@coachline/runtime/tracing';
 import { decodeCursor, page } from '../../http/pagination';
-import { logFieldsOf, type Actor } from '../../http/route';
+import { logFieldsOf, type Actor } from '@coachline/domain/actor';
 import { listConversations, listMessages } from './messaging.repository';
 
 const messageActor = (actor: Actor): MessageActor => ({ tenantId: actor.tenantId, userId: actor.userId, requestId: actor.requestId, traceparent: currentTraceparent() });
@@ -28,24 +28,24 @@ export class ConversationService {
   ) {}
 
   async open(actor: Actor, userId: string) {
-    const row = await this.db.withTenant(actor.tenantId, (tx) => openConversation(tx, messageActor(actor), userId, 'userId'));
+    const row = await this.db.withTenant(actor, (tx) => openConversation(tx, messageActor(actor), userId, 'userId'));
     return toConversation(row, actor.userId);
   }
 
   async list(actor: Actor, query: PageQuery) {
     const cursor = decodeCursor(query.cursor);
-    const rows = await this.db.withTenant(actor.tenantId, (tx) => listConversations(tx, actor.tenantId, actor.userId, query.limit, cursor?.id));
+    const rows = await this.db.withTenant(actor, (tx) => listConversations(tx, actor.tenantId, actor.userId, query.limit, cursor?.id));
     const result = page(rows, query.limit, (row) => ({ id: row.id }));
     return { items: result.items.map((row) => toConversation(row, actor.userId)), nextCursor: result.nextCursor };
   }
 
   async assertParticipant(actor: Actor, conversationId: string) {
-    await this.db.withTenant(actor.tenantId, (tx) => conversationOf(tx, messageActor(actor), conversationId));
+    await this.db.withTenant(actor, (tx) => conversationOf(tx, messageActor(actor), conversationId));
   }
 
   async messages(actor: Actor, conversationId: string, query: PageQuery) {
     const cursor = decodeCursor(query.cursor);
-    const rows = await this.db.withTenant(actor.tenantId, async (tx) => {
+    const rows = await this.db.withTenant(actor, async (tx) => {
       await conversationOf(tx, messageActor(actor), conversationId);
       return listMessages(tx, actor.tenantId, conversationId, query.limit, cursor?.id);
     });
@@ -57,7 +57,7 @@ export class ConversationService {
   }
 
   async send(actor: Actor, conversationId: string, input: { body: string; workoutId?: string }) {
-    const message = await this.db.withTenant(actor.tenantId, (tx) => sendMessage(tx, messageActor(actor), { conversationId, ...input }));
+    const message = await this.db.withTenant(actor, (tx) => sendMessage(tx, messageActor(actor), { conversationId, ...input }));
     return this.deliver(actor, message);
   }
 

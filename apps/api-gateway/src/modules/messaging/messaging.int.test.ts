@@ -29,7 +29,7 @@ describe('conversations over REST', () => {
     expect(mine.body.items).toEqual([expect.objectContaining({ id: opened.body.id, otherUserId: coach.id, lastMessageAt: expect.any(String) })]);
     expect((await gw.http().get('/v1/conversations').set(gw.auth(athlete2))).body.items).toEqual([]);
 
-    const events = await gw.deps.db.withTenant(coach.tenantId, (tx) =>
+    const events = await gw.deps.db.withTenant({ tenantId: coach.tenantId }, (tx) =>
       tx.select().from(outboxEvents).where(and(eq(outboxEvents.tenantId, coach.tenantId), eq(outboxEvents.type, 'message.created'))),
     );
     expect(events.map((e) => e.payload)).toEqual(

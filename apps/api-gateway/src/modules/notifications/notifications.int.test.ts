@@ -13,7 +13,7 @@ afterAll(() => gw.close());
 /** Rows as the notifications worker writes them. */
 async function seed(user: TestUser, count: number): Promise<string[]> {
   const ids = Array.from({ length: count }, () => newId());
-  await gw.deps.db.withTenant(user.tenantId, (tx) =>
+  await gw.deps.db.withTenant({ tenantId: user.tenantId }, (tx) =>
     tx.insert(notifications).values(ids.map((id, i) => ({ tenantId: user.tenantId, id, userId: user.id, type: 'post.created', title: `title ${i}`, body: `body ${i}`, data: { i }, sourceId: randomUUID() }))),
   );
   return ids;

@@ -5,7 +5,7 @@ import type { notifications } from '@coachline/db/schema/index';
 import { CHANNELS, resolvePreferences } from '@coachline/domain/api/notifications';
 import { NotFoundError } from '@coachline/domain/errors';
 import { decodeCursor, page } from '../../http/pagination';
-import type { Actor } from '../../http/route';
+import type { Actor } from '@coachline/domain/actor';
 import * as repo from './notifications.repository';
 
 const notificationOut = (n: typeof notifications.$inferSelect) => ({
@@ -24,7 +24,7 @@ export class NotificationService {
 
   async list(actor: Actor, query: { limit: number; cursor?: string; unread?: 'true' | 'false' }) {
     const cursor = decodeCursor(query.cursor);
-    const rows = await this.db.withTenant(actor.tenantId, (tx) =>
+    const rows = await this.db.withTenant(actor, (tx) =>
       repo.listNotifications(tx, actor.tenantId, actor.userId, { unread: query.unread === 'true', limit: query.limit, beforeId: cursor?.id }),
     );
     const result = page(rows, query.limit, (row) => ({ id: row.id }));
@@ -32,27 +32,27 @@ export class NotificationService {
   }
 
   async markRead(actor: Actor, id: string): Promise<void> {
-    await this.db.withTenant(actor.tenantId, async (tx) => {
+    await this.db.withTenant(actor, async (tx) => {
       if (!(await repo.markRead(tx, actor.tenantId, actor.userId, id))) throw new NotFoundError('No such notification.');
-      await recordAudit(tx, { tenantId: actor.tenantId, actorId: actor.userId, action: 'notification.read', entityType: 'notification', entityId: id, requestId: actor.requestId });
+      await recordAudit(tx, { actorId: actor.userId, action: 'notification.read', entityType: 'notification', entityId: id });
     });
   }
 
   async markAllRead(actor: Actor): Promise<void> {
-    await this.db.withTenant(actor.tenantId, async (tx) => {
+    await this.db.withTenant(actor, async (tx) => {
       const count = await repo.markAllRead(tx, actor.tenantId, actor.userId);
-      await recordAudit(tx, { tenantId: actor.tenantId, actorId: actor.userId, action: 'notification.read_all', entityType: 'notification', entityId: null, requestId: actor.requestId, summary: { count } });
+      await recordAudit(tx, { actorId: actor.userId, action: 'notification.read_all', entityType: 'notification', entityId: null, summary: { count } });
     });
   }
 
   async preferences(actor: Actor) {
-    const row = await this.db.withTenant(actor.tenantId, (tx) => repo.findPreferences(tx, actor.tenantId, actor.userId));
+    const row = await this.db.withTenant(actor, (tx) => repo.findPreferences(tx, actor.tenantId, actor.userId));
     return { channels: resolvePreferences(row?.channels) };
   }
 
   /** Partial maps merge into what is stored; entries not sent keep their values. */
   async updatePreferences(actor: Actor, input: { channels: Partial<Record<(typeof CHANNELS)[number], Record<string, boolean | undefined>>> }) {
-    return this.db.withTenant(actor.tenantId, async (tx) => {
+    return this.db.withTenant(actor, async (tx) => {
       const stored = (await repo.findPreferences(tx, actor.tenantId, actor.userId))?.channels ?? {};
       const merged: Record<string, Record<string, boolean>> = {};
       for (const channel of CHANNELS) {
@@ -60,14 +60,14 @@ export class NotificationService {
         for (const [type, enabled] of Object.entries(input.channels[channel] ?? {})) if (enabled !== undefined) merged[channel][type] = enabled;
       }
       await repo.upsertPreferences(tx, { tenantId: actor.tenantId, id: newId(), userId: actor.userId, channels: merged });
-      await recordAudit(tx, { tenantId: actor.tenantId, actorId: actor.userId, action: 'notification_preferences.updated', entityType: 'notification_preferences', entityId: actor.userId, requestId: actor.requestId, summary: { channels: input.channels } });
+      await recordAudit(tx, { actorId: actor.userId, action: 'notification_preferences.updated', entityType: 'notification_preferences', entityId: actor.userId, summary: { channels: input.channels } });
       return { channels: resolvePreferences(merged) };
     });
   }
 
   /** Registering the same subscription or token again updates it rather than duplicating it. */
   async registerDevice(actor: Actor, input: { platform: 'web'; subscription: { endpoint: string; keys: { p256dh: string; auth: string } } } | { platform: 'ios' | 'android'; token: string }) {
-    return this.db.withTenant(actor.tenantId, async (tx) => {
+    return this.db.withTenant(actor, async (tx) => {
       const device = await repo.upsertDevice(tx, {
         tenantId: actor.tenantId,
         id: newId(),
@@ -76,7 +76,7 @@ export class NotificationService {
         address: input.platform === 'web' ? input.subscription.endpoint : input.token,
         subscription: input.platform === 'web' ? { endpoint: input.subscription.endpoint, keys: input.subscription.keys } : null,
       });
-      await recordAudit(tx, { tenantId: actor.tenantId, actorId: actor.userId, action: 'device.registered', entityType: 'device', entityId: device.id, requestId: actor.requestId, summary: { platform: input.platform } });
+      await recordAudit(tx, { actorId: actor.userId, action: 'device.registered', entityType: 'device', entityId: device.id, summary: { platform: input.platform } });
       return { id: device.id, platform: device.platform, createdAt: device.createdAt.toISOString() };
     });
   }

@@ -3,7 +3,7 @@ import type { Database, Tx } from '@coachline/db/database';
 import type { AvailabilityBody } from '@coachline/domain/api/scheduling';
 import { ForbiddenError, NotFoundError } from '@coachline/domain/errors';
 import { generateSlots } from '@coachline/domain/slots';
-import type { Actor } from '../../http/route';
+import type { Actor } from '@coachline/domain/actor';
 import * as repo from './availability.repository';
 import { busySpans } from './session.repository';
 
@@ -18,7 +18,7 @@ export class AvailabilityService {
 
   /** 404 unless the id names a coach of the caller's tenant. */
   async assertCoach(actor: Actor, coachId: string): Promise<void> {
-    const found = await this.db.withTenant(actor.tenantId, (tx) => repo.isCoach(tx, actor.tenantId, coachId));
+    const found = await this.db.withTenant(actor, (tx) => repo.isCoach(tx, actor.tenantId, coachId));
     if (!found) throw new NotFoundError('No such coach.');
   }
 
@@ -31,7 +31,7 @@ export class AvailabilityService {
   }
 
   async get(actor: Actor, coachId: string) {
-    return this.db.withTenant(actor.tenantId, async (tx) => {
+    return this.db.withTenant(actor, async (tx) => {
       const row = await repo.findAvailability(tx, actor.tenantId, coachId);
       if (!row) throw new NotFoundError('This coach has not set their availability yet.');
       return this.present(tx, actor, row);
@@ -39,15 +39,13 @@ export class AvailabilityService {
   }
 
   async put(actor: Actor, coachId: string, body: AvailabilityBody) {
-    return this.db.withTenant(actor.tenantId, async (tx) => {
+    return this.db.withTenant(actor, async (tx) => {
       const row = await repo.upsertAvailability(tx, actor.tenantId, coachId, body);
       await recordAudit(tx, {
-        tenantId: actor.tenantId,
         actorId: actor.userId,
         action: 'availability.updated',
         entityType: 'coach_availability',
         entityId: row.id,
-        requestId: actor.requestId,
         summary: { coachId, timezone: row.timezone, slotMinutes: row.slotMinutes, rules: row.rules.length, minNoticeMinutes: row.minNoticeMinutes, cancellationNoticeMinutes: row.cancellationNoticeMinutes },
       });
       return this.present(tx, actor, row);
@@ -55,15 +53,13 @@ export class AvailabilityService {
   }
 
   async addTimeOff(actor: Actor, coachId: string, body: { start: string; end: string; reason?: string }) {
-    return this.db.withTenant(actor.tenantId, async (tx) => {
+    return this.db.withTenant(actor, async (tx) => {
       const row = await repo.insertTimeOff(tx, { tenantId: actor.tenantId, coachId, startsAt: new Date(body.start), endsAt: new Date(body.end), reason: body.reason ?? null });
       await recordAudit(tx, {
-        tenantId: actor.tenantId,
         actorId: actor.userId,
         action: 'availability.time_off_added',
         entityType: 'availability_exception',
         entityId: row.id,
-        requestId: actor.requestId,
         summary: { coachId, start: row.startsAt.toISOString(), end: row.endsAt.toISOString() },
       });
       return timeOffView(row, true);
@@ -71,15 +67,13 @@ export class AvailabilityService {
   }
 
   async removeTimeOff(actor: Actor, coachId: string, timeOffId: string): Promise<void> {
-    await this.db.withTenant(actor.tenantId, async (tx) => {
+    await this.db.withTenant(actor, async (tx) => {
       if (!(await repo.deleteTimeOff(tx, actor.tenantId, coachId, timeOffId))) throw new NotFoundError('No such time off.');
       await recordAudit(tx, {
-        tenantId: actor.tenantId,
         actorId: actor.userId,
         action: 'availability.time_off_removed',
         entityType: 'availability_exception',
         entityId: timeOffId,
-        requestId: actor.requestId,
         summary: { coachId },
       });
     });
@@ -89,7 +83,7 @@ export class AvailabilityService {
   async slots(actor: Actor, coachId: string, range: { from: string; to: string }) {
     const from = new Date(range.from);
     const to = new Date(range.to);
-    return this.db.withTenant(actor.tenantId, async (tx) => {
+    return this.db.withTenant(actor, async (tx) => {
       const settings = await repo.findAvailability(tx, actor.tenantId, coachId);
       if (!settings) return { items: [] };
       // A slot starting just before `to` ends up to one slot later, so sessions and time off are read that far.

@@ -1,7 +1,7 @@
 import { recordAudit } from '@coachline/db/audit';
 import type { Database } from '@coachline/db/database';
 import { NotFoundError } from '@coachline/domain/errors';
-import type { Actor } from '../../http/route';
+import type { Actor } from '@coachline/domain/actor';
 import { hashOpaqueToken, issueOpaqueToken, tenantOfToken } from '../identity/opaque-token';
 import * as repo from './calendar-feed.repository';
 import { renderCalendar } from './ics.format';
@@ -24,19 +24,19 @@ export class CalendarFeedService {
 
   async issue(actor: Actor) {
     const { token, hash } = issueOpaqueToken('cal', actor.tenantId);
-    const row = await this.db.withTenant(actor.tenantId, async (tx) => {
+    const row = await this.db.withTenant(actor, async (tx) => {
       const feed = await repo.upsertFeed(tx, actor.tenantId, actor.userId, hash);
-      await recordAudit(tx, { tenantId: actor.tenantId, actorId: actor.userId, action: 'calendar_feed.issued', entityType: 'calendar_feed', entityId: feed.id, requestId: actor.requestId });
+      await recordAudit(tx, { actorId: actor.userId, action: 'calendar_feed.issued', entityType: 'calendar_feed', entityId: feed.id });
       return feed;
     });
     return { url: `${this.publicUrl.replace(/\/$/, '')}/v1/calendar/${token}.ics`, createdAt: row.createdAt.toISOString() };
   }
 
   async revoke(actor: Actor): Promise<void> {
-    await this.db.withTenant(actor.tenantId, async (tx) => {
+    await this.db.withTenant(actor, async (tx) => {
       const [deleted] = await repo.deleteFeed(tx, actor.tenantId, actor.userId);
       if (!deleted) return;
-      await recordAudit(tx, { tenantId: actor.tenantId, actorId: actor.userId, action: 'calendar_feed.revoked', entityType: 'calendar_feed', entityId: deleted.id, requestId: actor.requestId });
+      await recordAudit(tx, { actorId: actor.userId, action: 'calendar_feed.revoked', entityType: 'calendar_feed', entityId: deleted.id });
     });
   }
 
@@ -44,7 +44,7 @@ export class CalendarFeedService {
   async render(token: string, now = new Date()): Promise<string> {
     const tenantId = tenantOfToken('cal', token);
     if (!tenantId) throw new NotFoundError('No such calendar.');
-    return this.db.withTenant(tenantId, async (tx) => {
+    return this.db.withTenant({ tenantId }, async (tx) => {
       const feed = await repo.findFeedByHash(tx, tenantId, hashOpaqueToken(token));
       if (!feed) throw new NotFoundError('No such calendar.');
       const sessions = await repo.sessionsOf(tx, tenantId, feed.userId, new Date(now.getTime() - PAST_DAYS * DAY), new Date(now.getTime() + FUTURE_DAYS * DAY));

@@ -31,7 +31,7 @@ const book = (user: TestUser, body: Record<string, unknown>) => gw.http().post('
 const cancel = (user: TestUser, id: string, body: Record<string, unknown> = {}) => gw.http().post(`/v1/sessions/${id}/cancel`).set(gw.auth(user)).send(body);
 
 async function outbox(tenantId: string, type: string) {
-  return gw.deps.db.withTenant(tenantId, (tx) =>
+  return gw.deps.db.withTenant({ tenantId }, (tx) =>
     tx
       .select()
       .from(outboxEvents)

@@ -8,7 +8,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@
 import { checkBooking, type BookingCheck } from '@coachline/domain/slots';
 import { decodeCursor, page } from '../../http/pagination';
 import { isExclusionViolation } from '../../http/pg-errors';
-import type { Actor } from '../../http/route';
+import type { Actor } from '@coachline/domain/actor';
 import { findAvailability, findMemberRole, isCoach, listTimeOff } from './availability.repository';
 import * as repo from './session.repository';
 
@@ -56,7 +56,7 @@ export class SessionService {
     const athleteId = this.athleteFor(actor, body.athleteId);
     const start = new Date(body.start);
     try {
-      return await this.db.withTenant(actor.tenantId, async (tx) => {
+      return await this.db.withTenant(actor, async (tx) => {
         if (!(await isCoach(tx, actor.tenantId, body.coachId))) {
           throw new ValidationError('No such coach.', [{ path: 'coachId', message: 'not a coach of this organization' }]);
         }
@@ -85,7 +85,7 @@ export class SessionService {
           status: 'scheduled',
           createdBy: actor.userId,
         });
-        await emit(tx, { tenantId: actor.tenantId, requestId: actor.requestId }, 'session.scheduled', {
+        await emit(tx, 'session.scheduled', {
           sessionId: row.id,
           coachId: row.coachId,
           athleteId: row.athleteId,
@@ -94,12 +94,10 @@ export class SessionService {
           actorId: actor.userId,
         });
         await recordAudit(tx, {
-          tenantId: actor.tenantId,
           actorId: actor.userId,
           action: 'session.scheduled',
           entityType: 'coaching_session',
           entityId: row.id,
-          requestId: actor.requestId,
           summary: { coachId: row.coachId, athleteId: row.athleteId, start: row.startsAt.toISOString() },
         });
         return sessionView(row);
@@ -112,14 +110,14 @@ export class SessionService {
 
   /** 404 for a session the caller may not see (another tenant's, or another athlete's). */
   async get(actor: Actor, id: string) {
-    const row = await this.db.withTenant(actor.tenantId, (tx) => repo.findSession(tx, actor.tenantId, id));
+    const row = await this.db.withTenant(actor, (tx) => repo.findSession(tx, actor.tenantId, id));
     if (!row || !canSee(actor, row)) throw new NotFoundError('No such session.');
     return sessionView(row);
   }
 
   /** Frees the slot; cancelling within the coach's cancellation notice is flagged `late`. */
   async cancel(actor: Actor, id: string, body: { reason?: string }) {
-    return this.db.withTenant(actor.tenantId, async (tx) => {
+    return this.db.withTenant(actor, async (tx) => {
       const row = await repo.findSessionForUpdate(tx, actor.tenantId, id);
       if (!row || !canSee(actor, row)) throw new NotFoundError('No such session.');
       if (!canCancel(actor, row)) throw new ForbiddenError('Only the athlete, the coach, a scheduler or an admin may cancel this session.');
@@ -130,7 +128,7 @@ export class SessionService {
       const late = now.getTime() > row.startsAt.getTime() - (settings?.cancellationNoticeMinutes ?? 0) * 60_000;
       const updated = await repo.markCancelled(tx, actor.tenantId, id, { cancelledAt: now, cancelledBy: actor.userId, cancelReason: body.reason ?? null, late });
       if (!updated) throw new ConflictError('The session was changed meanwhile; retry.');
-      await emit(tx, { tenantId: actor.tenantId, requestId: actor.requestId }, 'session.cancelled', {
+      await emit(tx, 'session.cancelled', {
         sessionId: updated.id,
         coachId: updated.coachId,
         athleteId: updated.athleteId,
@@ -140,12 +138,10 @@ export class SessionService {
         late,
       });
       await recordAudit(tx, {
-        tenantId: actor.tenantId,
         actorId: actor.userId,
         action: 'session.cancelled',
         entityType: 'coaching_session',
         entityId: updated.id,
-        requestId: actor.requestId,
         summary: { late, reason: body.reason ? 'given' : 'none' },
       });
       return sessionView(updated);
@@ -163,7 +159,7 @@ export class SessionService {
       status: query.status,
       participantId: actor.permissions.includes('session:read:any') ? undefined : actor.userId,
     };
-    const rows = await this.db.withTenant(actor.tenantId, (tx) =>
+    const rows = await this.db.withTenant(actor, (tx) =>
       repo.listSessions(tx, actor.tenantId, filter, query.limit, cursor?.at ? { at: new Date(cursor.at), id: cursor.id } : undefined),
     );
     const result = page(rows, query.limit, (row) => ({ id: row.id, at: row.startsAt.toISOString() }));

@@ -10,7 +10,7 @@ beforeAll(async () => {
 afterAll(() => gw.close());
 
 async function outbox(tenantId: string, type: string) {
-  return gw.deps.db.withTenant(tenantId, (tx) => tx.select().from(outboxEvents).where(and(eq(outboxEvents.tenantId, tenantId), eq(outboxEvents.type, type))));
+  return gw.deps.db.withTenant({ tenantId }, (tx) => tx.select().from(outboxEvents).where(and(eq(outboxEvents.tenantId, tenantId), eq(outboxEvents.type, type))));
 }
 
 async function spaceOf(owner: TestUser, members: TestUser[] = []) {
@@ -86,7 +86,7 @@ test('only finalized media of the tenant can be attached to a post', async () =>
   expect(intent.status).toBe(201);
   const pending = await gw.http().post(`/v1/spaces/${spaceId}/posts`).set(gw.auth(coach)).send({ body: 'form check', mediaIds: [intent.body.mediaId] });
   expect(pending.status).toBe(422);
-  await gw.deps.db.withTenant(coach.tenantId, (tx) => tx.update(mediaAssets).set({ status: 'processing' }).where(and(eq(mediaAssets.tenantId, coach.tenantId), eq(mediaAssets.id, intent.body.mediaId))));
+  await gw.deps.db.withTenant({ tenantId: coach.tenantId }, (tx) => tx.update(mediaAssets).set({ status: 'processing' }).where(and(eq(mediaAssets.tenantId, coach.tenantId), eq(mediaAssets.id, intent.body.mediaId))));
   const attached = await gw.http().post(`/v1/spaces/${spaceId}/posts`).set(gw.auth(coach)).send({ body: 'form check', mediaIds: [intent.body.mediaId] });
   expect(attached.status).toBe(201);
   expect(attached.body.mediaIds).toEqual([intent.body.mediaId]);

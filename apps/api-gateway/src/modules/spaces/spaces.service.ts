@@ -5,10 +5,9 @@ import { emit } from '@coachline/db/outbox';
 import type { comments, posts, spaceMembers, spaces } from '@coachline/db/schema/index';
 import type { PageQuery } from '@coachline/domain/api/common';
 import { ConflictError, NotFoundError, ValidationError } from '@coachline/domain/errors';
-import { currentTraceparent } from '@coachline/runtime/tracing';
 import { decodeCursor, page } from '../../http/pagination';
 import { isForeignKeyViolation, isUniqueViolation } from '../../http/pg-errors';
-import type { Actor } from '../../http/route';
+import type { Actor } from '@coachline/domain/actor';
 import * as repo from './spaces.repository';
 import { attachableMediaIds } from '@coachline/db/media';
 
@@ -21,17 +20,13 @@ const commentOut = (c: typeof comments.$inferSelect) => ({ id: c.id, postId: c.p
 export class SpaceService {
   constructor(private readonly db: Database) {}
 
-  private context(actor: Actor) {
-    return { tenantId: actor.tenantId, requestId: actor.requestId, traceparent: currentTraceparent() };
-  }
-
   async requireMember(actor: Actor, spaceId: string): Promise<void> {
-    const member = await this.db.withTenant(actor.tenantId, (tx) => repo.isSpaceMember(tx, actor.tenantId, spaceId, actor.userId));
+    const member = await this.db.withTenant(actor, (tx) => repo.isSpaceMember(tx, actor.tenantId, spaceId, actor.userId));
     if (!member) throw new NotFoundError('No such space.');
   }
 
   async requirePostVisible(actor: Actor, postId: string): Promise<void> {
-    const visible = await this.db.withTenant(actor.tenantId, async (tx) => {
+    const visible = await this.db.withTenant(actor, async (tx) => {
       const post = await repo.findPost(tx, actor.tenantId, postId);
       return post ? repo.isSpaceMember(tx, actor.tenantId, post.spaceId, actor.userId) : false;
     });
@@ -39,27 +34,27 @@ export class SpaceService {
   }
 
   async create(actor: Actor, input: { name: string; description?: string }) {
-    return this.db.withTenant(actor.tenantId, async (tx) => {
+    return this.db.withTenant(actor, async (tx) => {
       const id = newId();
       const space = await repo.insertSpace(tx, { tenantId: actor.tenantId, id, name: input.name, description: input.description ?? null, createdBy: actor.userId });
       await repo.insertSpaceMember(tx, { tenantId: actor.tenantId, id: newId(), spaceId: id, userId: actor.userId });
-      await recordAudit(tx, { tenantId: actor.tenantId, actorId: actor.userId, action: 'space.created', entityType: 'space', entityId: id, requestId: actor.requestId, summary: { name: input.name } });
+      await recordAudit(tx, { actorId: actor.userId, action: 'space.created', entityType: 'space', entityId: id, summary: { name: input.name } });
       return spaceOut(space);
     });
   }
 
   async listMine(actor: Actor, query: PageQuery) {
     const cursor = decodeCursor(query.cursor);
-    const rows = await this.db.withTenant(actor.tenantId, (tx) => repo.listSpacesOf(tx, actor.tenantId, actor.userId, query.limit, cursor?.id));
+    const rows = await this.db.withTenant(actor, (tx) => repo.listSpacesOf(tx, actor.tenantId, actor.userId, query.limit, cursor?.id));
     const result = page(rows, query.limit, (row) => ({ id: row.id }));
     return { items: result.items.map(spaceOut), nextCursor: result.nextCursor };
   }
 
   async addMember(actor: Actor, spaceId: string, input: { userId: string }) {
     try {
-      return await this.db.withTenant(actor.tenantId, async (tx) => {
+      return await this.db.withTenant(actor, async (tx) => {
         const member = await repo.insertSpaceMember(tx, { tenantId: actor.tenantId, id: newId(), spaceId, userId: input.userId });
-        await recordAudit(tx, { tenantId: actor.tenantId, actorId: actor.userId, action: 'space.member_added', entityType: 'space', entityId: spaceId, requestId: actor.requestId, summary: { userId: input.userId } });
+        await recordAudit(tx, { actorId: actor.userId, action: 'space.member_added', entityType: 'space', entityId: spaceId, summary: { userId: input.userId } });
         return memberOut(member);
       });
     } catch (error) {
@@ -72,7 +67,7 @@ export class SpaceService {
 
   async listPosts(actor: Actor, spaceId: string, query: PageQuery) {
     const cursor = decodeCursor(query.cursor);
-    const rows = await this.db.withTenant(actor.tenantId, (tx) => repo.listPosts(tx, actor.tenantId, spaceId, query.limit, cursor?.id));
+    const rows = await this.db.withTenant(actor, (tx) => repo.listPosts(tx, actor.tenantId, spaceId, query.limit, cursor?.id));
     const result = page(rows, query.limit, (row) => ({ id: row.id }));
     return { items: result.items.map(postOut), nextCursor: result.nextCursor };
   }
@@ -80,32 +75,32 @@ export class SpaceService {
   /** The post and its `post.created` event commit together. */
   async createPost(actor: Actor, spaceId: string, input: { body: string; mediaIds?: string[] }) {
     const mediaIds = [...new Set(input.mediaIds ?? [])];
-    return this.db.withTenant(actor.tenantId, async (tx) => {
+    return this.db.withTenant(actor, async (tx) => {
       // Only this tenant's uploads that finalized (processing or ready) can be attached.
       const found = await attachableMediaIds(tx, actor.tenantId, mediaIds);
       const missing = mediaIds.filter((id) => !found.has(id));
       if (missing.length) throw new ValidationError('Unknown media.', missing.map((id) => ({ path: `mediaIds.${mediaIds.indexOf(id)}`, message: 'No such media, or it is not uploaded yet' })));
       const id = newId();
       const post = await repo.insertPost(tx, { tenantId: actor.tenantId, id, spaceId, authorId: actor.userId, body: input.body, mediaIds });
-      await emit(tx, this.context(actor), 'post.created', { postId: id, spaceId, authorId: actor.userId });
-      await recordAudit(tx, { tenantId: actor.tenantId, actorId: actor.userId, action: 'post.created', entityType: 'post', entityId: id, requestId: actor.requestId, summary: { spaceId } });
+      await emit(tx, 'post.created', { postId: id, spaceId, authorId: actor.userId });
+      await recordAudit(tx, { actorId: actor.userId, action: 'post.created', entityType: 'post', entityId: id, summary: { spaceId } });
       return postOut(post);
     });
   }
 
   async listComments(actor: Actor, postId: string, query: PageQuery) {
     const cursor = decodeCursor(query.cursor);
-    const rows = await this.db.withTenant(actor.tenantId, (tx) => repo.listComments(tx, actor.tenantId, postId, query.limit, cursor?.id));
+    const rows = await this.db.withTenant(actor, (tx) => repo.listComments(tx, actor.tenantId, postId, query.limit, cursor?.id));
     const result = page(rows, query.limit, (row) => ({ id: row.id }));
     return { items: result.items.map(commentOut), nextCursor: result.nextCursor };
   }
 
   async createComment(actor: Actor, postId: string, input: { body: string }) {
-    return this.db.withTenant(actor.tenantId, async (tx) => {
+    return this.db.withTenant(actor, async (tx) => {
       const id = newId();
       const comment = await repo.insertComment(tx, { tenantId: actor.tenantId, id, postId, authorId: actor.userId, body: input.body });
-      await emit(tx, this.context(actor), 'comment.created', { commentId: id, postId, authorId: actor.userId });
-      await recordAudit(tx, { tenantId: actor.tenantId, actorId: actor.userId, action: 'comment.created', entityType: 'comment', entityId: id, requestId: actor.requestId, summary: { postId } });
+      await emit(tx, 'comment.created', { commentId: id, postId, authorId: actor.userId });
+      await recordAudit(tx, { actorId: actor.userId, action: 'comment.created', entityType: 'comment', entityId: id, summary: { postId } });
       return commentOut(comment);
     });
   }

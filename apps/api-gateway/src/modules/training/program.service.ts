@@ -6,7 +6,7 @@ import type { PageQuery } from '@coachline/domain/api/common';
 import type { assignmentBody, programBody } from '@coachline/domain/api/training';
 import { NotFoundError, ValidationError, type FieldError } from '@coachline/domain/errors';
 import { decodeCursor, page } from '../../http/pagination';
-import type { Actor } from '../../http/route';
+import type { Actor } from '@coachline/domain/actor';
 import {
   existingExerciseIds,
   findMemberRole,
@@ -54,7 +54,7 @@ export class ProgramService {
 
   async create(actor: Actor, body: z.output<typeof programBody>) {
     const { tenantId } = actor;
-    return this.db.withTenant(tenantId, async (tx) => {
+    return this.db.withTenant(actor, async (tx) => {
       await assertExercisesExist(
         tx,
         tenantId,
@@ -79,19 +79,19 @@ export class ProgramService {
         ),
       );
       const program = await insertProgram(tx, { tenantId, id: programId, name: body.name, description: body.description ?? null, createdBy: actor.userId }, days, sets);
-      await recordAudit(tx, { tenantId, actorId: actor.userId, action: 'program.created', entityType: 'program', entityId: programId, requestId: actor.requestId, summary: { name: body.name, days: days.length } });
+      await recordAudit(tx, { actorId: actor.userId, action: 'program.created', entityType: 'program', entityId: programId, summary: { name: body.name, days: days.length } });
       return toProgram(program, days, sets);
     });
   }
 
   /** 404 for a missing or another tenant's program. */
   async assertExists(actor: Actor, programId: string) {
-    const program = await this.db.withTenant(actor.tenantId, (tx) => findProgram(tx, actor.tenantId, programId));
+    const program = await this.db.withTenant(actor, (tx) => findProgram(tx, actor.tenantId, programId));
     if (!program) throw new NotFoundError('Program not found.');
   }
 
   async get(actor: Actor, programId: string) {
-    return this.db.withTenant(actor.tenantId, async (tx) => {
+    return this.db.withTenant(actor, async (tx) => {
       const program = await findProgram(tx, actor.tenantId, programId);
       if (!program) throw new NotFoundError('Program not found.');
       const { days, sets } = await programContents(tx, actor.tenantId, programId);
@@ -101,19 +101,19 @@ export class ProgramService {
 
   async list(actor: Actor, query: PageQuery) {
     const cursor = decodeCursor(query.cursor);
-    const rows = await this.db.withTenant(actor.tenantId, (tx) => listPrograms(tx, actor.tenantId, query.limit, cursor?.id));
+    const rows = await this.db.withTenant(actor, (tx) => listPrograms(tx, actor.tenantId, query.limit, cursor?.id));
     const result = page(rows, query.limit, (row) => ({ id: row.id }));
     return { items: result.items.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() })), nextCursor: result.nextCursor };
   }
 
   async assign(actor: Actor, programId: string, body: z.output<typeof assignmentBody>) {
     const { tenantId } = actor;
-    return this.db.withTenant(tenantId, async (tx) => {
+    return this.db.withTenant(actor, async (tx) => {
       if (!(await findProgram(tx, tenantId, programId))) throw new NotFoundError('Program not found.');
       const role = await findMemberRole(tx, tenantId, body.athleteId);
       if (role !== 'ATHLETE') throw new ValidationError('Programs are assigned to athletes of this organization.', [{ path: 'athleteId', message: 'Not an athlete of this organization' }]);
       const row = await insertAssignment(tx, { tenantId, id: newId(), programId, athleteId: body.athleteId, startDate: body.startDate, assignedBy: actor.userId });
-      await recordAudit(tx, { tenantId, actorId: actor.userId, action: 'program.assigned', entityType: 'program_assignment', entityId: row.id, requestId: actor.requestId, summary: { programId, athleteId: body.athleteId } });
+      await recordAudit(tx, { actorId: actor.userId, action: 'program.assigned', entityType: 'program_assignment', entityId: row.id, summary: { programId, athleteId: body.athleteId } });
       return { id: row.id, programId, athleteId: row.athleteId, startDate: row.startDate, assignedBy: row.assignedBy, createdAt: row.createdAt.toISOString() };
     });
   }

@@ -11,7 +11,7 @@ import { roundKg } from '@coachline/domain/training-rules';
 import type { LiveEmitter } from '@coachline/runtime/live-emitter';
 import type { Logger } from '@coachline/runtime/logger';
 import { decodeCursor, page } from '../../http/pagination';
-import { logFieldsOf, type Actor } from '../../http/route';
+import { logFieldsOf, type Actor } from '@coachline/domain/actor';
 import {
   daySets,
   findMemberRole,
@@ -54,7 +54,7 @@ export class WorkoutService {
     const athleteId = body.athleteId ?? actor.userId;
     if (!canActFor(trainingActor(actor), athleteId, 'write')) throw new ForbiddenError('Only coaches and admins start workouts for other athletes.');
     if (body.dayIndex !== undefined && body.programId === undefined) throw new ValidationError('dayIndex needs a programId.', [{ path: 'dayIndex', message: 'Requires programId' }]);
-    return this.db.withTenant(tenantId, async (tx) => {
+    return this.db.withTenant(actor, async (tx) => {
       if (athleteId !== actor.userId && !(await findMemberRole(tx, tenantId, athleteId))) {
         throw new ValidationError('No such member in this organization.', [{ path: 'athleteId', message: 'Unknown member' }]);
       }
@@ -71,17 +71,17 @@ export class WorkoutService {
         { tenantId, id: workoutId, athleteId, programId: body.programId ?? null, dayIndex: body.programId ? (body.dayIndex ?? 0) : null, title: body.title ?? null, status: 'in_progress' },
         planned,
       );
-      await recordAudit(tx, { tenantId, actorId: actor.userId, action: 'workout.started', entityType: 'workout', entityId: workoutId, requestId: actor.requestId, summary: { athleteId, programId: body.programId ?? null } });
+      await recordAudit(tx, { actorId: actor.userId, action: 'workout.started', entityType: 'workout', entityId: workoutId, summary: { athleteId, programId: body.programId ?? null } });
       return { ...toWorkoutHeader(created.workout), plannedSets: created.planned.map(toPlannedSet), sets: [] };
     });
   }
 
   async assertVisible(actor: Actor, workoutId: string, mode: 'read' | 'write') {
-    await this.db.withTenant(actor.tenantId, (tx) => workoutFor(tx, trainingActor(actor), workoutId, mode));
+    await this.db.withTenant(actor, (tx) => workoutFor(tx, trainingActor(actor), workoutId, mode));
   }
 
   async get(actor: Actor, workoutId: string) {
-    return this.db.withTenant(actor.tenantId, async (tx) => {
+    return this.db.withTenant(actor, async (tx) => {
       const workout = await workoutFor(tx, trainingActor(actor), workoutId, 'read');
       const { planned, sets } = await workoutContents(tx, actor.tenantId, workoutId);
       return { ...toWorkoutHeader(workout), plannedSets: planned.map(toPlannedSet), sets: sets.map(toLoggedSet) };
@@ -95,13 +95,13 @@ export class WorkoutService {
       athleteId = actor.userId;
     }
     const cursor = decodeCursor(query.cursor);
-    const rows = await this.db.withTenant(actor.tenantId, (tx) => listWorkouts(tx, actor.tenantId, { athleteId, status: query.status }, query.limit, cursor?.id));
+    const rows = await this.db.withTenant(actor, (tx) => listWorkouts(tx, actor.tenantId, { athleteId, status: query.status }, query.limit, cursor?.id));
     const result = page(rows, query.limit, (row) => ({ id: row.id }));
     return { items: result.items.map(toWorkoutHeader), nextCursor: result.nextCursor };
   }
 
   async logSet(actor: Actor, workoutId: string, input: LogSetInput) {
-    const result = await this.db.withTenant(actor.tenantId, (tx) => logSet(tx, trainingActor(actor), workoutId, input));
+    const result = await this.db.withTenant(actor, (tx) => logSet(tx, trainingActor(actor), workoutId, input));
     if (!result.replayed) this.broadcast(actor, result);
     return { set: result.set, progress: result.progress, personalRecord: result.personalRecord };
   }
@@ -117,7 +117,7 @@ export class WorkoutService {
 
   async complete(actor: Actor, workoutId: string) {
     const { tenantId } = actor;
-    return this.db.withTenant(tenantId, async (tx) => {
+    return this.db.withTenant(actor, async (tx) => {
       const workout = await workoutFor(tx, trainingActor(actor), workoutId, 'write', true);
       if (workout.status === 'completed') throw new ConflictError('The workout is already completed.');
       const completedAt = new Date();
@@ -129,7 +129,7 @@ export class WorkoutService {
         personalRecords: await recordsOfWorkout(tx, tenantId, workoutId),
       };
       await markCompleted(tx, tenantId, workoutId, completedAt, summary);
-      await recordAudit(tx, { tenantId, actorId: actor.userId, action: 'workout.completed', entityType: 'workout', entityId: workoutId, requestId: actor.requestId, summary: { sets: summary.sets, volumeKg: summary.volumeKg } });
+      await recordAudit(tx, { actorId: actor.userId, action: 'workout.completed', entityType: 'workout', entityId: workoutId, summary: { sets: summary.sets, volumeKg: summary.volumeKg } });
       return { id: workoutId, status: 'completed' as const, completedAt: completedAt.toISOString(), summary };
     });
   }
