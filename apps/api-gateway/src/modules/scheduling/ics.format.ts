@@ -13,9 +13,14 @@ export interface CalendarEvent {
 
 const utc = (date: Date) => date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 
-/** RFC 5545 3.3.11: backslash, semicolon, comma and newlines are escaped in TEXT. */
+/**
+ * RFC 5545 3.3.11: backslash, semicolon, comma and newlines are escaped in
+ * TEXT. Any line break (CRLF, a bare CR or a bare LF) becomes the escaped
+ * newline, since a bare CR read as a line end would let text write properties
+ * of its own.
+ */
 function text(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
+  return value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r\n|\r|\n/g, '\\n');
 }
 
 /** RFC 5545 3.1: lines longer than 75 octets are folded, never inside a UTF-8 sequence. */
