@@ -2,7 +2,7 @@ import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Database } from '@coachline/db/database';
 import { auditEvents } from '@coachline/db/schema/index';
 import type { PageQuery } from '@coachline/domain/api/common';
-import { decodeCursor, page } from '../../http/pagination';
+import { decodeCursor, page } from '@coachline/db/pagination';
 import type { Actor } from '@coachline/domain/actor';
 
 export class AuditService {

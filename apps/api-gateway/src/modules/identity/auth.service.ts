@@ -7,7 +7,7 @@ import { tenants, users } from '@coachline/db/schema/index';
 import { ConflictError, NotFoundError, UnauthenticatedError } from '@coachline/domain/errors';
 import { permissionsOf, type Role } from '@coachline/domain/roles';
 import type { Actor } from '@coachline/domain/actor';
-import { isUniqueViolation } from '../../http/pg-errors';
+import { isUniqueViolation } from '@coachline/db/pg-errors';
 import * as repo from './identity.repository';
 import { hashOpaqueToken, tenantOfToken } from './opaque-token';
 import { hashPassword, verifyPassword } from './password';

@@ -1,6 +1,6 @@
 import type { Database } from '@coachline/db/database';
 import type { PageQuery } from '@coachline/domain/api/common';
-import { decodeCursor, page } from '../../http/pagination';
+import { decodeCursor, page } from '@coachline/db/pagination';
 import type { Actor } from '@coachline/domain/actor';
 import { listMembers } from './identity.repository';
 

@@ -5,7 +5,7 @@ import { rooms } from '@coachline/domain/socket';
 import type { LiveEmitter } from '@coachline/runtime/live-emitter';
 import type { Logger } from '@coachline/runtime/logger';
 import { currentTraceparent } from '@coachline/runtime/tracing';
-import { decodeCursor, page } from '../../http/pagination';
+import { decodeCursor, page } from '@coachline/db/pagination';
 import { logFieldsOf, type Actor } from '@coachline/domain/actor';
 import { listConversations, listMessages } from './messaging.repository';
 

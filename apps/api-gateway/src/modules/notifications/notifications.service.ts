@@ -4,7 +4,7 @@ import { newId } from '@coachline/db/ids';
 import type { notifications } from '@coachline/db/schema/index';
 import { CHANNELS, resolvePreferences } from '@coachline/domain/api/notifications';
 import { NotFoundError } from '@coachline/domain/errors';
-import { decodeCursor, page } from '../../http/pagination';
+import { decodeCursor, page } from '@coachline/db/pagination';
 import type { Actor } from '@coachline/domain/actor';
 import * as repo from './notifications.repository';
 

@@ -3,7 +3,7 @@ import { recordAudit } from '@coachline/db/audit';
 import { newId } from '@coachline/db/ids';
 import type { z } from 'zod';
 import type { exerciseBody, exerciseQuery } from '@coachline/domain/api/training';
-import { decodeCursor, page } from '../../http/pagination';
+import { decodeCursor, page } from '@coachline/db/pagination';
 import type { Actor } from '@coachline/domain/actor';
 import { insertExercise, listExercises, type ExerciseRow } from './training.repository';
 

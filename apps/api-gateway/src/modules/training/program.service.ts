@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import type { PageQuery } from '@coachline/domain/api/common';
 import type { assignmentBody, programBody } from '@coachline/domain/api/training';
 import { NotFoundError, ValidationError, type FieldError } from '@coachline/domain/errors';
-import { decodeCursor, page } from '../../http/pagination';
+import { decodeCursor, page } from '@coachline/db/pagination';
 import type { Actor } from '@coachline/domain/actor';
 import {
   existingExerciseIds,

@@ -5,7 +5,7 @@ import { canActFor } from '@coachline/db/workout-access';
 import type { z } from 'zod';
 import type { bodyMetricBody, bodyMetricQuery } from '@coachline/domain/api/training';
 import { ForbiddenError, NotFoundError } from '@coachline/domain/errors';
-import { decodeCursor, page } from '../../http/pagination';
+import { decodeCursor, page } from '@coachline/db/pagination';
 import type { Actor } from '@coachline/domain/actor';
 import { dailyE1rm, findMemberRole, insertBodyMetric, listBodyMetrics, standingRecords, weeklyVolume, type BodyMetricRow } from './training.repository';
 import { trainingActor } from './workout.service';

@@ -10,7 +10,7 @@ import { rooms } from '@coachline/domain/socket';
 import { roundKg } from '@coachline/domain/training-rules';
 import type { LiveEmitter } from '@coachline/runtime/live-emitter';
 import type { Logger } from '@coachline/runtime/logger';
-import { decodeCursor, page } from '../../http/pagination';
+import { decodeCursor, page } from '@coachline/db/pagination';
 import { logFieldsOf, type Actor } from '@coachline/domain/actor';
 import {
   daySets,
