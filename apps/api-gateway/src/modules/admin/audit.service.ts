@@ -15,7 +15,7 @@ export class AuditService {
       tx
         .select()
         .from(auditEvents)
-        .where(and(eq(auditEvents.tenantId, actor.tenantId), cursor ? lt(auditEvents.id, cursor.id) : undefined))
+        .where(and(eq(auditEvents.tenantId, tx.scope.tenantId), cursor ? lt(auditEvents.id, cursor.id) : undefined))
         .orderBy(desc(auditEvents.id))
         .limit(query.limit + 1),
     );

@@ -41,13 +41,12 @@ export class UploadService {
     const uploadId = await this.storage.createMultipartUpload(storageKey, body.contentType);
     try {
       await this.db.withTenant(actor, async (tx) => {
-        const quota = (await lockTenantQuota(tx, actor.tenantId)) ?? this.limits.defaultQuotaBytes;
-        const used = await tenantMediaBytes(tx, actor.tenantId);
+        const quota = (await lockTenantQuota(tx)) ?? this.limits.defaultQuotaBytes;
+        const used = await tenantMediaBytes(tx, tx.scope.tenantId);
         if (used + body.sizeBytes > quota) {
           throw new QuotaExceededError(`This upload needs ${mib(body.sizeBytes)}, but only ${mib(Math.max(0, quota - used))} of the organization's ${mib(quota)} storage is left.`);
         }
         await insertPendingAsset(tx, {
-          tenantId: actor.tenantId,
           id,
           ownerId: actor.userId,
           kind: body.kind,
@@ -97,7 +96,7 @@ export class UploadService {
    * marked failed; otherwise `media.uploaded` goes out with the status change.
    */
   async finalize(actor: Actor, id: string, body: FinalizeBody) {
-    const asset = await this.db.withTenant(actor, (tx) => findAsset(tx, actor.tenantId, id));
+    const asset = await this.db.withTenant(actor, (tx) => findAsset(tx, id));
     if (!asset || asset.ownerId !== actor.userId) throw new NotFoundError('No such media.');
     // A retried finalize (the first answer was lost) gets the same answer.
     if (asset.status === 'processing' || asset.status === 'ready') return { id, status: asset.status };
@@ -115,7 +114,6 @@ export class UploadService {
     const updated = await this.db.withTenant(actor, async (tx) => {
       const row = await updatePendingAsset(
         tx,
-        actor.tenantId,
         id,
         failure
           ? { status: 'failed', failureReason: failure, uploadId: null, finalizedAt: new Date() }
@@ -140,7 +138,7 @@ export class UploadService {
     });
     if (!updated) {
       // A concurrent finalize got there first; answer what it decided.
-      const current = await this.db.withTenant(actor, (tx) => findAsset(tx, actor.tenantId, id));
+      const current = await this.db.withTenant(actor, (tx) => findAsset(tx, id));
       if (current?.status === 'failed') throw new ConflictError(`This upload failed: ${current.failureReason ?? 'unknown reason'}.`);
       return { id, status: current?.status ?? 'processing' };
     }
@@ -203,12 +201,12 @@ export class UploadService {
 
   /** 404 unless the caller started this upload. */
   async assertOwnUpload(actor: Actor, id: string): Promise<void> {
-    const asset = await this.db.withTenant(actor, (tx) => findAsset(tx, actor.tenantId, id));
+    const asset = await this.db.withTenant(actor, (tx) => findAsset(tx, id));
     if (!asset || asset.ownerId !== actor.userId) throw new NotFoundError('No such media.');
   }
 
   private async ownPendingAsset(actor: Actor, id: string) {
-    const asset = await this.db.withTenant(actor, (tx) => findAsset(tx, actor.tenantId, id));
+    const asset = await this.db.withTenant(actor, (tx) => findAsset(tx, id));
     if (!asset || asset.ownerId !== actor.userId) throw new NotFoundError('No such media.');
     if (asset.status !== 'pending' || !asset.uploadId) throw new ConflictError(`This upload is already ${asset.status}.`);
     return asset;

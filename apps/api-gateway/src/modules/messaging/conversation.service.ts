@@ -34,7 +34,7 @@ export class ConversationService {
 
   async list(actor: Actor, query: PageQuery) {
     const cursor = decodeCursor(query.cursor);
-    const rows = await this.db.withTenant(actor, (tx) => listConversations(tx, actor.tenantId, actor.userId, query.limit, cursor?.id));
+    const rows = await this.db.withTenant(actor, (tx) => listConversations(tx, actor.userId, query.limit, cursor?.id));
     const result = page(rows, query.limit, (row) => ({ id: row.id }));
     return { items: result.items.map((row) => toConversation(row, actor.userId)), nextCursor: result.nextCursor };
   }
@@ -47,7 +47,7 @@ export class ConversationService {
     const cursor = decodeCursor(query.cursor);
     const rows = await this.db.withTenant(actor, async (tx) => {
       await conversationOf(tx, messageActor(actor), conversationId);
-      return listMessages(tx, actor.tenantId, conversationId, query.limit, cursor?.id);
+      return listMessages(tx, conversationId, query.limit, cursor?.id);
     });
     const result = page(rows, query.limit, (row) => ({ id: row.id }));
     return {

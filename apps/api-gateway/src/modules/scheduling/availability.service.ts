@@ -1,5 +1,5 @@
 import { recordAudit } from '@coachline/db/audit';
-import type { Database, Tx } from '@coachline/db/database';
+import type { Database, TenantTx } from '@coachline/db/database';
 import type { AvailabilityBody } from '@coachline/domain/api/scheduling';
 import { ForbiddenError, NotFoundError } from '@coachline/domain/errors';
 import { generateSlots } from '@coachline/domain/slots';
@@ -18,7 +18,7 @@ export class AvailabilityService {
 
   /** 404 unless the id names a coach of the caller's tenant. */
   async assertCoach(actor: Actor, coachId: string): Promise<void> {
-    const found = await this.db.withTenant(actor, (tx) => repo.isCoach(tx, actor.tenantId, coachId));
+    const found = await this.db.withTenant(actor, (tx) => repo.isCoach(tx, coachId));
     if (!found) throw new NotFoundError('No such coach.');
   }
 
@@ -32,7 +32,7 @@ export class AvailabilityService {
 
   async get(actor: Actor, coachId: string) {
     return this.db.withTenant(actor, async (tx) => {
-      const row = await repo.findAvailability(tx, actor.tenantId, coachId);
+      const row = await repo.findAvailability(tx, coachId);
       if (!row) throw new NotFoundError('This coach has not set their availability yet.');
       return this.present(tx, actor, row);
     });
@@ -40,7 +40,7 @@ export class AvailabilityService {
 
   async put(actor: Actor, coachId: string, body: AvailabilityBody) {
     return this.db.withTenant(actor, async (tx) => {
-      const row = await repo.upsertAvailability(tx, actor.tenantId, coachId, body);
+      const row = await repo.upsertAvailability(tx, coachId, body);
       await recordAudit(tx, {
         actorId: actor.userId,
         action: 'availability.updated',
@@ -54,7 +54,7 @@ export class AvailabilityService {
 
   async addTimeOff(actor: Actor, coachId: string, body: { start: string; end: string; reason?: string }) {
     return this.db.withTenant(actor, async (tx) => {
-      const row = await repo.insertTimeOff(tx, { tenantId: actor.tenantId, coachId, startsAt: new Date(body.start), endsAt: new Date(body.end), reason: body.reason ?? null });
+      const row = await repo.insertTimeOff(tx, { coachId, startsAt: new Date(body.start), endsAt: new Date(body.end), reason: body.reason ?? null });
       await recordAudit(tx, {
         actorId: actor.userId,
         action: 'availability.time_off_added',
@@ -68,7 +68,7 @@ export class AvailabilityService {
 
   async removeTimeOff(actor: Actor, coachId: string, timeOffId: string): Promise<void> {
     await this.db.withTenant(actor, async (tx) => {
-      if (!(await repo.deleteTimeOff(tx, actor.tenantId, coachId, timeOffId))) throw new NotFoundError('No such time off.');
+      if (!(await repo.deleteTimeOff(tx, coachId, timeOffId))) throw new NotFoundError('No such time off.');
       await recordAudit(tx, {
         actorId: actor.userId,
         action: 'availability.time_off_removed',
@@ -84,11 +84,11 @@ export class AvailabilityService {
     const from = new Date(range.from);
     const to = new Date(range.to);
     return this.db.withTenant(actor, async (tx) => {
-      const settings = await repo.findAvailability(tx, actor.tenantId, coachId);
+      const settings = await repo.findAvailability(tx, coachId);
       if (!settings) return { items: [] };
       // A slot starting just before `to` ends up to one slot later, so sessions and time off are read that far.
       const until = new Date(to.getTime() + settings.slotMinutes * 60_000);
-      const [busy, timeOff] = await Promise.all([busySpans(tx, actor.tenantId, coachId, from, until), repo.listTimeOff(tx, actor.tenantId, coachId, { from, to: until })]);
+      const [busy, timeOff] = await Promise.all([busySpans(tx, coachId, from, until), repo.listTimeOff(tx, coachId, { from, to: until })]);
       const slots = generateSlots(settings, {
         from: from.getTime(),
         to: to.getTime(),
@@ -101,8 +101,8 @@ export class AvailabilityService {
   }
 
   /** Reasons for time off are private to the coach and those who manage calendars. */
-  private async present(tx: Tx, actor: Actor, row: AvailabilityRow) {
-    const timeOff = await repo.listTimeOff(tx, actor.tenantId, row.coachId, { from: this.now() });
+  private async present(tx: TenantTx, actor: Actor, row: AvailabilityRow) {
+    const timeOff = await repo.listTimeOff(tx, row.coachId, { from: this.now() });
     const showReasons = actor.userId === row.coachId || actor.permissions.includes('availability:write:any');
     return {
       coachId: row.coachId,

@@ -21,14 +21,14 @@ export class SpaceService {
   constructor(private readonly db: Database) {}
 
   async requireMember(actor: Actor, spaceId: string): Promise<void> {
-    const member = await this.db.withTenant(actor, (tx) => repo.isSpaceMember(tx, actor.tenantId, spaceId, actor.userId));
+    const member = await this.db.withTenant(actor, (tx) => repo.isSpaceMember(tx, spaceId, actor.userId));
     if (!member) throw new NotFoundError('No such space.');
   }
 
   async requirePostVisible(actor: Actor, postId: string): Promise<void> {
     const visible = await this.db.withTenant(actor, async (tx) => {
-      const post = await repo.findPost(tx, actor.tenantId, postId);
-      return post ? repo.isSpaceMember(tx, actor.tenantId, post.spaceId, actor.userId) : false;
+      const post = await repo.findPost(tx, postId);
+      return post ? repo.isSpaceMember(tx, post.spaceId, actor.userId) : false;
     });
     if (!visible) throw new NotFoundError('No such post.');
   }
@@ -36,8 +36,8 @@ export class SpaceService {
   async create(actor: Actor, input: { name: string; description?: string }) {
     return this.db.withTenant(actor, async (tx) => {
       const id = newId();
-      const space = await repo.insertSpace(tx, { tenantId: actor.tenantId, id, name: input.name, description: input.description ?? null, createdBy: actor.userId });
-      await repo.insertSpaceMember(tx, { tenantId: actor.tenantId, id: newId(), spaceId: id, userId: actor.userId });
+      const space = await repo.insertSpace(tx, { id, name: input.name, description: input.description ?? null, createdBy: actor.userId });
+      await repo.insertSpaceMember(tx, { id: newId(), spaceId: id, userId: actor.userId });
       await recordAudit(tx, { actorId: actor.userId, action: 'space.created', entityType: 'space', entityId: id, summary: { name: input.name } });
       return spaceOut(space);
     });
@@ -45,7 +45,7 @@ export class SpaceService {
 
   async listMine(actor: Actor, query: PageQuery) {
     const cursor = decodeCursor(query.cursor);
-    const rows = await this.db.withTenant(actor, (tx) => repo.listSpacesOf(tx, actor.tenantId, actor.userId, query.limit, cursor?.id));
+    const rows = await this.db.withTenant(actor, (tx) => repo.listSpacesOf(tx, actor.userId, query.limit, cursor?.id));
     const result = page(rows, query.limit, (row) => ({ id: row.id }));
     return { items: result.items.map(spaceOut), nextCursor: result.nextCursor };
   }
@@ -53,7 +53,7 @@ export class SpaceService {
   async addMember(actor: Actor, spaceId: string, input: { userId: string }) {
     try {
       return await this.db.withTenant(actor, async (tx) => {
-        const member = await repo.insertSpaceMember(tx, { tenantId: actor.tenantId, id: newId(), spaceId, userId: input.userId });
+        const member = await repo.insertSpaceMember(tx, { id: newId(), spaceId, userId: input.userId });
         await recordAudit(tx, { actorId: actor.userId, action: 'space.member_added', entityType: 'space', entityId: spaceId, summary: { userId: input.userId } });
         return memberOut(member);
       });
@@ -67,7 +67,7 @@ export class SpaceService {
 
   async listPosts(actor: Actor, spaceId: string, query: PageQuery) {
     const cursor = decodeCursor(query.cursor);
-    const rows = await this.db.withTenant(actor, (tx) => repo.listPosts(tx, actor.tenantId, spaceId, query.limit, cursor?.id));
+    const rows = await this.db.withTenant(actor, (tx) => repo.listPosts(tx, spaceId, query.limit, cursor?.id));
     const result = page(rows, query.limit, (row) => ({ id: row.id }));
     return { items: result.items.map(postOut), nextCursor: result.nextCursor };
   }
@@ -77,11 +77,11 @@ export class SpaceService {
     const mediaIds = [...new Set(input.mediaIds ?? [])];
     return this.db.withTenant(actor, async (tx) => {
       // Only this tenant's uploads that finalized (processing or ready) can be attached.
-      const found = await attachableMediaIds(tx, actor.tenantId, mediaIds);
+      const found = await attachableMediaIds(tx, tx.scope.tenantId, mediaIds);
       const missing = mediaIds.filter((id) => !found.has(id));
       if (missing.length) throw new ValidationError('Unknown media.', missing.map((id) => ({ path: `mediaIds.${mediaIds.indexOf(id)}`, message: 'No such media, or it is not uploaded yet' })));
       const id = newId();
-      const post = await repo.insertPost(tx, { tenantId: actor.tenantId, id, spaceId, authorId: actor.userId, body: input.body, mediaIds });
+      const post = await repo.insertPost(tx, { id, spaceId, authorId: actor.userId, body: input.body, mediaIds });
       await emit(tx, 'post.created', { postId: id, spaceId, authorId: actor.userId });
       await recordAudit(tx, { actorId: actor.userId, action: 'post.created', entityType: 'post', entityId: id, summary: { spaceId } });
       return postOut(post);
@@ -90,7 +90,7 @@ export class SpaceService {
 
   async listComments(actor: Actor, postId: string, query: PageQuery) {
     const cursor = decodeCursor(query.cursor);
-    const rows = await this.db.withTenant(actor, (tx) => repo.listComments(tx, actor.tenantId, postId, query.limit, cursor?.id));
+    const rows = await this.db.withTenant(actor, (tx) => repo.listComments(tx, postId, query.limit, cursor?.id));
     const result = page(rows, query.limit, (row) => ({ id: row.id }));
     return { items: result.items.map(commentOut), nextCursor: result.nextCursor };
   }
@@ -98,7 +98,7 @@ export class SpaceService {
   async createComment(actor: Actor, postId: string, input: { body: string }) {
     return this.db.withTenant(actor, async (tx) => {
       const id = newId();
-      const comment = await repo.insertComment(tx, { tenantId: actor.tenantId, id, postId, authorId: actor.userId, body: input.body });
+      const comment = await repo.insertComment(tx, { id, postId, authorId: actor.userId, body: input.body });
       await emit(tx, 'comment.created', { commentId: id, postId, authorId: actor.userId });
       await recordAudit(tx, { actorId: actor.userId, action: 'comment.created', entityType: 'comment', entityId: id, summary: { postId } });
       return commentOut(comment);

@@ -25,15 +25,14 @@ export class ProgressService {
 
   /** 404 for someone who is not a member of the tenant, 403 for another athlete. */
   async assertCanSee(actor: Actor, userId: string) {
-    const role = await this.db.withTenant(actor, (tx) => findMemberRole(tx, actor.tenantId, userId));
+    const role = await this.db.withTenant(actor, (tx) => findMemberRole(tx, userId));
     if (!role) throw new NotFoundError('Member not found.');
     if (!canActFor(trainingActor(actor), userId, 'read')) throw new ForbiddenError("Athletes see only their own progress.");
   }
 
   async progress(actor: Actor, athleteId: string, exerciseId?: string) {
-    const { tenantId } = actor;
     return this.db.withTenant(actor, async (tx) => {
-      const [records, e1rm, volume] = [await standingRecords(tx, tenantId, athleteId, exerciseId), await dailyE1rm(tx, tenantId, athleteId, exerciseId), await weeklyVolume(tx, tenantId, athleteId, exerciseId)];
+      const [records, e1rm, volume] = [await standingRecords(tx, athleteId, exerciseId), await dailyE1rm(tx, athleteId, exerciseId), await weeklyVolume(tx, athleteId, exerciseId)];
       return {
         athleteId,
         personalRecords: records.map((r) => ({
@@ -51,9 +50,8 @@ export class ProgressService {
   }
 
   async recordBodyMetric(actor: Actor, body: z.output<typeof bodyMetricBody>) {
-    const { tenantId } = actor;
     const row = await this.db.withTenant(actor, async (tx) => {
-      const inserted = await insertBodyMetric(tx, { tenantId, id: newId(), userId: actor.userId, weightKg: body.weightKg, bodyFatPct: body.bodyFatPct ?? null, measuredAt: new Date(body.measuredAt) });
+      const inserted = await insertBodyMetric(tx, { id: newId(), userId: actor.userId, weightKg: body.weightKg, bodyFatPct: body.bodyFatPct ?? null, measuredAt: new Date(body.measuredAt) });
       await recordAudit(tx, { actorId: actor.userId, action: 'body_metric.recorded', entityType: 'body_metric', entityId: inserted.id });
       return inserted;
     });
@@ -65,7 +63,7 @@ export class ProgressService {
     if (userId !== actor.userId) await this.assertCanSee(actor, userId);
     const cursor = decodeCursor(query.cursor);
     const after = cursor?.at ? { at: new Date(cursor.at), id: cursor.id } : undefined;
-    const rows = await this.db.withTenant(actor, (tx) => listBodyMetrics(tx, actor.tenantId, userId, query.limit, after));
+    const rows = await this.db.withTenant(actor, (tx) => listBodyMetrics(tx, userId, query.limit, after));
     const result = page(rows, query.limit, (row) => ({ id: row.id, at: row.measuredAt.toISOString() }));
     return { items: result.items.map(toBodyMetric), nextCursor: result.nextCursor };
   }

@@ -50,25 +50,24 @@ export class WorkoutService {
   ) {}
 
   async start(actor: Actor, body: z.output<typeof workoutBody>) {
-    const { tenantId } = actor;
     const athleteId = body.athleteId ?? actor.userId;
     if (!canActFor(trainingActor(actor), athleteId, 'write')) throw new ForbiddenError('Only coaches and admins start workouts for other athletes.');
     if (body.dayIndex !== undefined && body.programId === undefined) throw new ValidationError('dayIndex needs a programId.', [{ path: 'dayIndex', message: 'Requires programId' }]);
     return this.db.withTenant(actor, async (tx) => {
-      if (athleteId !== actor.userId && !(await findMemberRole(tx, tenantId, athleteId))) {
+      if (athleteId !== actor.userId && !(await findMemberRole(tx, athleteId))) {
         throw new ValidationError('No such member in this organization.', [{ path: 'athleteId', message: 'Unknown member' }]);
       }
       const workoutId = newId();
-      let planned: { tenantId: string; id: string; workoutId: string; exerciseId: string; position: number; reps: number; weightKg: number | null; rpe: number | null }[] = [];
+      let planned: { id: string; workoutId: string; exerciseId: string; position: number; reps: number; weightKg: number | null; rpe: number | null }[] = [];
       if (body.programId) {
-        if (!(await findProgram(tx, tenantId, body.programId))) throw new ValidationError('The program does not exist.', [{ path: 'programId', message: 'Unknown program' }]);
-        const day = await findProgramDay(tx, tenantId, body.programId, body.dayIndex ?? 0);
+        if (!(await findProgram(tx, body.programId))) throw new ValidationError('The program does not exist.', [{ path: 'programId', message: 'Unknown program' }]);
+        const day = await findProgramDay(tx, body.programId, body.dayIndex ?? 0);
         if (!day) throw new ValidationError('The program has no such day.', [{ path: 'dayIndex', message: 'No such day in the program' }]);
-        planned = (await daySets(tx, tenantId, day.id)).map((set, position) => ({ tenantId, id: newId(), workoutId, exerciseId: set.exerciseId, position, reps: set.reps, weightKg: set.weightKg, rpe: set.rpe }));
+        planned = (await daySets(tx, day.id)).map((set, position) => ({ id: newId(), workoutId, exerciseId: set.exerciseId, position, reps: set.reps, weightKg: set.weightKg, rpe: set.rpe }));
       }
       const created = await insertWorkout(
         tx,
-        { tenantId, id: workoutId, athleteId, programId: body.programId ?? null, dayIndex: body.programId ? (body.dayIndex ?? 0) : null, title: body.title ?? null, status: 'in_progress' },
+        { id: workoutId, athleteId, programId: body.programId ?? null, dayIndex: body.programId ? (body.dayIndex ?? 0) : null, title: body.title ?? null, status: 'in_progress' },
         planned,
       );
       await recordAudit(tx, { actorId: actor.userId, action: 'workout.started', entityType: 'workout', entityId: workoutId, summary: { athleteId, programId: body.programId ?? null } });
@@ -83,7 +82,7 @@ export class WorkoutService {
   async get(actor: Actor, workoutId: string) {
     return this.db.withTenant(actor, async (tx) => {
       const workout = await workoutFor(tx, trainingActor(actor), workoutId, 'read');
-      const { planned, sets } = await workoutContents(tx, actor.tenantId, workoutId);
+      const { planned, sets } = await workoutContents(tx, workoutId);
       return { ...toWorkoutHeader(workout), plannedSets: planned.map(toPlannedSet), sets: sets.map(toLoggedSet) };
     });
   }
@@ -95,7 +94,7 @@ export class WorkoutService {
       athleteId = actor.userId;
     }
     const cursor = decodeCursor(query.cursor);
-    const rows = await this.db.withTenant(actor, (tx) => listWorkouts(tx, actor.tenantId, { athleteId, status: query.status }, query.limit, cursor?.id));
+    const rows = await this.db.withTenant(actor, (tx) => listWorkouts(tx, { athleteId, status: query.status }, query.limit, cursor?.id));
     const result = page(rows, query.limit, (row) => ({ id: row.id }));
     return { items: result.items.map(toWorkoutHeader), nextCursor: result.nextCursor };
   }
@@ -116,19 +115,18 @@ export class WorkoutService {
   }
 
   async complete(actor: Actor, workoutId: string) {
-    const { tenantId } = actor;
     return this.db.withTenant(actor, async (tx) => {
       const workout = await workoutFor(tx, trainingActor(actor), workoutId, 'write', true);
       if (workout.status === 'completed') throw new ConflictError('The workout is already completed.');
       const completedAt = new Date();
-      const totals = await workoutTotals(tx, tenantId, workoutId);
+      const totals = await workoutTotals(tx, workoutId);
       const summary = {
         sets: totals.sets,
         volumeKg: roundKg(totals.volumeKg),
         durationSeconds: Math.max(0, Math.round((completedAt.getTime() - workout.startedAt.getTime()) / 1000)),
-        personalRecords: await recordsOfWorkout(tx, tenantId, workoutId),
+        personalRecords: await recordsOfWorkout(tx, tx.scope.tenantId, workoutId),
       };
-      await markCompleted(tx, tenantId, workoutId, completedAt, summary);
+      await markCompleted(tx, workoutId, completedAt, summary);
       await recordAudit(tx, { actorId: actor.userId, action: 'workout.completed', entityType: 'workout', entityId: workoutId, summary: { sets: summary.sets, volumeKg: summary.volumeKg } });
       return { id: workoutId, status: 'completed' as const, completedAt: completedAt.toISOString(), summary };
     });
