@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
-import { ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError, type FieldError } from '@coachline/domain/errors';
+import { ForbiddenError, NotFoundError, ValidationError, type FieldError } from '@coachline/domain/errors';
 import type { Actor } from '@coachline/domain/actor';
 import type { Permission } from '@coachline/domain/roles';
 
@@ -53,8 +53,6 @@ export interface RouteDefinition<
    * tenant's or a missing id is 404 before the input is judged (422).
    */
   deferInput?: D;
-  /** Proves the path's resource exists and is visible before the body is judged (404 before 422). */
-  resource?: (ctx: { actor: Actor; params: Infer<PS> }) => Promise<void>;
   responses: Record<number, { description: string; schema?: z.ZodType }>;
   /** Route-specific middleware (rate limits), run after authentication. */
   middleware?: RequestHandler[];
@@ -139,10 +137,6 @@ export function mountRoute(app: Router, definition: AnyRoute, pipeline: Pipeline
     if (params && !params.success) throw new NotFoundError('Not found.');
     const parsedParams = params?.data;
     const execute = async (): Promise<RouteResult> => {
-      if (definition.resource) {
-        if (!actor) throw new UnauthenticatedError('Authentication required.');
-        await definition.resource({ actor, params: parsedParams });
-      }
       if (definition.deferInput) {
         const query = () => parseOr(definition.query, req.query, 'query');
         const body = () => parseOr(definition.body, req.body ?? {}, 'body');

@@ -7,6 +7,7 @@ import type { FinalizeBody, UploadIntentBody } from '@coachline/domain/api/media
 import { ConflictError, GoneError, NotFoundError, PayloadTooLargeError, QuotaExceededError, ValidationError } from '@coachline/domain/errors';
 import { NoSuchObjectError, NoSuchUploadError, type Storage } from '@coachline/runtime/storage';
 import type { Actor } from '@coachline/domain/actor';
+import type { LazyInput } from '@coachline/use-cases/lazy-input';
 import { findAsset, insertPendingAsset, lockTenantQuota, updatePendingAsset, type MediaAssetRow } from './media.repository';
 import { matchesDeclaredType, SNIFF_BYTES } from './media-type';
 
@@ -95,9 +96,10 @@ export class UploadService {
    * size or leading bytes contradict the declaration is deleted and its asset
    * marked failed; otherwise `media.uploaded` goes out with the status change.
    */
-  async finalize(actor: Actor, id: string, body: FinalizeBody) {
+  async finalize(actor: Actor, id: string, input: LazyInput<FinalizeBody>) {
     const asset = await this.db.withTenant(actor, (tx) => findAsset(tx, id));
     if (!asset || asset.ownerId !== actor.userId) throw new NotFoundError('No such media.');
+    const body = input();
     // A retried finalize (the first answer was lost) gets the same answer.
     if (asset.status === 'processing' || asset.status === 'ready') return { id, status: asset.status };
     if (asset.status === 'failed') throw new ConflictError(`This upload failed: ${asset.failureReason ?? 'unknown reason'}.`);
@@ -197,12 +199,6 @@ export class UploadService {
     if (size !== asset.sizeBytes) return `its size is ${size} bytes, but ${asset.sizeBytes} were declared`;
     if (!matchesDeclaredType(head, asset.declaredContentType)) return `its content is not ${asset.declaredContentType} as declared`;
     return undefined;
-  }
-
-  /** 404 unless the caller started this upload. */
-  async assertOwnUpload(actor: Actor, id: string): Promise<void> {
-    const asset = await this.db.withTenant(actor, (tx) => findAsset(tx, id));
-    if (!asset || asset.ownerId !== actor.userId) throw new NotFoundError('No such media.');
   }
 
   private async ownPendingAsset(actor: Actor, id: string) {

@@ -3,12 +3,13 @@ import type { Database } from '@coachline/db/database';
 import { newId } from '@coachline/db/ids';
 import { emit } from '@coachline/db/outbox';
 import type { z } from 'zod';
-import type { listSessionsQuery } from '@coachline/domain/api/scheduling';
+import type { cancelSessionBody, listSessionsQuery } from '@coachline/domain/api/scheduling';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@coachline/domain/errors';
 import { checkBooking, type BookingCheck } from '@coachline/domain/slots';
 import { decodeCursor, page } from '@coachline/db/pagination';
 import { isExclusionViolation } from '@coachline/db/pg-errors';
 import type { Actor } from '@coachline/domain/actor';
+import type { LazyInput } from '@coachline/use-cases/lazy-input';
 import { findAvailability, findMemberRole, isCoach, listTimeOff } from './availability.repository';
 import * as repo from './session.repository';
 
@@ -115,10 +116,11 @@ export class SessionService {
   }
 
   /** Frees the slot; cancelling within the coach's cancellation notice is flagged `late`. */
-  async cancel(actor: Actor, id: string, body: { reason?: string }) {
+  async cancel(actor: Actor, id: string, input: LazyInput<z.output<typeof cancelSessionBody>>) {
     return this.db.withTenant(actor, async (tx) => {
       const row = await repo.findSessionForUpdate(tx, id);
       if (!row || !canSee(actor, row)) throw new NotFoundError('No such session.');
+      const body = input();
       if (!canCancel(actor, row)) throw new ForbiddenError('Only the athlete, the coach, a scheduler or an admin may cancel this session.');
       if (row.status !== 'scheduled') throw new ConflictError(`The session is ${row.status}, not scheduled.`);
       const now = this.now();

@@ -7,6 +7,7 @@ import type { assignmentBody, programBody } from '@coachline/domain/api/training
 import { NotFoundError, ValidationError, type FieldError } from '@coachline/domain/errors';
 import { decodeCursor, page } from '@coachline/db/pagination';
 import type { Actor } from '@coachline/domain/actor';
+import type { LazyInput } from '@coachline/use-cases/lazy-input';
 import {
   existingExerciseIds,
   findMemberRole,
@@ -82,12 +83,6 @@ export class ProgramService {
     });
   }
 
-  /** 404 for a missing or another tenant's program. */
-  async assertExists(actor: Actor, programId: string) {
-    const program = await this.db.withTenant(actor, (tx) => findProgram(tx, programId));
-    if (!program) throw new NotFoundError('Program not found.');
-  }
-
   async get(actor: Actor, programId: string) {
     return this.db.withTenant(actor, async (tx) => {
       const program = await findProgram(tx, programId);
@@ -104,9 +99,10 @@ export class ProgramService {
     return { items: result.items.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() })), nextCursor: result.nextCursor };
   }
 
-  async assign(actor: Actor, programId: string, body: z.output<typeof assignmentBody>) {
+  async assign(actor: Actor, programId: string, input: LazyInput<z.output<typeof assignmentBody>>) {
     return this.db.withTenant(actor, async (tx) => {
       if (!(await findProgram(tx, programId))) throw new NotFoundError('Program not found.');
+      const body = input();
       const role = await findMemberRole(tx, body.athleteId);
       if (role !== 'ATHLETE') throw new ValidationError('Programs are assigned to athletes of this organization.', [{ path: 'athleteId', message: 'Not an athlete of this organization' }]);
       const row = await insertAssignment(tx, { id: newId(), programId, athleteId: body.athleteId, startDate: body.startDate, assignedBy: actor.userId });
