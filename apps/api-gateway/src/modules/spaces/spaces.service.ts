@@ -56,14 +56,13 @@ export class SpaceService {
   }
 
   async listPosts(actor: Actor, spaceId: string, lazyQuery: LazyInput<PageQuery>) {
-    const { rows, limit } = await this.db.withTenant(actor, async (tx) => {
+    return this.db.withTenant(actor, async (tx) => {
       await requireMember(tx, actor, spaceId);
       const query = lazyQuery();
       const cursor = decodeCursor(query.cursor);
-      return { rows: await repo.listPosts(tx, spaceId, query.limit, cursor?.id), limit: query.limit };
+      const result = page(await repo.listPosts(tx, spaceId, query.limit, cursor?.id), query.limit, (row) => ({ id: row.id }));
+      return { items: result.items.map(postOut), nextCursor: result.nextCursor };
     });
-    const result = page(rows, limit, (row) => ({ id: row.id }));
-    return { items: result.items.map(postOut), nextCursor: result.nextCursor };
   }
 
   /** The post and its `post.created` event commit together. */
@@ -85,14 +84,13 @@ export class SpaceService {
   }
 
   async listComments(actor: Actor, postId: string, lazyQuery: LazyInput<PageQuery>) {
-    const { rows, limit } = await this.db.withTenant(actor, async (tx) => {
+    return this.db.withTenant(actor, async (tx) => {
       await requirePostVisible(tx, actor, postId);
       const query = lazyQuery();
       const cursor = decodeCursor(query.cursor);
-      return { rows: await repo.listComments(tx, postId, query.limit, cursor?.id), limit: query.limit };
+      const result = page(await repo.listComments(tx, postId, query.limit, cursor?.id), query.limit, (row) => ({ id: row.id }));
+      return { items: result.items.map(commentOut), nextCursor: result.nextCursor };
     });
-    const result = page(rows, limit, (row) => ({ id: row.id }));
-    return { items: result.items.map(commentOut), nextCursor: result.nextCursor };
   }
 
   async createComment(actor: Actor, postId: string, input: LazyInput<{ body: string }>) {
