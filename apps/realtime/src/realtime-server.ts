@@ -12,6 +12,8 @@ import type { Logger } from '@coachline/runtime/logger';
 import { prometheus, type MetricsRegistry } from '@coachline/runtime/metrics';
 import { Presence } from '@coachline/runtime/presence';
 import { checkRedis, type Redis } from '@coachline/runtime/redis';
+import { SendMessageUseCase } from '@coachline/use-cases/messaging/send-message.use-case';
+import { LogSetUseCase } from '@coachline/use-cases/training/log-set.use-case';
 import { ackOf, failure } from './ack';
 import type { Config } from './config';
 import { registerMessageHandlers } from './handlers/message.handler';
@@ -82,6 +84,10 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
     cors: { origin: config.CORS_ORIGINS },
   });
 
+  // Their broadcasts go out through this server's adapter, to clients of every instance.
+  const logSet = new LogSetUseCase(db, io, logger);
+  const sendMessage = new SendMessageUseCase(db, io, logger);
+
   const connected = new prometheus.Gauge({ name: 'realtime_connected_sockets', help: 'Sockets connected to this instance', registers: [deps.metrics] });
   const events = new prometheus.Counter({ name: 'realtime_events_total', help: 'Client events received', labelNames: ['event', 'outcome'], registers: [deps.metrics] });
 
@@ -91,8 +97,7 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token ?? bearer;
     if (typeof token !== 'string' || token.length === 0 || token.length > 4096) return next(unauthenticated('An access token is required in auth.token.'));
     try {
-      const claims = tokens.verify(token);
-      socket.data = { userId: claims.userId, tenantId: claims.tenantId, role: claims.role, expiresAt: claims.expiresAt };
+      socket.data = tokens.verify(token);
       next();
     } catch (error) {
       if (error instanceof InvalidAccessTokenError) return next(unauthenticated('The access token is invalid or expired.'));
@@ -146,8 +151,8 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
       ackOf(packet.slice(1))(failure('RATE_LIMITED', 'Too many events; slow down.'));
     });
 
-    registerWorkoutHandlers(io, socket, db, logger);
-    registerMessageHandlers(io, socket, db, logger);
+    registerWorkoutHandlers(socket, db, logSet, logger);
+    registerMessageHandlers(socket, sendMessage, logger);
 
     track(
       presence.connect(tenantId, userId, memberOf(socket)).then((count) => {

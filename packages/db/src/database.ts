@@ -27,6 +27,9 @@ export type TenantTx = Tx & { readonly scope: TenantScope; readonly [tenantScope
  */
 export type SystemTx = Tx & { readonly [systemScoped]: true };
 
+/** A row for a tenant table as a tenant repository takes it: the tenant comes from the transaction. */
+export type NewRow<Table extends { $inferInsert: { tenantId: string } }> = Omit<Table['$inferInsert'], 'tenantId'>;
+
 export interface DatabaseOptions {
   /** The app role: no BYPASSRLS, not the table owner. */
   url: string;

@@ -57,7 +57,7 @@ export function realtimeTestKit(env: Record<string, string> = {}) {
         await tx.insert(memberships).values({ tenantId, id: newId(), userId: id, role });
         members[key] = { id, role, tenantId, token: tokens.sign({ userId: id, tenantId, role }) };
       }
-      await seedExerciseLibrary(tx, tenantId);
+      await seedExerciseLibrary(tx);
       const [first] = await tx.select({ id: exercises.id }).from(exercises).limit(1);
       return first!.id;
     });

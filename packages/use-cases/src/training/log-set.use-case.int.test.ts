@@ -1,10 +1,12 @@
 import fc from 'fast-check';
 import { and, eq } from 'drizzle-orm';
+import { createDatabase } from '@coachline/db/database';
+import { newId } from '@coachline/db/ids';
+import { exercises, memberships, personalRecords, tenants, users, workouts } from '@coachline/db/schema/index';
+import { actorOf } from '@coachline/domain/actor';
 import { detectRecords, priorBests, type SetSample } from '@coachline/domain/training-rules';
-import { createDatabase } from './database';
-import { newId } from './ids';
-import { exercises, memberships, personalRecords, tenants, users, workouts } from './schema/index';
-import { logSet } from './workout-sets';
+import { createLogger } from '@coachline/runtime/logger';
+import { LogSetUseCase } from './log-set.use-case';
 
 /**
  * logSet judges records with SQL aggregates; this checks it against the pure
@@ -12,6 +14,8 @@ import { logSet } from './workout-sets';
  */
 const db = createDatabase({ url: process.env.DATABASE_URL!, poolSize: 3 });
 afterAll(() => db.close());
+const nowhere = { to: () => ({ emit: () => true }) };
+const logSet = new LogSetUseCase(db, nowhere, createLogger('test', 'silent'));
 
 async function freshAthlete() {
   const tenantId = newId();
@@ -25,7 +29,7 @@ async function freshAthlete() {
     await tx.insert(exercises).values({ tenantId, id: exerciseId, name: 'Squat', category: 'legs', primaryMuscle: 'quadriceps' });
     await tx.insert(workouts).values({ tenantId, id: workoutId, athleteId, status: 'in_progress' });
   });
-  return { tenantId, athleteId, exerciseId, workoutId, actor: { tenantId, userId: athleteId, role: 'ATHLETE' as const } };
+  return { tenantId, athleteId, exerciseId, workoutId, actor: actorOf({ tenantId, userId: athleteId, role: 'ATHLETE' }, 'records-test') };
 }
 
 test('the records logSet stores are the ones the domain rule detects', async () => {
@@ -36,7 +40,7 @@ test('the records logSet stores are the ones the domain rule detects', async () 
       const history: SetSample[] = [];
       for (const candidate of sets) {
         const expected = detectRecords(priorBests(history, candidate.weightKg), candidate);
-        const result = await db.withTenant({ tenantId }, (tx) => logSet(tx, actor, workoutId, { exerciseId, ...candidate }));
+        const result = await logSet.execute(actor, workoutId, () => ({ exerciseId, ...candidate }));
         expect(result.personalRecord).toEqual(expected[0] ? { exerciseId, ...expected[0] } : null);
         const stored = await db.withTenant({ tenantId }, (tx) =>
           tx.select({ kind: personalRecords.kind, value: personalRecords.value }).from(personalRecords).where(and(eq(personalRecords.tenantId, tenantId), eq(personalRecords.setId, result.set.id))),
