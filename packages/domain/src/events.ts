@@ -100,11 +100,6 @@ export type EventsRoutedTo<Q extends QueueName, R extends EventRouting = typeof 
   [T in keyof R & string]: Q extends R[T]['queues'][number] ? T : never;
 }[keyof R & string];
 
-/** Parses an envelope's payload against the registry; throws when it does not match. */
-export function parseEventPayload<T extends EventType>(type: T, payload: unknown): EventPayload<T> {
-  return EVENTS[type].payload.parse(payload) as EventPayload<T>;
-}
-
 export function queuesFor(type: EventType): readonly QueueName[] {
   return EVENTS[type].queues;
 }
