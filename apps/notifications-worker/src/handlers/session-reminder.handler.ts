@@ -9,7 +9,7 @@ import { when, without, type NotificationPlan } from '../notification-plan';
 type Reminder = JobOf<'notifications', 'session.reminder'>;
 
 /** One notification per recipient per reminder, however often the job runs. */
-export function reminderSourceId(job: { sessionId: string; offsetMinutes: number }): string {
+function reminderSourceId(job: { sessionId: string; offsetMinutes: number }): string {
   return `session.reminder:${job.sessionId}:${job.offsetMinutes}`;
 }
 
