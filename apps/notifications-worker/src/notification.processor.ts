@@ -36,7 +36,7 @@ interface Prepared {
   people: repo.Audience[];
 }
 
-/** The engine sees events of every type at once; the planner is typed where it is paired with its event, in `notify`. */
+/** The engine holds events of every type at once, each with the planner of its type (paired in `notify`). */
 type AnyEvent = EventOf<EventType>;
 type AnyPlanner = EventPlanner<EventType>;
 
@@ -129,7 +129,7 @@ export function createNotificationProcessor(deps: ProcessorDeps) {
         CONSUMER,
       );
       const audience = byUser(await repo.audienceOf(tx, plans.flatMap((p) => p?.recipients ?? [])));
-      const people = await Promise.all(plans.map((p) => (p ? reachable(tenantId, p, audience) : [])));
+      const people = await Promise.all(plans.map(async (p) => (p ? reachable(tenantId, p, audience) : [])));
       const created = await repo.insertNotificationRows(
         tx,
         plans.flatMap((p, i) => (p && fresh.has(batch[i]!.event.id) ? inAppRows(p, people[i]!) : [])),
@@ -250,7 +250,7 @@ export function createNotificationProcessor(deps: ProcessorDeps) {
     notify<T extends EventType>(event: EventOf<T>, planner: EventPlanner<T>): Promise<void> {
       return new Promise((resolve, reject) => {
         const list = waiting.get(event.tenantId) ?? [];
-        list.push({ event: event as AnyEvent, planner: planner as unknown as AnyPlanner, resolve, reject });
+        list.push({ event, planner, resolve, reject });
         waiting.set(event.tenantId, list);
         pump();
       });

@@ -1,7 +1,7 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { ZodError, type z } from 'zod';
 import type { TenantScope } from '@coachline/domain/actor';
-import { EVENTS, eventsRoutedTo, type EventEnvelope, type EventOf, type EventRouting, type EventsRoutedTo, type EventType } from '@coachline/domain/events';
+import { EVENTS, eventsRoutedTo, type EventEnvelope, type EventOf, type EventRouting, type EventsRoutedTo } from '@coachline/domain/events';
 import { EVENT_JOB, JOBS, type JobOf, type QueueName, type TaskName } from '@coachline/domain/queues';
 import { runWithContext } from './context';
 import type { Logger } from './logger';
@@ -77,7 +77,7 @@ export function createDispatcher<Q extends QueueName>(queue: Q, handlers: QueueH
     const handler = events[envelope.type];
     // An event no longer routed here (routing changed while it waited) is kept for an operator, not dropped.
     if (!handler) throw new UnrecoverableError(`Queue "${queue}" has no handler for event "${envelope.type}"`);
-    const payload = EVENTS[envelope.type as EventType].payload.safeParse(envelope.payload);
+    const payload = EVENTS[envelope.type].payload.safeParse(envelope.payload);
     if (!payload.success) throw malformed(name, `${envelope.type}: ${payload.error.message}`);
     return () => handler({ ...envelope, payload: payload.data });
   }
