@@ -5,7 +5,7 @@ import { makeVideo } from '@coachline/media-worker/testing/media-fixtures';
 import { eventually, startMediaWorker, type MediaWorkerHarness } from '@coachline/media-worker/testing/worker-harness';
 import { NoSuchUploadError } from '@coachline/runtime/storage';
 import { createLogger } from '@coachline/runtime/logger';
-import { createAbortAbandonedUploads } from '@coachline/scheduler/jobs/abort-abandoned-uploads';
+import { createAbortAbandonedUploads } from '@coachline/scheduler/handlers/abort-abandoned-uploads.handler';
 import sharp from 'sharp';
 
 const MiB = 1024 * 1024;

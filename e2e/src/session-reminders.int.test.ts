@@ -1,10 +1,12 @@
 import { startGateway, type Gateway, type TestUser } from '@coachline/api-gateway/testing/gateway-harness';
 import { sql } from '@coachline/db/database';
 import type { EventEnvelope } from '@coachline/domain/events';
+import { Worker } from 'bullmq';
 import { createLogger } from '@coachline/runtime/logger';
-import { createWorker, TypedQueue } from '@coachline/runtime/queues';
+import { consumeQueue } from '@coachline/runtime/queue-consumer';
+import { TypedQueue } from '@coachline/runtime/queues';
 import { createRedis } from '@coachline/runtime/redis';
-import { createReminderProcessor } from '@coachline/scheduler/reminders/reminder.processor';
+import { remindersHandlers } from '@coachline/scheduler/handlers/reminders.handlers';
 import { reminderJobId, ReminderService } from '@coachline/scheduler/reminders/reminder.service';
 import { obliterateQueues, testConfig } from '@coachline/scheduler/testing/fixtures';
 
@@ -80,7 +82,7 @@ test('reminders are delayed jobs that fire at start minus each offset, vanish on
   };
 
   const reminders = new ReminderService(gw.deps.db, notifications, config.REMINDER_OFFSETS_MINUTES);
-  let reminderWorker = started(createWorker('reminders', createReminderProcessor(reminders, gw.deps.db, logger), { connection: redis, prefix }));
+  let reminderWorker = started(consumeQueue('reminders', remindersHandlers({ reminders, logger }), { connection: redis, prefix, logger }));
 
   // B (with the other coach) has its 2-minute reminder due a little before A's.
   const now = Date.now();
@@ -112,12 +114,12 @@ test('reminders are delayed jobs that fire at start minus each offset, vanish on
 
   // The scheduler restarts; the reminders are in Redis, not in the process.
   await reminderWorker.close();
-  reminderWorker = started(createWorker('reminders', createReminderProcessor(reminders, gw.deps.db, logger), { connection: redis, prefix }));
+  reminderWorker = started(consumeQueue('reminders', remindersHandlers({ reminders, logger }), { connection: redis, prefix, logger }));
   expect(await jobsOf(sessionA.id)).toHaveLength(2);
 
   // The notifications worker starts only now: A's 2-minute reminder fires at its time, B's never does.
   const fired: Array<{ sessionId: string; offsetMinutes: number }> = [];
-  const notificationWorker = started(createWorker(
+  const notificationWorker = started(new Worker(
     'notifications',
     async (job) => {
       if (job.name === 'session.reminder') fired.push({ sessionId: job.data.sessionId, offsetMinutes: job.data.offsetMinutes });

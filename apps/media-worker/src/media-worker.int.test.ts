@@ -87,7 +87,7 @@ describe('images', () => {
     expect(row.failureReason).toMatch(/30000x30000 pixels, over the limit/);
     expect(row.variants).toEqual([]);
     await expect(h.storage.head(storageKey)).rejects.toBeInstanceOf(NoSuchObjectError);
-    expect(await h.db.withTenant({ tenantId: owner.tenantId }, (tx) => tenantMediaBytes(tx, owner.tenantId))).toBe(0);
+    expect(await h.db.withTenant({ tenantId: owner.tenantId }, (tx) => tenantMediaBytes(tx))).toBe(0);
     expect(await readyEvents(h, owner.tenantId, mediaId)).toEqual([]);
 
     const good = await seedUpload(h.db, h.storage, owner, await sharp({ create: { width: 300, height: 300, channels: 3, background: 'green' } }).png().toBuffer(), { kind: 'image', contentType: 'image/png' });
@@ -156,7 +156,7 @@ describe('documents', () => {
     const row = await settled(h, owner.tenantId, mediaId);
     expect(row.status).toBe('ready');
     expect(row.variants).toEqual([{ name: 'original', key: storageKey, contentType: 'application/pdf', sizeBytes: pdf.length }]);
-    expect(await h.db.withTenant({ tenantId: owner.tenantId }, (tx) => tenantMediaBytes(tx, owner.tenantId))).toBe(pdf.length);
+    expect(await h.db.withTenant({ tenantId: owner.tenantId }, (tx) => tenantMediaBytes(tx))).toBe(pdf.length);
   });
 });
 
@@ -167,7 +167,7 @@ describe('idempotency and ordering', () => {
     const { mediaId, envelope } = await seedUpload(h.db, h.storage, owner, png, { kind: 'image', contentType: 'image/png' });
     await h.queue.add('event', envelope, { jobId: 'first' });
     const first = await settled(h, owner.tenantId, mediaId);
-    const bytes = await h.db.withTenant({ tenantId: owner.tenantId }, (tx) => tenantMediaBytes(tx, owner.tenantId));
+    const bytes = await h.db.withTenant({ tenantId: owner.tenantId }, (tx) => tenantMediaBytes(tx));
     expect(bytes).toBe(png.length + first.variants.reduce((sum, v) => sum + v.sizeBytes, 0));
     const stamps = await Promise.all(first.variants.map((v) => h.storage.head(v.key)));
 
@@ -180,7 +180,7 @@ describe('idempotency and ordering', () => {
     const after = await assetOf(h, owner.tenantId, mediaId);
     expect(after.variants).toEqual(first.variants);
     expect(await Promise.all(after.variants.map((v) => h.storage.head(v.key)))).toEqual(stamps);
-    expect(await h.db.withTenant({ tenantId: owner.tenantId }, (tx) => tenantMediaBytes(tx, owner.tenantId))).toBe(bytes);
+    expect(await h.db.withTenant({ tenantId: owner.tenantId }, (tx) => tenantMediaBytes(tx))).toBe(bytes);
     expect(await readyEvents(h, owner.tenantId, mediaId)).toHaveLength(1);
   });
 

@@ -1,20 +1,35 @@
 import { randomUUID } from 'node:crypto';
 import { createDatabase, type Tx } from '@coachline/db/database';
-import { memberships, posts, spaceMembers, spaces, tenants, users } from '@coachline/db/schema/index';
+import { newId } from '@coachline/db/ids';
+import { exercises, memberships, posts, spaceMembers, spaces, tenants, users } from '@coachline/db/schema/index';
+import type { EventEnvelope } from '@coachline/domain/events';
+import type { JobOf, TaskName } from '@coachline/domain/queues';
+import { createLiveEmitter } from '@coachline/runtime/live-emitter';
 import { createLogger } from '@coachline/runtime/logger';
+import { createMailer } from '@coachline/runtime/mailer';
+import { createDispatcher } from '@coachline/runtime/queue-consumer';
 import { createRedis } from '@coachline/runtime/redis';
 import webpush from 'web-push';
-import { createMailer } from '@coachline/runtime/mailer';
-import { createPushSender } from '../channels/web-push';
-import { createNotificationProcessor } from '../notification.processor';
 import { createLiveDelivery } from '../channels/live';
-import { startPushService, startSmtpPeer } from './delivery-peers';
+import { createPushSender } from '../channels/web-push';
 import { loadAppConfig } from '../config';
+import { notificationsHandlers } from '../handlers/notifications.handlers';
+import type { ProcessorDeps } from '../notification.processor';
+import { startPushService, startSmtpPeer } from './delivery-peers';
 
 export interface Member {
   id: string;
   email: string;
   name: string;
+}
+
+/** Jobs and events through the notifications queue's handler table, as the worker runs them, without Redis. */
+export function notificationsDispatch(deps: ProcessorDeps) {
+  const dispatch = createDispatcher('notifications', notificationsHandlers(deps));
+  return {
+    event: (envelope: EventEnvelope) => dispatch('event', envelope),
+    job: <N extends TaskName<'notifications'>>(name: N, data: JobOf<'notifications', N>) => dispatch(name, data),
+  };
 }
 
 /** Real Postgres, Redis, SMTP peer and push endpoint for the notifications worker's tests. */
@@ -28,8 +43,9 @@ export async function notificationsFixture() {
   const vapid = { ...webpush.generateVAPIDKeys(), subject: 'mailto:test@coachline.local' };
   const mailer = createMailer({ smtpUrl: smtp.url, mailDir: '', from: 'Coachline <no-reply@coachline.test>', timeoutMs: 5_000, logger });
   const push = createPushSender({ vapid, timeoutMs: 5_000, logger });
-  const deps = { db, redis, logger, mailer, push, live: createLiveDelivery(redis), appUrl: 'https://app.coachline.test' };
-  const processor = createNotificationProcessor(deps);
+  const live = createLiveDelivery(createLiveEmitter(redis, () => undefined));
+  const deps: ProcessorDeps = { db, redis, logger, mailer, push, live, appUrl: 'https://app.coachline.test' };
+  const processor = notificationsDispatch(deps);
 
   async function tenant(memberCount: number) {
     const tenantId = randomUUID();
@@ -42,6 +58,25 @@ export async function notificationsFixture() {
       }
     });
     return { tenantId, people };
+  }
+
+  /** A tenant with a coach, athletes and one exercise: what a week of training needs. */
+  async function coachingTeam(athleteCount: number) {
+    const tenantId = newId();
+    const person = (role: string): Member => ({ id: newId(), email: `${role}-${randomUUID()}@example.com`, name: `${role} ${randomUUID().slice(0, 4)}` });
+    const coach = person('coach');
+    const athletes = Array.from({ length: athleteCount }, () => person('athlete'));
+    const exerciseId = newId();
+    await db.withTenant({ tenantId }, async (tx) => {
+      await tx.insert(tenants).values({ id: tenantId, name: `Studio ${randomUUID().slice(0, 6)}` });
+      await tx.insert(users).values([coach, ...athletes].map((p) => ({ ...p, passwordHash: 'unused' })));
+      await tx.insert(memberships).values([
+        { tenantId, id: newId(), userId: coach.id, role: 'COACH' as const },
+        ...athletes.map((a) => ({ tenantId, id: newId(), userId: a.id, role: 'ATHLETE' as const })),
+      ]);
+      await tx.insert(exercises).values({ tenantId, id: exerciseId, name: 'Back Squat', category: 'legs', primaryMuscle: 'quadriceps' });
+    });
+    return { tenantId, coach, athletes, exerciseId };
   }
 
   async function spaceWithPost(tenantId: string, memberIds: string[], authorId: string) {
@@ -66,6 +101,7 @@ export async function notificationsFixture() {
     deps,
     processor,
     tenant,
+    coachingTeam,
     spaceWithPost,
     async close() {
       mailer.close();

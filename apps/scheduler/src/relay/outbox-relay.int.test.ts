@@ -73,7 +73,7 @@ test('the reconciler re-publishes events whose jobs Redis lost, and leaves proce
   const r = relay();
   await r.drain();
   const queue = r.queues.notifications;
-  await fx.db.withTenant({ tenantId }, (tx) => processOnce(tx, tenantId, processed!, 'notifications', async () => undefined));
+  await fx.db.withTenant({ tenantId }, (tx) => processOnce(tx, processed!, 'notifications', async () => undefined));
   const worker = new Worker(
     'notifications',
     async (job) => {

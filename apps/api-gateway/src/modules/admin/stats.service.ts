@@ -33,7 +33,7 @@ export class StatsService {
       const [workoutCount] = await tx.select({ n: count() }).from(workouts).where(eq(workouts.tenantId, tenantId));
       const [sessions] = await tx.select({ n: count() }).from(coachingSessions).where(eq(coachingSessions.tenantId, tenantId));
       // Originals and their variants: what the tenant's quota is charged for.
-      const mediaBytes = await tenantMediaBytes(tx, tenantId);
+      const mediaBytes = await tenantMediaBytes(tx);
       return { members: members?.n ?? 0, workouts: workoutCount?.n ?? 0, sessions: sessions?.n ?? 0, mediaBytes };
     });
   }

@@ -43,7 +43,7 @@ export class UploadService {
     try {
       await this.db.withTenant(actor, async (tx) => {
         const quota = (await lockTenantQuota(tx)) ?? this.limits.defaultQuotaBytes;
-        const used = await tenantMediaBytes(tx, actor.tenantId);
+        const used = await tenantMediaBytes(tx);
         if (used + body.sizeBytes > quota) {
           throw new QuotaExceededError(`This upload needs ${mib(body.sizeBytes)}, but only ${mib(Math.max(0, quota - used))} of the organization's ${mib(quota)} storage is left.`);
         }

@@ -72,7 +72,7 @@ export class SpaceService {
       const { body, mediaIds: requested } = input();
       const mediaIds = [...new Set(requested ?? [])];
       // Only this tenant's uploads that finalized (processing or ready) can be attached.
-      const found = await attachableMediaIds(tx, actor.tenantId, mediaIds);
+      const found = await attachableMediaIds(tx, mediaIds);
       const missing = mediaIds.filter((id) => !found.has(id));
       if (missing.length) throw new ValidationError('Unknown media.', missing.map((id) => ({ path: `mediaIds.${mediaIds.indexOf(id)}`, message: 'No such media, or it is not uploaded yet' })));
       const id = newId();

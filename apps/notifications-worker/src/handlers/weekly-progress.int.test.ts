@@ -1,51 +1,18 @@
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
-import { createDatabase } from '@coachline/db/database';
 import { newId } from '@coachline/db/ids';
 import { coachingSessions, notificationPreferences, personalRecords, workouts, workoutSets } from '@coachline/db/schema/index';
-import { createLogger } from '@coachline/runtime/logger';
 import { createMailer } from '@coachline/runtime/mailer';
-import { tenantFixture, testConfig } from '../testing/fixtures';
-import { previousIsoWeek, sendWeeklyProgress } from './weekly-progress-email.handler';
+import { notificationsFixture } from '../testing/notifications-fixture';
+import { previousIsoWeek, sendWeeklyProgress } from './weekly-progress.handler';
 
-interface Received {
-  to: string[];
-  raw: string;
-}
-
-const config = testConfig();
-const db = createDatabase({ url: config.DATABASE_URL, systemUrl: config.DATABASE_SYSTEM_URL, poolSize: 4 });
-const logger = createLogger('scheduler-test', 'silent');
-const inbox: Received[] = [];
-// A real SMTP peer: what it receives is what a mail server would.
-const smtp = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ['STARTTLS'],
-  logger: false,
-  onData(stream, session, callback) {
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('end', () => {
-      inbox.push({ to: (session.envelope.rcptTo || []).map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-      callback();
-    });
-  },
-});
-let smtpUrl: string;
+// A real SMTP peer (the fixture's): what it receives is what a mail server would.
+let fx: Awaited<ReturnType<typeof notificationsFixture>>;
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
+  fx = await notificationsFixture();
 });
 afterAll(async () => {
-  await new Promise<void>((resolve) => smtp.close(resolve));
-  await db.close();
+  await fx.close();
 });
-
-/** The text part, with quoted-printable soft breaks and escapes undone. */
-function textOf(raw: string): string {
-  return raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-}
 
 const at = (iso: string) => new Date(iso);
 
@@ -56,7 +23,8 @@ test('previousIsoWeek is the Monday-to-Monday UTC week before the current one', 
 });
 
 test("each athlete gets one email with last week's sessions, volume and records, received by a real SMTP peer", async () => {
-  const { tenantId, coach, athletes, exerciseId } = await tenantFixture(db, 3);
+  const { db, logger, smtp, mailer } = fx;
+  const { tenantId, coach, athletes, exerciseId } = await fx.coachingTeam(3);
   const [active, optedOut, quiet] = athletes as [typeof athletes[0], typeof athletes[0], typeof athletes[0]];
   const workout1 = newId();
   const workout2 = newId();
@@ -90,7 +58,7 @@ test("each athlete gets one email with last week's sessions, volume and records,
     await tx.insert(coachingSessions).values([session('2026-11-11T10:00:00Z', 'completed'), session('2026-11-13T10:00:00Z', 'cancelled'), session('2026-11-17T10:00:00Z', 'scheduled')]);
     await tx.insert(notificationPreferences).values({ tenantId, id: newId(), userId: optedOut.id, channels: { email: { 'weekly.progress': false } } });
   });
-  const mine = () => inbox.filter((m) => athletes.some((a) => m.to.includes(a.email)));
+  const mine = () => smtp.received.filter((m) => athletes.some((a) => m.to.includes(a.email)));
   const now = at('2026-11-16T07:00:00Z');
 
   // SMTP down: nothing is recorded as sent, so the retry sends everything.
@@ -99,33 +67,32 @@ test("each athlete gets one email with last week's sessions, volume and records,
   down.close();
   expect(mine()).toEqual([]);
 
-  const mailer = createMailer({ smtpUrl, mailDir: '', from: 'Coachline <no-reply@coachline.test>', timeoutMs: 5_000, logger });
-  try {
-    await sendWeeklyProgress({ db, mailer, logger }, now, [tenantId]);
-    expect(mine().map((m) => m.to)).toEqual(expect.arrayContaining([[active.email], [quiet.email]]));
-    expect(mine()).toHaveLength(2);
+  await sendWeeklyProgress({ db, mailer, logger }, now, [tenantId]);
+  expect(mine().map((m) => m.to)).toEqual(expect.arrayContaining([[active.email], [quiet.email]]));
+  expect(mine()).toHaveLength(2);
 
-    const report = textOf(mine().find((m) => m.to.includes(active.email))!.raw);
-    expect(report).toMatch(/^From: Coachline <no-reply@coachline\.test>/m);
-    expect(report).toMatch(/^Subject: Your week: 2 workouts, 1,840 kg lifted, 2 records/m);
-    expect(report).toContain(`Hi ${active.name},`);
-    expect(report).toContain('2026-11-09 to 2026-11-15');
-    expect(report).toContain('- Coaching sessions: 1');
-    expect(report).toContain('- Workouts completed: 2');
-    expect(report).toContain('- Sets logged: 4');
-    expect(report).toContain('- Volume: 1,840 kg');
-    expect(report).toContain('- Back Squat: estimated 1RM 132 kg');
-    expect(report).toContain('- Back Squat: heaviest weight 120 kg');
-    expect(report).toContain('<li>Volume: 1,840 kg</li>');
+  const report = mine().find((m) => m.to.includes(active.email))!.decoded;
+  expect(report).toMatch(/^From: Coachline <no-reply@coachline\.test>/m);
+  expect(report).toMatch(/^Subject: Your week: 2 workouts, 1,840 kg lifted, 2 records/m);
+  expect(report).toContain(`Hi ${active.name},`);
+  expect(report).toContain('2026-11-09 to 2026-11-15');
+  expect(report).toContain('- Coaching sessions: 1');
+  expect(report).toContain('- Workouts completed: 2');
+  expect(report).toContain('- Sets logged: 4');
+  expect(report).toContain('- Volume: 1,840 kg');
+  expect(report).toContain('- Back Squat: estimated 1RM 132 kg');
+  expect(report).toContain('- Back Squat: heaviest weight 120 kg');
+  expect(report).toContain('<li>Volume: 1,840 kg</li>');
 
-    const nothing = textOf(mine().find((m) => m.to.includes(quiet.email))!.raw);
-    expect(nothing).toContain('- Volume: 0 kg');
-    expect(nothing).toContain('No new personal records this week.');
+  const nothing = mine().find((m) => m.to.includes(quiet.email))!.decoded;
+  expect(nothing).toContain('- Volume: 0 kg');
+  expect(nothing).toContain('No new personal records this week.');
 
-    // A second run of the same week (a retry, or a second scheduler) mails nobody again.
-    await sendWeeklyProgress({ db, mailer, logger }, now, [tenantId]);
-    expect(mine()).toHaveLength(2);
-  } finally {
-    mailer.close();
-  }
+  // A second run of the same week (a retry, or a second scheduler) mails nobody again.
+  await sendWeeklyProgress({ db, mailer, logger }, now, [tenantId]);
+  expect(mine()).toHaveLength(2);
+
+  // The scheduler's weekly job, through the queue's handler table: the same week again mails nobody.
+  await expect(fx.processor.job('weekly-progress', { at: now.toISOString(), tenantIds: [tenantId] })).resolves.toEqual({ sent: 0, skipped: 3 });
+  expect(mine()).toHaveLength(2);
 });

@@ -4,7 +4,7 @@ const BATCH = 5_000;
 const DAY = 86_400_000;
 
 /**
- * Moves audit events older than the retention into audit_events_archive,
+ * maintenance queue, job `archive-audit-events`: moves audit events older than the retention into audit_events_archive,
  * delete and insert in one statement per batch, so a row is always in
  * exactly one of the two tables. SKIP LOCKED lets two runs share the work.
  */

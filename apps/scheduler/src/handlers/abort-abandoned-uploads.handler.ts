@@ -15,7 +15,7 @@ export interface AbortAbandonedUploadsDeps {
 }
 
 /**
- * The `abort-abandoned-uploads` maintenance job: aborts multipart uploads
+ * maintenance queue, job `abort-abandoned-uploads`: aborts multipart uploads
  * that were never finalized, so the store drops their parts, and marks their
  * assets failed, which releases the quota they reserved.
  */
@@ -29,7 +29,7 @@ export function createAbortAbandonedUploads(deps: AbortAbandonedUploadsDeps) {
       if (upload.uploadId) await deps.storage.abortMultipartUpload(upload.storageKey, upload.uploadId);
       const reason = `the upload was not finalized within ${Math.round(deps.abandonAfterSeconds / 3600)} h and was abandoned`;
       const released = await deps.db.withTenant({ tenantId: upload.tenantId }, async (tx) => {
-        if (!(await failPendingUpload(tx, upload.tenantId, upload.id, reason))) return false;
+        if (!(await failPendingUpload(tx, upload.id, reason))) return false;
         await recordAudit(tx, { actorId: null, action: 'media.upload_abandoned', entityType: 'media', entityId: upload.id });
         return true;
       });

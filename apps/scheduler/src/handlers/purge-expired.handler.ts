@@ -16,7 +16,7 @@ export interface PurgeResult {
 export const PUBLISHED_EVENT_RETENTION_DAYS = 7;
 
 /**
- * Deletes expired idempotency keys and refresh tokens of every tenant, and
+ * maintenance queue, job `purge-expired`: deletes expired idempotency keys and refresh tokens of every tenant, and
  * published outbox events past their retention, in batches so no statement
  * holds locks for long.
  */

@@ -6,7 +6,6 @@ import { auditEvents, auditEventsArchive, idempotencyKeys, outboxEvents, refresh
 import { createLogger } from '@coachline/runtime/logger';
 import { createRedis } from '@coachline/runtime/redis';
 import { createStorage } from '@coachline/runtime/storage';
-import type { Mailer } from '@coachline/runtime/mailer';
 import { createScheduler } from '../scheduler';
 import { obliterateQueues, tenantFixture, testConfig } from '../testing/fixtures';
 import { archiveAuditEvents } from './archive-audit-events.handler';
@@ -17,7 +16,6 @@ const db = createDatabase({ url: config.DATABASE_URL, systemUrl: config.DATABASE
 const redis = createRedis(config.REDIS_URL);
 const logger = createLogger('scheduler-test', 'silent');
 const DAY = 86_400_000;
-const unusedMailer: Mailer = { send: async () => undefined, close: () => undefined };
 
 afterAll(async () => {
   await obliterateQueues(redis, config.QUEUE_PREFIX);
@@ -91,8 +89,8 @@ test('archive-audit-events moves events older than the retention to the archive,
 
 test('two scheduler processes upsert one job scheduler per recurring job, and the worker runs them', async () => {
   const storage = createStorage(config);
-  const first = createScheduler({ config, db, redis, logger, storage, mailer: unusedMailer });
-  const second = createScheduler({ config, db, redis, logger, storage, mailer: unusedMailer });
+  const first = createScheduler({ config, db, redis, logger, storage });
+  const second = createScheduler({ config, db, redis, logger, storage });
   try {
     await Promise.all([first.start(), second.start()]);
     const schedulers = await first.maintenance.queue.getJobSchedulers();

@@ -1,6 +1,7 @@
 import { and, asc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
-import type { Tx } from '@coachline/db/database';
-import { coachingSessions, exercises, memberships, notificationPreferences, personalRecords, processedEvents, tenants, users, workouts, workoutSets } from '@coachline/db/schema/index';
+import type { SystemTx, TenantTx } from '@coachline/db/database';
+import { coachingSessions, exercises, memberships, notificationPreferences, personalRecords, users, workouts, workoutSets } from '@coachline/db/schema/index';
+import type { StoredPreferences } from '@coachline/domain/api/notifications';
 
 export interface AthleteRecipient {
   tenantId: string;
@@ -10,8 +11,8 @@ export interface AthleteRecipient {
   name: string;
 }
 
-/** One page of athletes across every tenant, keyed by (tenant, membership); needs the system role. */
-export async function athletesPage(systemTx: Tx, after: { tenantId: string; membershipId: string }, limit: number, tenantIds?: readonly string[]): Promise<AthleteRecipient[]> {
+/** One page of athletes across every tenant, keyed by (tenant, membership). */
+export async function athletesPage(systemTx: SystemTx, after: { tenantId: string; membershipId: string }, limit: number, tenantIds?: readonly string[]): Promise<AthleteRecipient[]> {
   return systemTx
     .select({ tenantId: memberships.tenantId, membershipId: memberships.id, userId: users.id, email: users.email, name: users.name })
     .from(memberships)
@@ -27,27 +28,16 @@ export async function athletesPage(systemTx: Tx, after: { tenantId: string; memb
     .limit(limit);
 }
 
-/** Records that this week's email went to this athlete; false when it already had. */
-export async function claimWeeklyEmail(tx: Tx, tenantId: string, key: string): Promise<boolean> {
-  const inserted = await tx
-    .insert(processedEvents)
-    .values({ tenantId, eventId: key, consumer: 'weekly-progress-email' })
-    .onConflictDoNothing()
-    .returning({ eventId: processedEvents.eventId });
-  return inserted.length > 0;
-}
-
-/** Whether the athlete switched the weekly email off (absent means on). */
-export async function weeklyEmailEnabled(tx: Tx, tenantId: string, userId: string): Promise<boolean> {
+/** The athlete's notification preferences as stored (absent: every channel on). */
+export async function storedPreferences(tx: TenantTx, userId: string): Promise<StoredPreferences> {
   const [row] = await tx
     .select({ channels: notificationPreferences.channels })
     .from(notificationPreferences)
-    .where(and(eq(notificationPreferences.tenantId, tenantId), eq(notificationPreferences.userId, userId)));
-  return row?.channels.email?.['weekly.progress'] !== false;
+    .where(and(eq(notificationPreferences.tenantId, tx.scope.tenantId), eq(notificationPreferences.userId, userId)));
+  return row?.channels;
 }
 
 export interface WeeklySummary {
-  organization: string;
   sessions: number;
   workouts: number;
   sets: number;
@@ -56,8 +46,8 @@ export interface WeeklySummary {
 }
 
 /** The athlete's week [from, to): coaching sessions held or booked, completed workouts, logged volume, records. */
-export async function weeklySummary(tx: Tx, tenantId: string, athleteId: string, from: Date, to: Date): Promise<WeeklySummary> {
-  const [tenant] = await tx.select({ name: tenants.name }).from(tenants).where(eq(tenants.id, tenantId));
+export async function weeklySummary(tx: TenantTx, athleteId: string, from: Date, to: Date): Promise<WeeklySummary> {
+  const tenantId = tx.scope.tenantId;
   const [sessions] = await tx
     .select({ n: sql<number>`count(*)::int` })
     .from(coachingSessions)
@@ -86,7 +76,6 @@ export async function weeklySummary(tx: Tx, tenantId: string, athleteId: string,
     .groupBy(exercises.name, personalRecords.kind)
     .orderBy(asc(exercises.name), asc(personalRecords.kind));
   return {
-    organization: tenant?.name ?? 'Coachline',
     sessions: sessions?.n ?? 0,
     workouts: done?.n ?? 0,
     sets: volume?.sets ?? 0,
