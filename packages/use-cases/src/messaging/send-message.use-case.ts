@@ -1,5 +1,5 @@
 import { recordAudit } from '@coachline/db/audit';
-import type { Database } from '@coachline/db/database';
+import { afterCommit, type Database } from '@coachline/db/database';
 import { newId } from '@coachline/db/ids';
 import { appendMessage, workoutExists } from '@coachline/db/messages';
 import { emit } from '@coachline/db/outbox';
@@ -42,7 +42,7 @@ export class SendMessageUseCase {
   ) {}
 
   async execute(actor: Actor, to: Recipient, input: LazyInput<MessageInput>): Promise<SentMessage> {
-    const { toUserId, message } = await this.db.withTenant(actor, async (tx) => {
+    return this.db.withTenant(actor, async (tx) => {
       const conversation = 'toUserId' in to ? await openConversation(tx, actor, to.toUserId, 'toUserId') : await conversationOf(tx, actor, to.conversationId);
       const { body, workoutId } = input();
       if (workoutId && !(await workoutExists(tx, workoutId))) throw new ValidationError('The workout does not exist.', [{ path: 'workoutId', message: 'Unknown workout' }]);
@@ -64,9 +64,8 @@ export class SendMessageUseCase {
         workoutId: row.workoutId,
         createdAt: row.createdAt.toISOString(),
       };
-      return { toUserId: recipient, message: sent };
+      afterCommit(tx, () => broadcast(this.live, this.logger, actor, rooms.user(actor.tenantId, recipient), 'message:new', sent));
+      return sent;
     });
-    broadcast(this.live, this.logger, actor, rooms.user(actor.tenantId, toUserId), 'message:new', message);
-    return message;
   }
 }

@@ -1,5 +1,5 @@
 import { recordAudit } from '@coachline/db/audit';
-import type { Database, TenantTx } from '@coachline/db/database';
+import { afterCommit, type Database, type TenantTx } from '@coachline/db/database';
 import { newId } from '@coachline/db/ids';
 import {
   findSet,
@@ -72,9 +72,11 @@ export class LogSetUseCase {
   ) {}
 
   async execute(actor: Actor, workoutId: string, input: LazyInput<LogSetInput>): Promise<LoggedSetResult> {
-    const { replayed, ...result } = await this.db.withTenant(actor, (tx) => this.log(tx, actor, workoutId, input));
-    if (!replayed) broadcast(this.live, this.logger, actor, rooms.workout(actor.tenantId, workoutId), 'set:completed', { workoutId, ...result });
-    return result;
+    return this.db.withTenant(actor, async (tx) => {
+      const { replayed, ...result } = await this.log(tx, actor, workoutId, input);
+      if (!replayed) afterCommit(tx, () => broadcast(this.live, this.logger, actor, rooms.workout(actor.tenantId, workoutId), 'set:completed', { workoutId, ...result }));
+      return result;
+    });
   }
 
   private async log(tx: TenantTx, actor: Actor, workoutId: string, lazyInput: LazyInput<LogSetInput>): Promise<LoggedSetResult & { replayed: boolean }> {
