@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
+import { controlCharacterPaths, hasControlCharacter } from '@coachline/domain/api/common';
 import { actorOf, logFieldsOf, type Actor } from '@coachline/domain/actor';
 import { AppError, type ErrorCode } from '@coachline/domain/errors';
 import type { Ack } from '@coachline/domain/socket';
@@ -30,7 +31,14 @@ export function handler<S extends z.ZodType, R extends object>(socket: LiveSocke
 
   async function handle(args: unknown[], actor: Actor): Promise<void> {
     const reply = ackOf(args);
-    const parsed = schema.safeParse(args.length > 0 && typeof args[0] !== 'function' ? args[0] : undefined);
+    const payload = args.length > 0 && typeof args[0] !== 'function' ? args[0] : undefined;
+    // The same rule as HTTP input, before any schema: no string anywhere may carry a control character.
+    if (hasControlCharacter(payload)) {
+      const paths = controlCharacterPaths(payload).slice(0, 5);
+      reply(failure('VALIDATION_FAILED', paths.map((path) => `${path || '(payload)'}: Control characters are not allowed`).join('; ')));
+      return;
+    }
+    const parsed = schema.safeParse(payload);
     if (!parsed.success) {
       const detail = parsed.error.issues
         .slice(0, 5)

@@ -1,3 +1,4 @@
+import { YEAR_RANGE } from '@coachline/domain/api/common';
 import { ValidationError } from '@coachline/domain/errors';
 
 /**
@@ -12,6 +13,14 @@ export interface Cursor {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** A cursor's time is judged like any other input's: a year Postgres and JavaScript disagree on is refused, not queried. */
+function instantInRange(text: string): boolean {
+  const time = Date.parse(text);
+  if (Number.isNaN(time)) return false;
+  const year = new Date(time).getUTCFullYear();
+  return year >= YEAR_RANGE.min && year <= YEAR_RANGE.max;
+}
+
 export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 }
@@ -21,7 +30,7 @@ export function decodeCursor(raw: string | undefined): Cursor | undefined {
   try {
     const value = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cursor;
     if (typeof value !== 'object' || value === null || typeof value.id !== 'string' || !UUID.test(value.id)) throw new Error();
-    if (value.at !== undefined && (typeof value.at !== 'string' || Number.isNaN(Date.parse(value.at)))) throw new Error();
+    if (value.at !== undefined && (typeof value.at !== 'string' || !instantInRange(value.at))) throw new Error();
     return value;
   } catch {
     throw new ValidationError('The cursor is malformed.', [{ path: 'cursor', message: 'Malformed cursor' }]);

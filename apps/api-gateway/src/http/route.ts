@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ForbiddenError, NotFoundError, ValidationError, type FieldError } from '@coachline/domain/errors';
 import type { Actor } from '@coachline/domain/actor';
 import type { Permission } from '@coachline/domain/roles';
+import { controlCharacterPaths, hasControlCharacter } from '@coachline/domain/api/common';
 
 export type Access = 'public' | 'authenticated' | Permission;
 
@@ -81,7 +82,19 @@ export function fieldErrors(error: z.ZodError, prefix?: string): FieldError[] {
   }));
 }
 
+/**
+ * The one check of raw input for control characters, before any schema: a NUL
+ * in a field no schema bounds would otherwise reach Postgres, which refuses it.
+ */
+function refuseControlCharacters(value: unknown, where: string): void {
+  if (!hasControlCharacter(value)) return;
+  const prefix = where === 'body' ? [] : [where];
+  const errors = controlCharacterPaths(value, prefix).map((path) => ({ path, message: 'Control characters are not allowed' }));
+  throw new ValidationError(`The ${where} is invalid.`, errors);
+}
+
 function parseOr<S extends z.ZodType>(schema: S | undefined, value: unknown, where: string): z.output<S> | undefined {
+  refuseControlCharacters(value, where);
   if (!schema) return undefined;
   const result = schema.safeParse(value);
   if (!result.success) throw new ValidationError(`The ${where} is invalid.`, fieldErrors(result.error, where === 'body' ? undefined : where));

@@ -7,6 +7,26 @@ import { z } from 'zod';
  */
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 
+/**
+ * Whether any string (value or key) in an input carries a control character.
+ * Allocates nothing, so every request can afford it; `controlCharacterPaths`
+ * then names the places only for input that is refused anyway.
+ */
+export function hasControlCharacter(value: unknown): boolean {
+  if (typeof value === 'string') return CONTROL_CHARACTER.test(value);
+  if (Array.isArray(value)) {
+    for (const item of value) if (hasControlCharacter(item)) return true;
+    return false;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      if (CONTROL_CHARACTER.test(key) || hasControlCharacter((value as Record<string, unknown>)[key])) return true;
+    }
+  }
+  return false;
+}
+
 /** Where in an input (body, query, socket payload) a string carries a control character, if anywhere. */
 export function controlCharacterPaths(value: unknown, path: string[] = [], found: string[] = []): string[] {
   if (typeof value === 'string') {
