@@ -161,6 +161,7 @@ test('auth limiters fail closed when Redis is down, while other routes keep serv
     const login = await down.http().post('/v1/auth/login').send({ email: admin.email, password: admin.password });
     expect(login.status).toBe(503);
     expect(login.body.code).toBe('SERVICE_UNAVAILABLE');
+    expect(login.headers['retry-after']).toMatch(/^\d+$/);
     expect((await down.http().get('/v1/me').set(down.auth(admin))).status).toBe(200);
     const ready = await down.http().get('/health/ready');
     expect(ready.status).toBe(503);

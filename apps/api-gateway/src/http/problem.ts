@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { AppError, RateLimitedError, type ErrorCode, type FieldError } from '@coachline/domain/errors';
 import type { Logger } from '@coachline/runtime/logger';
 import { logFieldsOf, type Actor } from '@coachline/domain/actor';
+import { dependencyFailureOf } from './dependency-failure';
 
 /** Exhaustive: adding an ErrorCode without a status fails to compile. */
 export function statusOf(code: ErrorCode): number {
@@ -77,6 +78,9 @@ export function sendProblem(res: Response, problem: Problem): void {
   res.status(problem.status).type('application/problem+json').json(problem);
 }
 
+/** How long a client should wait after a 503; a database failover or restart takes seconds. */
+export const DEPENDENCY_RETRY_AFTER_SECONDS = 5;
+
 /** Errors thrown by Express's own parsers, recognised by their `type`. */
 function fromParserError(error: { type?: string; status?: number }, requestId: string): Problem | undefined {
   if (error.type === 'entity.parse.failed') return problemOf('MALFORMED_JSON', 'The request body is not valid JSON.', requestId);
@@ -98,12 +102,20 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     const requestId = (res.locals.requestId as string | undefined) ?? '';
     if (error instanceof AppError) {
       if (error instanceof RateLimitedError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+      if (error.code === 'SERVICE_UNAVAILABLE') res.setHeader('Retry-After', String(DEPENDENCY_RETRY_AFTER_SECONDS));
       return sendProblem(res, problemOf(error.code, error.message, requestId, error.fieldErrors?.length ? error.fieldErrors : error.code === 'VALIDATION_FAILED' ? [] : undefined));
     }
     const parsed = fromParserError(error ?? {}, requestId);
     if (parsed) return sendProblem(res, parsed);
-    const errorId = randomUUID();
     const actor = res.locals.actor as Actor | undefined;
+    const dependency = dependencyFailureOf(error);
+    if (dependency) {
+      // An outage is expected operations, not a bug: one line without a stack, and the client is told to come back.
+      logger.warn('dependency unavailable', { dependency, ...(actor ? logFieldsOf(actor) : { requestId }), error: error instanceof Error ? error.message : String(error) });
+      res.setHeader('Retry-After', String(DEPENDENCY_RETRY_AFTER_SECONDS));
+      return sendProblem(res, problemOf('SERVICE_UNAVAILABLE', `The service is briefly unavailable (${dependency === 'postgres' ? 'database' : 'cache'}); retry shortly.`, requestId));
+    }
+    const errorId = randomUUID();
     logger.error('unhandled error', {
       errorId,
       ...(actor ? logFieldsOf(actor) : { requestId }),

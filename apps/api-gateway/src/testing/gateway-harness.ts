@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { Role } from '@coachline/domain/roles';
+import type { Logger } from '@coachline/runtime/logger';
 import { createApp } from '../app';
 import { loadGatewayConfig } from '../config';
 import { createGatewayDeps } from '../deps';
@@ -26,9 +27,9 @@ export interface TestUser {
  * A real gateway over real Postgres and Redis, for supertest. Each test file
  * makes its own tenants through the API, so files run in parallel.
  */
-export async function startGateway(overrides: Record<string, string> = {}) {
+export async function startGateway(overrides: Record<string, string> = {}, options: { logger?: Logger } = {}) {
   const config = loadGatewayConfig(testEnv({ DATABASE_POOL_SIZE: '5', ...overrides }));
-  const { deps, close } = createGatewayDeps(config);
+  const { deps, close } = createGatewayDeps(config, options.logger);
   await deps.storage.ensureBucket();
   const app = createApp(deps);
   const http = () => request(app);
