@@ -14,6 +14,7 @@ import type { MetricsRegistry } from '@coachline/runtime/metrics';
 import { checkRedis, type Redis } from '@coachline/runtime/redis';
 import type { Storage } from '@coachline/runtime/storage';
 import type { GatewayConfig } from './config';
+import { accessLog } from './http/access-log.middleware';
 import { httpMetrics } from './http/metrics.middleware';
 import { buildOpenApiDocument } from './http/openapi';
 import { problemHandler } from './http/problem';
@@ -46,6 +47,8 @@ export function createApp(deps: GatewayDeps) {
   app.set('query parser', 'simple');
 
   app.use(requestContext());
+  const logRequests = accessLog(deps.logger);
+  if (logRequests) app.use(logRequests);
   app.use(helmet());
   app.use(cors({ origin: deps.config.CORS_ORIGINS, exposedHeaders: ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'] }));
 
