@@ -19,7 +19,8 @@ import { httpMetrics } from './http/metrics.middleware';
 import { buildOpenApiDocument } from './http/openapi';
 import { problemHandler } from './http/problem';
 import { requestContext } from './http/request-context.middleware';
-import { API_PREFIX, mountRoute } from './http/route';
+import { API_PREFIX, mountMethodGuards, mountRoute } from './http/route';
+import { clientIp, createLimiter } from './guards/rate-limit';
 import { createPipeline } from './pipeline';
 import { mountQueueDashboard } from './modules/admin/queue-dashboard';
 import { createRoutes } from './routes';
@@ -50,7 +51,7 @@ export function createApp(deps: GatewayDeps) {
   const logRequests = accessLog(deps.logger);
   if (logRequests) app.use(logRequests);
   app.use(helmet());
-  app.use(cors({ origin: deps.config.CORS_ORIGINS, exposedHeaders: ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'] }));
+  app.use(cors({ origin: deps.config.CORS_ORIGINS, exposedHeaders: ['X-Request-Id', 'Api-Version', 'Allow', 'WWW-Authenticate', 'Retry-After', 'Idempotent-Replayed', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'] }));
 
   app.use(httpMetrics(deps.metrics, API_PREFIX));
 
@@ -59,13 +60,19 @@ export function createApp(deps: GatewayDeps) {
   const pipeline = createPipeline(deps);
   const parseBody = express.json({ limit: '1mb', strict: true });
   for (const definition of routes) mountRoute(app, definition, pipeline, parseBody);
+  mountMethodGuards(app, routes);
 
   const health = createHealthHandler({ db: () => deps.db.ping(), redis: () => checkRedis(deps.redis) }, deps.metrics);
   app.get(['/health', '/health/ready', '/metrics'], async (req, res, next) => {
     if (!(await health(req, res))) next();
   });
 
-  mountQueueDashboard(app, deps.queues, deps.config.QUEUE_DASHBOARD_CREDENTIALS);
+  mountQueueDashboard(
+    app,
+    deps.queues,
+    deps.config.QUEUE_DASHBOARD_CREDENTIALS,
+    createLimiter(deps.redis, { name: 'dashboard-ip', windowSeconds: 900, limit: deps.config.QUEUE_DASHBOARD_FAILED_LOGINS_PER_IP, key: clientIp, failClosed: true, countFailuresOnly: true }),
+  );
   const document = buildOpenApiDocument(routes, { version: '1.0.0' });
   app.get('/openapi.json', (_req, res) => {
     res.json(document);

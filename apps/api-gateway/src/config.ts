@@ -27,13 +27,16 @@ export const gatewayConfigSchema = baseConfigSchema.extend(accessTokenConfigSche
   /** Origins allowed by CORS; empty allows none (server-to-server and mobile clients need no CORS). */
   CORS_ORIGINS: list,
   /**
-   * Which proxies' X-Forwarded-For to believe: a hop count or a list of
-   * addresses/subnets. Never `true`, which would let any client spoof its IP.
+   * Which proxies' X-Forwarded-For to believe: `false` (none, the default: the
+   * peer's address is the client's), a hop count, or a list of addresses/subnets
+   * (`loopback`, `10.0.0.0/8`). Never `true`, which would let any client spoof its IP;
+   * not `loopback` by default, since a sidecar or local process would be believed too.
    */
   TRUST_PROXY: z
     .string()
-    .default('loopback')
-    .transform((v) => (/^\d+$/.test(v) ? Number(v) : v)),
+    .default('false')
+    .refine((v) => v.trim() !== 'true', 'Name the proxies to trust; true would believe any client')
+    .transform((v): string | number | false => (v.trim() === 'false' || v.trim() === '' ? false : /^\d+$/.test(v.trim()) ? Number(v) : v)),
   REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(7 * 24 * 3600),
   INVITATION_TTL_SECONDS: z.coerce.number().int().min(60).default(7 * 24 * 3600),
   /** Rate limits; production defaults are strict, `pnpm dev` and tests loosen them. */
@@ -48,6 +51,8 @@ export const gatewayConfigSchema = baseConfigSchema.extend(accessTokenConfigSche
   RATE_LIMIT_CALENDAR_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(600),
   /** Basic-auth credential for the operators' queue dashboard at /admin/queues ("user:password"). */
   QUEUE_DASHBOARD_CREDENTIALS: z.string().regex(/^[^:]+:.{12,}$/, 'user:password, password at least 12 characters').optional(),
+  /** Failed dashboard logins per client address in 15 minutes before further attempts get 429. */
+  QUEUE_DASHBOARD_FAILED_LOGINS_PER_IP: z.coerce.number().int().min(1).default(10),
   PUBLIC_APP_URL: z.url().default('http://localhost:3000'),
 });
 

@@ -2,6 +2,9 @@
 export const ERROR_CODES = [
   'VALIDATION_FAILED',
   'MALFORMED_JSON',
+  'UNSUPPORTED_API_VERSION',
+  'METHOD_NOT_ALLOWED',
+  'UNSUPPORTED_MEDIA_TYPE',
   'UNAUTHENTICATED',
   'FORBIDDEN',
   'NOT_FOUND',
@@ -42,6 +45,23 @@ export class ValidationError extends AppError {
 }
 export class MalformedJsonError extends AppError {
   readonly code = 'MALFORMED_JSON' as const;
+}
+/** The client named an API version this server does not serve. */
+export class UnsupportedApiVersionError extends AppError {
+  readonly code = 'UNSUPPORTED_API_VERSION' as const;
+}
+/** The path exists, but not for this method; `allow` lists the methods it has. */
+export class MethodNotAllowedError extends AppError {
+  readonly code = 'METHOD_NOT_ALLOWED' as const;
+  constructor(
+    message: string,
+    readonly allow: string[],
+  ) {
+    super(message);
+  }
+}
+export class UnsupportedMediaTypeError extends AppError {
+  readonly code = 'UNSUPPORTED_MEDIA_TYPE' as const;
 }
 export class UnauthenticatedError extends AppError {
   readonly code = 'UNAUTHENTICATED' as const;

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { prometheus, type MetricsRegistry } from '@coachline/runtime/metrics';
 
-/** Records `http_request_duration_seconds` for requests under `prefix`, labelled by the route pattern, never the raw path. */
+/** Records `http_request_duration_seconds` for API routes (and unmatched requests under `prefix`), labelled by the route pattern, never the raw path. */
 export function httpMetrics(registry: MetricsRegistry, prefix: string): RequestHandler {
   const histogram = new prometheus.Histogram({
     name: 'http_request_duration_seconds',
@@ -12,10 +12,11 @@ export function httpMetrics(registry: MetricsRegistry, prefix: string): RequestH
   });
   const under = `${prefix}/`;
   return (req, res, next) => {
-    if (!req.url.startsWith(under)) return next();
+    // Routes are also reachable without the prefix (the version named in a header), so a matched route counts either way.
     const end = histogram.startTimer();
     res.on('finish', () => {
-      end({ method: req.method, route: (res.locals.route as string | undefined) ?? 'unmatched', status: String(res.statusCode) });
+      const route = (res.locals.route as string | undefined) ?? (req.url.startsWith(under) ? 'unmatched' : undefined);
+      if (route) end({ method: req.method, route, status: String(res.statusCode) });
     });
     next();
   };

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import { AppError, RateLimitedError, type ErrorCode, type FieldError } from '@coachline/domain/errors';
+import { AppError, MethodNotAllowedError, RateLimitedError, type ErrorCode, type FieldError } from '@coachline/domain/errors';
 import type { Logger } from '@coachline/runtime/logger';
 import { logFieldsOf, type Actor } from '@coachline/domain/actor';
 import { dependencyFailureOf } from './dependency-failure';
@@ -9,6 +9,7 @@ import { dependencyFailureOf } from './dependency-failure';
 export function statusOf(code: ErrorCode): number {
   switch (code) {
     case 'MALFORMED_JSON':
+    case 'UNSUPPORTED_API_VERSION':
       return 400;
     case 'UNAUTHENTICATED':
       return 401;
@@ -20,10 +21,14 @@ export function statusOf(code: ErrorCode): number {
     case 'CONFLICT':
     case 'IDEMPOTENCY_KEY_IN_USE':
       return 409;
+    case 'METHOD_NOT_ALLOWED':
+      return 405;
     case 'GONE':
       return 410;
     case 'PAYLOAD_TOO_LARGE':
       return 413;
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return 415;
     case 'VALIDATION_FAILED':
     case 'IDEMPOTENCY_KEY_REUSED':
       return 422;
@@ -41,9 +46,11 @@ const TITLES: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  405: 'Method Not Allowed',
   409: 'Conflict',
   410: 'Gone',
   413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
@@ -103,6 +110,8 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     if (error instanceof AppError) {
       if (error instanceof RateLimitedError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
       if (error.code === 'SERVICE_UNAVAILABLE') res.setHeader('Retry-After', String(DEPENDENCY_RETRY_AFTER_SECONDS));
+      if (error.code === 'UNAUTHENTICATED') res.setHeader('WWW-Authenticate', 'Bearer realm="coachline"');
+      if (error instanceof MethodNotAllowedError) res.setHeader('Allow', error.allow.join(', '));
       return sendProblem(res, problemOf(error.code, error.message, requestId, error.fieldErrors?.length ? error.fieldErrors : error.code === 'VALIDATION_FAILED' ? [] : undefined));
     }
     const parsed = fromParserError(error ?? {}, requestId);

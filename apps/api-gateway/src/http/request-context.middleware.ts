@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { randomUUID } from 'node:crypto';
 
+const VERSIONED = '/v1/';
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
@@ -17,6 +18,8 @@ export function requestContext(): RequestHandler {
     const requestId = offered && CLIENT_REQUEST_ID.test(offered) ? offered : randomUUID();
     res.setHeader('X-Request-Id', requestId);
     res.locals.requestId = requestId;
+    // The prefix pins the version; paths without it negotiate theirs in the route layer.
+    if (req.url.startsWith(VERSIONED)) res.setHeader('Api-Version', '1');
     next();
   };
 }

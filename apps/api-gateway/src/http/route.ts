@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
-import { ForbiddenError, NotFoundError, ValidationError, type FieldError } from '@coachline/domain/errors';
+import { ForbiddenError, MethodNotAllowedError, NotFoundError, UnsupportedMediaTypeError, ValidationError, type FieldError } from '@coachline/domain/errors';
+import { negotiateVersion, withoutVersion } from './api-version';
 import type { Actor } from '@coachline/domain/actor';
 import type { Permission } from '@coachline/domain/roles';
 import { controlCharacterPaths, hasControlCharacter } from '@coachline/domain/api/common';
@@ -112,6 +113,7 @@ export interface Pipeline {
 
 /** Every route's path starts with it. */
 export const API_PREFIX = '/v1';
+const VERSIONED = `${API_PREFIX}/`;
 
 /**
  * Mounts a route on the app itself: a nested router under API_PREFIX cost
@@ -124,6 +126,7 @@ export function mountRoute(app: Router, definition: AnyRoute, pipeline: Pipeline
   const authenticate: RequestHandler = (req, res, next) => {
     // The pattern, not the raw path, labels the request's metrics.
     res.locals.route = definition.path;
+    if (!req.url.startsWith(VERSIONED)) negotiateVersion(req, res);
     if (definition.access === 'public') {
       if (req.get('authorization')) {
         try {
@@ -155,7 +158,7 @@ export function mountRoute(app: Router, definition: AnyRoute, pipeline: Pipeline
     const parsedParams = params?.data;
     const execute = async (): Promise<RouteResult> => {
       // A request with a bad query and a bad body is answered with the query's errors.
-      const query = inputOf(definition.query, req.query, 'query');
+      const query = inputOf(definition.query, res.locals.versionFromQuery === true ? withoutVersion(req.query) : req.query, 'query');
       const body = inputOf(definition.body, req.body ?? {}, 'body');
       return definition.handler({ actor, params: parsedParams, query, body, requestId: res.locals.requestId, req, res } as never);
     };
@@ -168,6 +171,39 @@ export function mountRoute(app: Router, definition: AnyRoute, pipeline: Pipeline
     else res.status(result.status).json(result.body);
   };
 
-  const body = definition.method === 'get' ? [] : [parseBody];
-  app[definition.method](definition.path, ...body, authenticate, ...before, ...(definition.middleware ?? []), handle);
+  const body = definition.method === 'get' ? [] : [definition.body ? jsonOnly(parseBody) : parseBody];
+  // One layer for both spellings of the path: a nested router for /v1 would cost every request a second pass.
+  app[definition.method]([definition.path, definition.path.slice(API_PREFIX.length)], ...body, authenticate, ...before, ...(definition.middleware ?? []), handle);
+}
+
+const JSON_TYPES = ['application/json', 'application/*+json'];
+
+/** A body in any other type than JSON is refused (415) rather than ignored and judged as empty. */
+function jsonOnly(parseBody: RequestHandler): RequestHandler {
+  return (req, res, next) => {
+    const hasBody = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
+    if (hasBody && !req.is(JSON_TYPES)) return next(new UnsupportedMediaTypeError('The request body must be application/json.'));
+    parseBody(req, res, next);
+  };
+}
+
+/**
+ * After every route: a known path called with a method it lacks is 405 with
+ * `Allow`, not the 404 of an unknown path. Mounted last, so no request that
+ * matches a route passes through these layers.
+ */
+export function mountMethodGuards(app: Router, definitions: AnyRoute[]): void {
+  const methodsOf = new Map<string, Set<string>>();
+  for (const { path, method } of definitions) {
+    const methods = methodsOf.get(path) ?? new Set<string>();
+    methods.add(method.toUpperCase());
+    if (method === 'get') methods.add('HEAD');
+    methodsOf.set(path, methods);
+  }
+  for (const [path, methods] of methodsOf) {
+    const allow = [...methods].sort();
+    app.all([path, path.slice(API_PREFIX.length)], () => {
+      throw new MethodNotAllowedError(`This path takes ${allow.join(', ')}.`, allow);
+    });
+  }
 }

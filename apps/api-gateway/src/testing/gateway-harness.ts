@@ -27,7 +27,7 @@ export interface TestUser {
  * A real gateway over real Postgres and Redis, for supertest. Each test file
  * makes its own tenants through the API, so files run in parallel.
  */
-export async function startGateway(overrides: Record<string, string> = {}, options: { logger?: Logger } = {}) {
+export async function startGateway(overrides: Record<string, string | undefined> = {}, options: { logger?: Logger } = {}) {
   const config = loadGatewayConfig(testEnv({ DATABASE_POOL_SIZE: '5', ...overrides }));
   const { deps, close } = createGatewayDeps(config, options.logger);
   await deps.storage.ensureBucket();

@@ -38,7 +38,7 @@ export function basicAuth(credentials: string, realm: string): RequestHandler {
  * jobs, so it takes a credential from configuration, never a tenant role.
  * Not mounted (nor loaded) at all when no credential is configured.
  */
-export function mountQueueDashboard(app: Express, queues: Record<QueueName, Queue>, credentials: string | undefined): void {
+export function mountQueueDashboard(app: Express, queues: Record<QueueName, Queue>, credentials: string | undefined, limitFailedLogins: RequestHandler): void {
   if (!credentials) return;
   // Loaded only when mounted: bull-board holds about 3 MB of heap that every garbage collection would walk.
   const { createBullBoard } = require('@bull-board/api') as typeof import('@bull-board/api');
@@ -48,5 +48,6 @@ export function mountQueueDashboard(app: Express, queues: Record<QueueName, Queu
   serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH);
   createBullBoard({ queues: Object.values(queues).map((q) => new BullMQAdapter(q)), serverAdapter });
   // The dashboard's UI needs inline scripts and styles, like the API docs.
-  app.use(QUEUE_DASHBOARD_PATH, basicAuth(credentials, 'Coachline queues'), helmet({ contentSecurityPolicy: false }), serverAdapter.getRouter());
+  // Failed logins are limited per address, or the one credential could be guessed at network speed.
+  app.use(QUEUE_DASHBOARD_PATH, limitFailedLogins, basicAuth(credentials, 'Coachline queues'), helmet({ contentSecurityPolicy: false }), serverAdapter.getRouter());
 }
