@@ -26,6 +26,13 @@ export const exerciseSchema = z
 
 const plannedSetBody = z.strictObject({ reps: repsNumber, weightKg: weightKg.optional(), rpe: rpeNumber.optional(), restSeconds: restSeconds.optional() });
 
+/**
+ * The largest program one request may write: 28 days of up to 20 exercises of
+ * up to 10 sets, 5,600 planned sets. Beyond that a program is no plan a person
+ * follows, and its write and its answer grow past what a request should hold.
+ */
+export const PROGRAM_LIMITS = { days: 28, exercisesPerDay: 20, setsPerExercise: 10 } as const;
+
 export const programBody = z
   .strictObject({
     name: nameString,
@@ -34,13 +41,25 @@ export const programBody = z
       .array(
         z.strictObject({
           name: nameString,
-          exercises: z.array(z.strictObject({ exerciseId: uuid, sets: z.array(plannedSetBody).min(1).max(30) })).max(40),
+          exercises: z
+            .array(
+              z.strictObject({
+                exerciseId: uuid,
+                sets: z.array(plannedSetBody).min(1).max(PROGRAM_LIMITS.setsPerExercise).meta({ description: `1 to ${PROGRAM_LIMITS.setsPerExercise} planned sets` }),
+              }),
+            )
+            .max(PROGRAM_LIMITS.exercisesPerDay)
+            .meta({ description: `Up to ${PROGRAM_LIMITS.exercisesPerDay} exercises a day` }),
         }),
       )
       .min(1)
-      .max(28),
+      .max(PROGRAM_LIMITS.days)
+      .meta({ description: `1 to ${PROGRAM_LIMITS.days} days` }),
   })
-  .meta({ id: 'ProgramRequest' });
+  .meta({
+    id: 'ProgramRequest',
+    description: `A program of 1 to ${PROGRAM_LIMITS.days} days, each of up to ${PROGRAM_LIMITS.exercisesPerDay} exercises of 1 to ${PROGRAM_LIMITS.setsPerExercise} planned sets (at most ${PROGRAM_LIMITS.days * PROGRAM_LIMITS.exercisesPerDay * PROGRAM_LIMITS.setsPerExercise} sets). Larger programs are 422.`,
+  });
 
 export const programSchema = z
   .object({

@@ -23,6 +23,13 @@ import {
 
 /** From stored rows or from those just written, which carry no tenant: the view never shows it. */
 function toProgram(program: ProgramRow, days: Omit<ProgramDayRow, 'tenantId'>[], sets: Omit<ProgramPlannedSetRow, 'tenantId'>[]) {
+  // One pass over the sets, not one per day: the largest program has thousands.
+  const setsByDay = new Map<string, Omit<ProgramPlannedSetRow, 'tenantId'>[]>();
+  for (const set of sets) {
+    const ofDay = setsByDay.get(set.dayId);
+    if (ofDay) ofDay.push(set);
+    else setsByDay.set(set.dayId, [set]);
+  }
   return {
     id: program.id,
     name: program.name,
@@ -32,7 +39,7 @@ function toProgram(program: ProgramRow, days: Omit<ProgramDayRow, 'tenantId'>[],
     days: days.map((day) => {
       const exercises: { exerciseId: string; sets: { id: string; reps: number; weightKg: number | null; rpe: number | null; restSeconds: number | null }[] }[] = [];
       let position = -1;
-      for (const set of sets.filter((s) => s.dayId === day.id)) {
+      for (const set of setsByDay.get(day.id) ?? []) {
         if (set.exercisePosition !== position) {
           position = set.exercisePosition;
           exercises.push({ exerciseId: set.exerciseId, sets: [] });
