@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { testEnv } from '@coachline/api-gateway/testing/test-env';
-import { freePort } from '@coachline/runtime/free-port';
+import { freePort } from '@coachline/testing/free-port';
 
 /**
  * Every app as a real process, started the way `pnpm dev` starts it: each must

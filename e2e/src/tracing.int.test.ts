@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { testEnv } from '@coachline/api-gateway/testing/test-env';
-import { freePort } from '@coachline/runtime/free-port';
+import { freePort } from '@coachline/testing/free-port';
 
 /**
  * With tracing on, the gateway process exports spans to an OTLP/HTTP collector,

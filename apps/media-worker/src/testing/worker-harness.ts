@@ -50,14 +50,3 @@ export async function startMediaWorker(overrides: Partial<MediaWorkerDeps> = {})
 }
 
 export type MediaWorkerHarness = Awaited<ReturnType<typeof startMediaWorker>>;
-
-/** Polls until `check` returns a value, with a generous deadline. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

@@ -33,14 +33,3 @@ export function relayFixture() {
     },
   };
 }
-
-/** Polls until `check` returns a value other than undefined, or fails after a generous deadline. */
-export async function eventually<T>(check: () => Promise<T | undefined>, what: string, deadlineMs = 20_000): Promise<T> {
-  const end = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
