@@ -1,6 +1,6 @@
 import { accessTokenConfigSchema } from '@coachline/runtime/access-token';
 import { baseConfigSchema, loadConfig, z } from '@coachline/runtime/config';
-import { storageConfigSchema } from '@coachline/runtime/storage';
+import { storageConfigSchema } from '@coachline/runtime/storage.config';
 
 const list = z
   .string()

@@ -1,5 +1,5 @@
 import { baseConfigSchema, loadConfig, z } from '@coachline/runtime/config';
-import { storageConfigSchema } from '@coachline/runtime/storage';
+import { storageConfigSchema } from '@coachline/runtime/storage.config';
 
 export const configSchema = baseConfigSchema.extend(storageConfigSchema.shape).extend({
   /** Side port for /health, /health/ready and /metrics. */
