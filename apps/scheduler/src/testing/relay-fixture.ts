@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { createDatabase } from '@coachline/db/database';
 import { tenants } from '@coachline/db/schema/index';
+import { loadConfig } from '@coachline/runtime/config';
 import { createLogger } from '@coachline/runtime/logger';
 import { createRedis } from '@coachline/runtime/redis';
-import { loadAppConfig } from '../config';
+import { configSchema } from '../config';
 
 /** Real Postgres and Redis for relay tests, with a queue prefix of their own so parallel files never share jobs. */
 export function relayFixture() {
-  const config = loadAppConfig({ LOG_LEVEL: 'silent' });
+  const config = loadConfig(configSchema, { LOG_LEVEL: 'silent' });
   const db = createDatabase({ url: config.DATABASE_URL, systemUrl: config.DATABASE_SYSTEM_URL, poolSize: 5 });
   const redis = createRedis(config.REDIS_URL);
   const prefix = `{t-${randomUUID().slice(0, 8)}}`;
