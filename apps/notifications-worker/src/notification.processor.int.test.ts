@@ -40,7 +40,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const s of sockets) s.disconnect();
-  await new Promise((resolve) => io.close(() => resolve(undefined)));
+  await io.close();
   for (const client of adapterClients) client.disconnect();
   await fx.close();
 });

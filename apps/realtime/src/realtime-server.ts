@@ -182,7 +182,7 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
     async close() {
       clearInterval(renewal);
       io.disconnectSockets(true);
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await io.close();
       while (pending.size > 0) await Promise.all([...pending]);
       await Promise.all([pub.quit().catch(() => undefined), sub.quit().catch(() => undefined)]);
     },
