@@ -95,7 +95,7 @@ test('a poison job ends in the dead-letter set after one attempt and the other j
   const spaceId = await stack.space(coach, [athlete]);
   const relay = stack.relay();
   const queue = relay.queues.notifications;
-  await queue.add('event', { id: 'not-a-uuid', tenantId: coach.tenantId, type: 'post.created', payload: {}, occurredAt: 'now' } as never, { jobId: 'poison-envelope' });
+  await queue.add('event', { id: 'not-a-uuid', tenantId: coach.tenantId, type: 'post.created', payload: {}, occurredAt: 'now' }, { jobId: 'poison-envelope' });
   await queue.add('event', { id: crypto.randomUUID(), tenantId: coach.tenantId, type: 'post.created', payload: { postId: 'nope' }, occurredAt: new Date().toISOString() }, { jobId: 'poison-payload' });
   const worker = stack.worker();
   relay.start();

@@ -41,8 +41,8 @@ describe.each(APPS)('$name process', ({ name, portVar }) => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    child.stdout!.on('data', (d) => (output += d));
-    child.stderr!.on('data', (d) => (output += d));
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
     try {
       const ready = await waitForReady(port, child, () => output);
       const body = (await ready.json()) as { status: string; checks: Record<string, string> };

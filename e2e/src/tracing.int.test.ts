@@ -30,8 +30,8 @@ test('the gateway exports spans of its requests and of their Postgres queries', 
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
   try {
     const deadline = Date.now() + 60_000;
     let ready = false;

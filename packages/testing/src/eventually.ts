@@ -1,3 +1,5 @@
+import { inspect } from 'node:util';
+
 /** What a check returns while the condition does not hold yet. */
 type NotYet = undefined | false;
 
@@ -19,7 +21,7 @@ export async function eventually<T>(check: () => Promise<T | NotYet> | T | NotYe
       lastError = error;
     }
     if (Date.now() > end) {
-      const cause = lastError === undefined ? '' : `: ${lastError instanceof Error ? lastError.message : String(lastError)}`;
+      const cause = lastError === undefined ? '' : `: ${lastError instanceof Error ? lastError.message : inspect(lastError)}`;
       throw new Error(`timed out after ${deadlineMs} ms waiting for ${what}${cause}`, { cause: lastError });
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));

@@ -58,7 +58,7 @@ export async function startGateway(overrides: Record<string, string> = {}) {
   async function tenantWithTeam() {
     const admin = await signup();
     const [coach, athlete, athlete2] = await Promise.all([addMember(admin, 'COACH'), addMember(admin, 'ATHLETE'), addMember(admin, 'ATHLETE')]);
-    return { admin, coach: coach!, athlete: athlete!, athlete2: athlete2! };
+    return { admin, coach, athlete, athlete2 };
   }
 
   const auth = (user: { accessToken: string }) => ({ authorization: `Bearer ${user.accessToken}` });

@@ -45,10 +45,10 @@ test('several relays publish every event exactly once, with the envelope and a j
   const tenantId = await fx.tenant();
   const ids = await emitPosts(tenantId, 120);
   const [a, b, c] = [relay({ batchSize: 7 }), relay({ batchSize: 11 }), relay({ batchSize: 13 })];
-  const counts = await Promise.all([a!.drain(), b!.drain(), c!.drain()]);
+  const counts = await Promise.all([a.drain(), b.drain(), c.drain()]);
   expect(counts.reduce((x, y) => x + y, 0)).toBe(120);
   expect(await unpublished(tenantId, ids)).toBe(0);
-  const queue = a!.queues.notifications;
+  const queue = a.queues.notifications;
   const waiting = await queue.getWaiting(0, 1000);
   expect(waiting.map((j) => j.id).sort()).toEqual(ids.map((id) => eventJobId(id, 'notifications')).sort());
   const job = await queue.getJob(eventJobId(ids[3]!, 'notifications'));
