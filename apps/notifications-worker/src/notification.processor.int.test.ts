@@ -15,7 +15,8 @@ import type { EventEnvelope, EventType } from '@coachline/domain/events';
 import { Presence } from '@coachline/runtime/presence';
 import { rooms, type LiveNotification } from '@coachline/domain/socket';
 import { createMailer } from '@coachline/runtime/mailer';
-import { eventually, notificationsDispatch, notificationsFixture } from './testing/notifications-fixture';
+import { eventually } from '@coachline/testing/eventually';
+import { notificationsDispatch, notificationsFixture } from './testing/notifications-fixture';
 
 let fx: Awaited<ReturnType<typeof notificationsFixture>>;
 let io: Server;
@@ -39,7 +40,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const s of sockets) s.disconnect();
-  await new Promise((resolve) => io.close(() => resolve(undefined)));
+  await io.close();
   for (const client of adapterClients) client.disconnect();
   await fx.close();
 });

@@ -43,9 +43,6 @@ export class ValidationError extends AppError {
     super(message, fieldErrors);
   }
 }
-export class MalformedJsonError extends AppError {
-  readonly code = 'MALFORMED_JSON' as const;
-}
 /** The client named an API version this server does not serve. */
 export class UnsupportedApiVersionError extends AppError {
   readonly code = 'UNSUPPORTED_API_VERSION' as const;

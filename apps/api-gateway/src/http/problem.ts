@@ -114,7 +114,7 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
       if (error instanceof MethodNotAllowedError) res.setHeader('Allow', error.allow.join(', '));
       return sendProblem(res, problemOf(error.code, error.message, requestId, error.fieldErrors?.length ? error.fieldErrors : error.code === 'VALIDATION_FAILED' ? [] : undefined));
     }
-    const parsed = fromParserError(error ?? {}, requestId);
+    const parsed = fromParserError((error ?? {}) as { type?: string; status?: number }, requestId);
     if (parsed) return sendProblem(res, parsed);
     const actor = res.locals.actor as Actor | undefined;
     const dependency = dependencyFailureOf(error);

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { Role } from '@coachline/domain/roles';
+import { loadConfig } from '@coachline/runtime/config';
 import type { Logger } from '@coachline/runtime/logger';
 import { createApp } from '../app';
-import { loadGatewayConfig } from '../config';
+import { gatewayConfigSchema } from '../config';
 import { createGatewayDeps } from '../deps';
 import { testEnv } from './test-env';
 
@@ -28,7 +29,7 @@ export interface TestUser {
  * makes its own tenants through the API, so files run in parallel.
  */
 export async function startGateway(overrides: Record<string, string | undefined> = {}, options: { logger?: Logger } = {}) {
-  const config = loadGatewayConfig(testEnv({ DATABASE_POOL_SIZE: '5', ...overrides }));
+  const config = loadConfig(gatewayConfigSchema, testEnv({ DATABASE_POOL_SIZE: '5', ...overrides }));
   const { deps, close } = createGatewayDeps(config, options.logger);
   await deps.storage.ensureBucket();
   const app = createApp(deps);
@@ -58,7 +59,7 @@ export async function startGateway(overrides: Record<string, string | undefined>
   async function tenantWithTeam() {
     const admin = await signup();
     const [coach, athlete, athlete2] = await Promise.all([addMember(admin, 'COACH'), addMember(admin, 'ATHLETE'), addMember(admin, 'ATHLETE')]);
-    return { admin, coach: coach!, athlete: athlete!, athlete2: athlete2! };
+    return { admin, coach, athlete, athlete2 };
   }
 
   const auth = (user: { accessToken: string }) => ({ authorization: `Bearer ${user.accessToken}` });

@@ -49,5 +49,5 @@ export function mountQueueDashboard(app: Express, queues: Record<QueueName, Queu
   createBullBoard({ queues: Object.values(queues).map((q) => new BullMQAdapter(q)), serverAdapter });
   // The dashboard's UI needs inline scripts and styles, like the API docs.
   // Failed logins are limited per address, or the one credential could be guessed at network speed.
-  app.use(QUEUE_DASHBOARD_PATH, limitFailedLogins, basicAuth(credentials, 'Coachline queues'), helmet({ contentSecurityPolicy: false }), serverAdapter.getRouter());
+  app.use(QUEUE_DASHBOARD_PATH, limitFailedLogins, basicAuth(credentials, 'Coachline queues'), helmet({ contentSecurityPolicy: false }), serverAdapter.getRouter() as RequestHandler);
 }
