@@ -26,6 +26,7 @@ export function negotiateVersion(req: Request, res: Response): void {
 
 /** The query without the version parameter, for the route's own schema. */
 export function withoutVersion(query: Request['query']): Request['query'] {
-  const { [VERSION_QUERY]: _version, ...rest } = query;
+  const rest = { ...query };
+  delete rest[VERSION_QUERY];
   return rest;
 }

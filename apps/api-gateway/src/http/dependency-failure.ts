@@ -34,7 +34,8 @@ export function dependencyFailureOf(error: unknown, depth = 0): Dependency | und
   }
   if (REDIS_MESSAGES.test(text) || name === 'MaxRetriesPerRequestError') return 'redis';
   if (POSTGRES_MESSAGES.test(text)) return 'postgres';
-  for (const inner of [cause, ...(Array.isArray(errors) ? errors : [])]) {
+  const inners: unknown[] = Array.isArray(errors) ? [cause, ...(errors as unknown[])] : [cause];
+  for (const inner of inners) {
     const found = dependencyFailureOf(inner, depth + 1);
     if (found) return found;
   }
