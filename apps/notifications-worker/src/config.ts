@@ -14,14 +14,24 @@ export const configSchema = baseConfigSchema.extend(mailConfigSchema.shape).exte
   VAPID_SUBJECT: z.string().default('mailto:ops@coachline.local'),
   /** Timeout of one SMTP send or push request. */
   DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /**
+   * Whether pushes may go to loopback addresses (over plain http: too), so local
+   * receivers stand in for push services. Unset: only when NODE_ENV=development;
+   * never allowed in production. Test harnesses set it explicitly.
+   */
+  OUTBOUND_ALLOW_LOOPBACK: z.enum(['true', 'false']).optional(),
 });
 
-export type Config = z.infer<typeof configSchema>;
+export type Config = Omit<z.infer<typeof configSchema>, 'OUTBOUND_ALLOW_LOOPBACK'> & { OUTBOUND_ALLOW_LOOPBACK: boolean };
 
 /** The process environment, with `overrides` on top (tests set their own queue prefix, log level, ports). */
 export function loadAppConfig(overrides: Record<string, string | number | undefined> = {}): Config {
   const env = { ...process.env, ...Object.fromEntries(Object.entries(overrides).map(([k, v]) => [k, v === undefined ? undefined : String(v)])) };
-  const config = loadConfig(configSchema, env);
+  const loaded = loadConfig(configSchema, env);
+  const config: Config = { ...loaded, OUTBOUND_ALLOW_LOOPBACK: loaded.OUTBOUND_ALLOW_LOOPBACK === undefined ? loaded.NODE_ENV === 'development' : loaded.OUTBOUND_ALLOW_LOOPBACK === 'true' };
+  if (config.NODE_ENV === 'production' && config.OUTBOUND_ALLOW_LOOPBACK) {
+    throw new Error('Invalid configuration:\n  - OUTBOUND_ALLOW_LOOPBACK: never allowed in production');
+  }
   if (config.NODE_ENV === 'production' && !(config.VAPID_PUBLIC_KEY && config.VAPID_PRIVATE_KEY)) {
     throw new Error('Invalid configuration:\n  - VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY: required in production');
   }

@@ -7,6 +7,7 @@ import { createMetricsRegistry } from '@coachline/runtime/metrics';
 import { checkRedis, createRedis } from '@coachline/runtime/redis';
 import { registerShutdown } from '@coachline/runtime/shutdown';
 import { createMailer } from '@coachline/runtime/mailer';
+import { createOutboundHttp } from '@coachline/runtime/outbound-http';
 import { createPushSender, vapidKeys } from './channels/web-push';
 import { loadAppConfig } from './config';
 import { createNotificationsWorker } from './notifications-worker';
@@ -21,7 +22,8 @@ async function main() {
   const health = await startHealthServer(config.HEALTH_PORT, { db: () => db.ping(), redis: () => checkRedis(redis) }, metrics);
   const mailer = createMailer({ smtpUrl: config.SMTP_URL, mailDir: config.MAIL_DIR, from: config.MAIL_FROM, timeoutMs: config.DELIVERY_TIMEOUT_MS, logger });
   const vapid = vapidKeys({ publicKey: config.VAPID_PUBLIC_KEY, privateKey: config.VAPID_PRIVATE_KEY, subject: config.VAPID_SUBJECT }, logger);
-  const push = createPushSender({ vapid, timeoutMs: config.DELIVERY_TIMEOUT_MS, logger });
+  const outbound = createOutboundHttp({ allowLoopback: config.OUTBOUND_ALLOW_LOOPBACK, timeoutMs: config.DELIVERY_TIMEOUT_MS, maxResponseBytes: 64 * 1024 });
+  const push = createPushSender({ vapid, outbound, timeoutMs: config.DELIVERY_TIMEOUT_MS, logger });
   const worker = createNotificationsWorker({ db, redis, prefix: config.QUEUE_PREFIX, logger, mailer, push, appUrl: config.PUBLIC_APP_URL, concurrency: config.NOTIFICATIONS_CONCURRENCY });
   logger.info('notifications-worker started', { healthPort: config.HEALTH_PORT, smtp: Boolean(config.SMTP_URL), mailDir: config.SMTP_URL ? undefined : config.MAIL_DIR });
   registerShutdown(logger, [

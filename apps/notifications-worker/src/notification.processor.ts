@@ -8,7 +8,7 @@ import type { Logger } from '@coachline/runtime/logger';
 import type { Mailer } from '@coachline/runtime/mailer';
 import { isOnline } from '@coachline/runtime/presence';
 import type { LiveDelivery } from './channels/live';
-import { PushRejectedError, type PushSender, type PushSubscription } from './channels/web-push';
+import type { PushSender, PushSubscription } from './channels/web-push';
 import { renderEmail, type EmailContent } from './email-templates';
 import type { EventPlanner, NotificationPlan } from './notification-plan';
 import * as repo from './notification.repository';
@@ -173,20 +173,15 @@ export function createNotificationProcessor(deps: ProcessorDeps) {
           ),
         ),
       ),
-      ...[...groupBy(devices, (d) => d.userId)].map(([userId, list]) =>
-        attempt(`push to ${userId}`, () =>
+      // Each device alone: one bad subscription never fails the job or the user's other devices.
+      ...devices.map((device) =>
+        attempt(`push to device ${device.id}`, () =>
           db.withTenant(scope, (tx) =>
-            processOnce(tx, key, `${CONSUMER}.push:${userId}`, async () => {
-              for (const device of list) {
-                try {
-                  const result = await deps.push.send(device.subscription as unknown as PushSubscription, { type: p.type, title: p.title, body: p.body, data: p.data, url: link(p.path) });
-                  if (result === 'gone') await repo.deleteDevice(tx, device.id);
-                } catch (error) {
-                  // A subscription the push service refuses (4xx) will not work on retry; others may.
-                  if (!(error instanceof PushRejectedError && error.status >= 400 && error.status < 500 && error.status !== 429)) throw error;
-                  deps.logger.warn('push subscription refused', { deviceId: device.id, status: error.status });
-                }
-              }
+            processOnce(tx, key, `${CONSUMER}.push:${device.id}`, async () => {
+              const result = await deps.push.send(device.subscription as unknown as PushSubscription, { type: p.type, title: p.title, body: p.body, data: p.data, url: link(p.path) });
+              if (result === 'gone') await repo.deleteDevice(tx, device.id);
+              // Deferred and failed pushes are recorded as handled: a retried job would only meet the same breaker or endpoint.
+              if (result === 'deferred' || result === 'failed') deps.logger.warn('push not delivered', { deviceId: device.id, userId: device.userId, outcome: result });
             }),
           ),
         ),

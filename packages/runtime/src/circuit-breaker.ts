@@ -6,9 +6,16 @@ import type { Logger } from './logger';
  * fail fast for a while, so a dead SMTP server or push service does not hold
  * every worker slot; the job fails and BullMQ retries it later with backoff.
  */
-export function withBreaker<A extends unknown[], R>(name: string, fn: (...args: A) => Promise<R>, options: { timeoutMs: number; logger: Logger }): (...args: A) => Promise<R> {
+export function withBreaker<A extends unknown[], R>(
+  name: string,
+  fn: (...args: A) => Promise<R>,
+  /** `isFailure`: whether an error says the destination is unwell (a refused URL says nothing about it). */
+  options: { timeoutMs: number; logger: Logger; isFailure?: (error: unknown) => boolean },
+): (...args: A) => Promise<R> {
+  const isFailure = options.isFailure;
   const breaker = new CircuitBreaker(fn, {
     timeout: options.timeoutMs,
+    ...(isFailure ? { errorFilter: (error: unknown) => !isFailure(error) } : {}),
     errorThresholdPercentage: 50,
     volumeThreshold: 5,
     resetTimeout: 10_000,
