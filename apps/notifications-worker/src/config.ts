@@ -14,6 +14,11 @@ export const configSchema = baseConfigSchema.extend(mailConfigSchema.shape).exte
   VAPID_SUBJECT: z.string().default('mailto:ops@coachline.local'),
   /** Timeout of one SMTP send or push request. */
   DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** Notification emails one recipient gets per window; the next is one digest, the rest stay in the app (in-app is never capped). */
+  NOTIFICATION_EMAILS_PER_RECIPIENT: z.coerce.number().int().min(1).max(10_000).default(5),
+  NOTIFICATION_EMAIL_WINDOW_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+  /** Notification emails one tenant sends per hour, every recipient together; invitations and sign-ups are not counted. */
+  NOTIFICATION_EMAILS_PER_TENANT_PER_HOUR: z.coerce.number().int().min(1).default(2000),
   /**
    * Whether pushes may go to loopback addresses (over plain http: too), so local
    * receivers stand in for push services. Unset: only when NODE_ENV=development;

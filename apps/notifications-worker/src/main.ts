@@ -24,7 +24,21 @@ async function main() {
   const vapid = vapidKeys({ publicKey: config.VAPID_PUBLIC_KEY, privateKey: config.VAPID_PRIVATE_KEY, subject: config.VAPID_SUBJECT }, logger);
   const outbound = createOutboundHttp({ allowLoopback: config.OUTBOUND_ALLOW_LOOPBACK, timeoutMs: config.DELIVERY_TIMEOUT_MS, maxResponseBytes: 64 * 1024 });
   const push = createPushSender({ vapid, outbound, timeoutMs: config.DELIVERY_TIMEOUT_MS, logger });
-  const worker = createNotificationsWorker({ db, redis, prefix: config.QUEUE_PREFIX, logger, mailer, push, appUrl: config.PUBLIC_APP_URL, concurrency: config.NOTIFICATIONS_CONCURRENCY });
+  const worker = createNotificationsWorker({
+    db,
+    redis,
+    prefix: config.QUEUE_PREFIX,
+    logger,
+    mailer,
+    push,
+    appUrl: config.PUBLIC_APP_URL,
+    concurrency: config.NOTIFICATIONS_CONCURRENCY,
+    emailLimits: {
+      perRecipient: config.NOTIFICATION_EMAILS_PER_RECIPIENT,
+      windowSeconds: config.NOTIFICATION_EMAIL_WINDOW_SECONDS,
+      perTenantPerHour: config.NOTIFICATION_EMAILS_PER_TENANT_PER_HOUR,
+    },
+  });
   logger.info('notifications-worker started', { healthPort: config.HEALTH_PORT, smtp: Boolean(config.SMTP_URL), mailDir: config.SMTP_URL ? undefined : config.MAIL_DIR });
   registerShutdown(logger, [
     { name: 'worker', close: () => worker.close() },

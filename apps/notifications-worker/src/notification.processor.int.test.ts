@@ -340,3 +340,30 @@ test("one tenant's failing push endpoint neither delays another tenant's push no
   expect(fx.pushService.received.filter((r) => r.path === `/push/${ownerA.id}`)).toHaveLength(5);
   await dead.close();
 });
+
+test('30 messages to an offline coach: 30 in-app notifications, at most N emails and one digest; the tenant cap holds the rest', async () => {
+  const { tenantId, people } = await fx.tenant(3);
+  const [athlete, coach, other] = people as [(typeof people)[0], (typeof people)[0], (typeof people)[0]];
+  const limited = notificationsDispatch({ ...fx.deps, emailLimits: { perRecipient: 5, windowSeconds: 3600, perTenantPerHour: 8 } });
+  const conversationIds = new Map<string, string>();
+  const send = async (from: string, to: string) => {
+    const messageId = randomUUID();
+    const [a, b] = [from, to].sort();
+    const conversationId = conversationIds.get(to) ?? randomUUID();
+    await fx.db.withTenant({ tenantId }, async (tx) => {
+      if (!conversationIds.has(to)) await tx.insert(conversations).values({ tenantId, id: conversationId, userA: a!, userB: b! });
+      await tx.insert(messages).values({ tenantId, id: messageId, conversationId, fromUserId: from, body: 'Quick question' });
+    });
+    conversationIds.set(to, conversationId);
+    await limited.event(envelope(tenantId, 'message.created', { messageId, conversationId, fromUserId: from, toUserId: to }));
+  };
+  for (let i = 0; i < 30; i++) await send(athlete.id, coach.id);
+  expect(await notificationsOf(tenantId, coach.id)).toHaveLength(30);
+  const mails = fx.smtp.to(coach.email);
+  expect(mails).toHaveLength(6);
+  expect(mails.filter((m) => /Subject: More new activity in Coachline/.test(m.raw))).toHaveLength(1);
+  // The tenant's hourly cap (8) leaves two emails for everyone else.
+  for (let i = 0; i < 4; i++) await send(athlete.id, other.id);
+  expect(await notificationsOf(tenantId, other.id)).toHaveLength(4);
+  expect(fx.smtp.to(other.email)).toHaveLength(2);
+});
