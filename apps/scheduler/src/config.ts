@@ -30,6 +30,16 @@ export const configSchema = baseConfigSchema.extend(storageConfigSchema.shape).e
    * reservation released: parts sit in the store uncounted until then, so hours, not a day.
    */
   MEDIA_UPLOAD_ABANDON_AFTER_SECONDS: z.coerce.number().int().min(60).default(7_200),
+  /**
+   * Every so often the scheduler repairs what Redis may have lost or an outage
+   * left behind: it upserts the recurring jobs' schedulers again, re-derives
+   * session reminders from Postgres, and gives jobs that failed on an
+   * unreachable database or Redis their attempts back.
+   */
+  SCHEDULER_REPAIR_INTERVAL_MS: z.coerce.number().int().min(100).default(300_000),
+  /** Failed jobs moved back per repair run, and times one job is given back its attempts. */
+  INFRA_RETRY_MAX_PER_RUN: z.coerce.number().int().min(1).default(500),
+  INFRA_RETRY_MAX_PER_JOB: z.coerce.number().int().min(1).default(5),
   /** Events claimed per relay batch. */
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(500),
   /** The relay's fallback poll; LISTEN/NOTIFY wakes it at once otherwise. */
