@@ -49,7 +49,7 @@ const retryable = (error: unknown) => !(error instanceof UnsafeDestinationError)
  * gave. One breaker per destination origin, so one tenant's dead push service
  * never holds another's pushes.
  */
-export function createPushSender(options: { vapid: VapidKeys; outbound: OutboundHttp; timeoutMs: number; logger: Logger }): PushSender {
+export function createPushSender(options: { vapid: VapidKeys; outbound: OutboundHttp; timeoutMs: number; logger: Logger; maxBreakers?: number }): PushSender {
   const deliver = async (subscription: PushSubscription, body: string): Promise<'sent' | 'gone'> => {
     const request = webpush.generateRequestDetails(subscription, body, {
       vapidDetails: options.vapid,
@@ -65,12 +65,18 @@ export function createPushSender(options: { vapid: VapidKeys; outbound: Outbound
     if (res.status < 200 || res.status >= 300) throw new PushRejectedError(res.status);
     return 'sent';
   };
-  const breakers = new Map<string, typeof deliver>();
+  // Least recently used last out: endpoints are user-given, so the number of origins is too, and each breaker keeps timers.
+  const breakers = new Map<string, ReturnType<typeof withBreaker<[PushSubscription, string], 'sent' | 'gone'>>>();
+  const maxBreakers = options.maxBreakers ?? 1000;
   const breakerFor = (origin: string) => {
     let breaker = breakers.get(origin);
-    if (!breaker) {
-      breaker = withBreaker(`web-push ${origin}`, deliver, { timeoutMs: options.timeoutMs, logger: options.logger, isFailure: (error) => !(error instanceof UnsafeDestinationError) });
-      breakers.set(origin, breaker);
+    if (breaker) breakers.delete(origin);
+    else breaker = withBreaker(`web-push ${origin}`, deliver, { timeoutMs: options.timeoutMs, logger: options.logger, isFailure: (error) => !(error instanceof UnsafeDestinationError) });
+    breakers.set(origin, breaker);
+    if (breakers.size > maxBreakers) {
+      const [oldest, dropped] = breakers.entries().next().value!;
+      breakers.delete(oldest);
+      dropped.shutdown();
     }
     return breaker;
   };
