@@ -1,4 +1,4 @@
-import { baseConfigSchema, loadConfig, z } from '@coachline/runtime/config';
+import { baseConfigSchema, z } from '@coachline/runtime/config';
 import { mailConfigSchema } from '@coachline/runtime/mailer';
 
 export const configSchema = baseConfigSchema.extend(mailConfigSchema.shape).extend({
@@ -25,20 +25,18 @@ export const configSchema = baseConfigSchema.extend(mailConfigSchema.shape).exte
    * never allowed in production. Test harnesses set it explicitly.
    */
   OUTBOUND_ALLOW_LOOPBACK: z.enum(['true', 'false']).optional(),
-});
+})
+  .refine((config) => config.NODE_ENV !== 'production' || Boolean(config.VAPID_PUBLIC_KEY && config.VAPID_PRIVATE_KEY), {
+    path: ['VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY'],
+    message: 'required in production',
+  })
+  .refine((config) => config.NODE_ENV !== 'production' || config.OUTBOUND_ALLOW_LOOPBACK !== 'true', {
+    path: ['OUTBOUND_ALLOW_LOOPBACK'],
+    message: 'never allowed in production',
+  })
+  .transform((config) => ({
+    ...config,
+    OUTBOUND_ALLOW_LOOPBACK: config.OUTBOUND_ALLOW_LOOPBACK === undefined ? config.NODE_ENV === 'development' : config.OUTBOUND_ALLOW_LOOPBACK === 'true',
+  }));
 
-export type Config = Omit<z.infer<typeof configSchema>, 'OUTBOUND_ALLOW_LOOPBACK'> & { OUTBOUND_ALLOW_LOOPBACK: boolean };
-
-/** The process environment, with `overrides` on top (tests set their own queue prefix, log level, ports). */
-export function loadAppConfig(overrides: Record<string, string | number | undefined> = {}): Config {
-  const env = { ...process.env, ...Object.fromEntries(Object.entries(overrides).map(([k, v]) => [k, v === undefined ? undefined : String(v)])) };
-  const loaded = loadConfig(configSchema, env);
-  const config: Config = { ...loaded, OUTBOUND_ALLOW_LOOPBACK: loaded.OUTBOUND_ALLOW_LOOPBACK === undefined ? loaded.NODE_ENV === 'development' : loaded.OUTBOUND_ALLOW_LOOPBACK === 'true' };
-  if (config.NODE_ENV === 'production' && config.OUTBOUND_ALLOW_LOOPBACK) {
-    throw new Error('Invalid configuration:\n  - OUTBOUND_ALLOW_LOOPBACK: never allowed in production');
-  }
-  if (config.NODE_ENV === 'production' && !(config.VAPID_PUBLIC_KEY && config.VAPID_PRIVATE_KEY)) {
-    throw new Error('Invalid configuration:\n  - VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY: required in production');
-  }
-  return config;
-}
+export type Config = z.infer<typeof configSchema>;

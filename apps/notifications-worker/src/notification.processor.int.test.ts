@@ -16,8 +16,9 @@ import { Presence } from '@coachline/runtime/presence';
 import { rooms, type LiveNotification } from '@coachline/domain/socket';
 import { createMailer } from '@coachline/runtime/mailer';
 import { createOutboundHttp } from '@coachline/runtime/outbound-http';
+import { eventually } from '@coachline/testing/eventually';
 import { createPushSender } from './channels/web-push';
-import { eventually, notificationsDispatch, notificationsFixture } from './testing/notifications-fixture';
+import { notificationsDispatch, notificationsFixture } from './testing/notifications-fixture';
 
 let fx: Awaited<ReturnType<typeof notificationsFixture>>;
 let io: Server;
@@ -41,7 +42,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const s of sockets) s.disconnect();
-  await new Promise((resolve) => io.close(() => resolve(undefined)));
+  await io.close();
   for (const client of adapterClients) client.disconnect();
   await fx.close();
 });

@@ -23,7 +23,7 @@ export function withBreaker<A extends unknown[], R>(
   breaker.on('open', () => options.logger.warn('circuit opened', { breaker: name }));
   breaker.on('close', () => options.logger.info('circuit closed', { breaker: name }));
   // shutdown: stops the breaker's statistics timers, for callers that keep many breakers and drop some.
-  return Object.assign((...args: A) => breaker.fire(...args) as Promise<R>, { shutdown: () => breaker.shutdown() });
+  return Object.assign((...args: A) => breaker.fire(...args), { shutdown: () => breaker.shutdown() });
 }
 
 /** An open breaker's refusal: retrying it in-process only waits for the same answer. */

@@ -58,7 +58,7 @@ export function createPushSender(options: { vapid: VapidKeys; outbound: Outbound
     });
     const res = await options.outbound.request(request.endpoint, {
       method: request.method,
-      headers: request.headers as Record<string, string>,
+      headers: request.headers,
       body: request.body as unknown as Uint8Array,
     });
     if (res.status === 404 || res.status === 410) return 'gone';

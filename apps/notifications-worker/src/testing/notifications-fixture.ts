@@ -5,6 +5,7 @@ import { exercises, memberships, posts, spaceMembers, spaces, tenants, users } f
 import type { EventEnvelope } from '@coachline/domain/events';
 import type { JobOf, TaskName } from '@coachline/domain/queues';
 import { createLiveEmitter } from '@coachline/runtime/live-emitter';
+import { loadConfig } from '@coachline/runtime/config';
 import { createLogger } from '@coachline/runtime/logger';
 import { createMailer } from '@coachline/runtime/mailer';
 import { createOutboundHttp } from '@coachline/runtime/outbound-http';
@@ -13,7 +14,7 @@ import { createRedis } from '@coachline/runtime/redis';
 import webpush from 'web-push';
 import { createLiveDelivery } from '../channels/live';
 import { createPushSender } from '../channels/web-push';
-import { loadAppConfig } from '../config';
+import { configSchema } from '../config';
 import { notificationsHandlers } from '../handlers/notifications.handlers';
 import type { ProcessorDeps } from '../notification.processor';
 import { startPushService, startSmtpPeer } from './delivery-peers';
@@ -36,7 +37,7 @@ export function notificationsDispatch(deps: ProcessorDeps) {
 /** Real Postgres, Redis, SMTP peer and push endpoint for the notifications worker's tests. */
 export async function notificationsFixture() {
   // Local http receivers stand in for push services here, as in development.
-  const config = loadAppConfig({ LOG_LEVEL: 'silent', OUTBOUND_ALLOW_LOOPBACK: 'true' });
+  const config = loadConfig(configSchema, { LOG_LEVEL: 'silent', OUTBOUND_ALLOW_LOOPBACK: 'true' });
   const db = createDatabase({ url: config.DATABASE_URL, systemUrl: config.DATABASE_SYSTEM_URL, poolSize: 5 });
   const redis = createRedis(config.REDIS_URL);
   const logger = createLogger('notifications-test', 'silent');
@@ -115,14 +116,4 @@ export async function notificationsFixture() {
       await db.close();
     },
   };
-}
-
-export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, what: string, deadlineMs = 20_000): Promise<T> {
-  const end = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
