@@ -33,6 +33,7 @@ import { createDatabase } from '@coachline/db/database';
 import { newId } from '@coachline/db/ids';
 import { memberships, notificationPreferences, notifications, spaceMembers, spaces, tenants, users } from '@coachline/db/schema/index';
 import { createMailer } from '@coachline/runtime/mailer';
+import { createOutboundHttp } from '@coachline/runtime/outbound-http';
 import { createPushSender, vapidKeys } from '@coachline/notifications-worker/channels/web-push';
 import { createNotificationsWorker } from '@coachline/notifications-worker/notifications-worker';
 import { createLogger } from '@coachline/runtime/logger';
@@ -159,7 +160,12 @@ async function main() {
     concurrency: CONCURRENCY,
     appUrl: 'https://bench.test',
     mailer: createMailer({ mailDir: '/tmp/coachline-bench-mail', from: 'bench@bench.test', timeoutMs: 5_000, logger }),
-    push: createPushSender({ vapid: vapidKeys({ subject: 'mailto:bench@bench.test' }, logger), timeoutMs: 5_000, logger }),
+    push: createPushSender({
+      vapid: vapidKeys({ subject: 'mailto:bench@bench.test' }, logger),
+      outbound: createOutboundHttp({ allowLoopback: true, timeoutMs: 5_000, maxResponseBytes: 64 * 1024 }),
+      timeoutMs: 5_000,
+      logger,
+    }),
     live: {
       notify(_tenantId, _userId, notification) {
         notifiedAt.set(notification.data.postId as string, now());

@@ -85,6 +85,6 @@ export function createRoutes(deps: GatewayDeps): AnyRoute[] {
       createLimiter(redis, { name: 'calendar-ip', windowSeconds: hour, limit: config.RATE_LIMIT_CALENDAR_PER_IP_PER_HOUR, key: clientIp, failClosed: false }),
     ),
     ...spaceRoutes(new SpaceService(db)),
-    ...notificationRoutes(new NotificationService(db)),
+    ...notificationRoutes(new NotificationService(db, { allowLoopbackPush: config.NODE_ENV === 'development' })),
   ];
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, LookupFunction } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createAdapter } from '@socket.io/redis-adapter';
@@ -15,7 +15,9 @@ import type { EventEnvelope, EventType } from '@coachline/domain/events';
 import { Presence } from '@coachline/runtime/presence';
 import { rooms, type LiveNotification } from '@coachline/domain/socket';
 import { createMailer } from '@coachline/runtime/mailer';
+import { createOutboundHttp } from '@coachline/runtime/outbound-http';
 import { eventually } from '@coachline/testing/eventually';
+import { createPushSender } from './channels/web-push';
 import { notificationsDispatch, notificationsFixture } from './testing/notifications-fixture';
 
 let fx: Awaited<ReturnType<typeof notificationsFixture>>;
@@ -266,4 +268,103 @@ test('events that wait for a busy worker are prepared together, and a bad one am
   for (const person of [reader, other]) expect(await notificationsOf(tenantId, person.id)).toHaveLength(3);
   expect(fx.smtp.to(reader.email)).toHaveLength(3);
   expect(live).toHaveLength(3);
+});
+
+/** A local push receiver that answers every request with `status`, and counts what reaches it. */
+async function startReceiver(status: number) {
+  let connections = 0;
+  const paths: string[] = [];
+  const server = http.createServer((req, res) => {
+    paths.push(req.url ?? '');
+    req.resume();
+    req.on('end', () => res.writeHead(status).end());
+  });
+  server.on('connection', () => connections++);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    paths,
+    connections: () => connections,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function addDevice(tenantId: string, userId: string, endpoint: string) {
+  const subscription = { ...fx.pushService.subscription('/x'), endpoint };
+  const id = randomUUID();
+  await fx.db.withTenant({ tenantId }, (tx) => tx.insert(deviceTokens).values({ tenantId, id, userId, platform: 'web', address: endpoint, subscription }));
+  return id;
+}
+
+test('outside development, a push to a loopback endpoint, literal or by a name that resolves there, never reaches it', async () => {
+  const internal = await startReceiver(201);
+  const { tenantId, people } = await fx.tenant(1);
+  const [owner] = people as [(typeof people)[0]];
+  await addDevice(tenantId, owner.id, `http://127.0.0.1:${internal.port}/fail`);
+  await addDevice(tenantId, owner.id, `https://push.rebound.test:${internal.port}/fail`);
+  const good = fx.pushService.subscription(`/push/${owner.id}`);
+  await addDevice(tenantId, owner.id, good.endpoint);
+  // A resolver as hostile DNS answers: the name points at loopback when the request is made.
+  const lookup = ((_host: string, _options: unknown, callback: (e: null, a: { address: string; family: number }[]) => void) => callback(null, [{ address: '127.0.0.1', family: 4 }])) as unknown as LookupFunction;
+  const production = createPushSender({ vapid: fx.vapid, outbound: createOutboundHttp({ allowLoopback: false, timeoutMs: 2_000, maxResponseBytes: 1024, lookup }), timeoutMs: 2_000, logger: fx.logger });
+  const worker = notificationsDispatch({ ...fx.deps, push: production });
+  await worker.event(envelope(tenantId, 'media.ready', { mediaId: randomUUID(), ownerId: owner.id }));
+  expect(internal.connections()).toBe(0);
+  expect(internal.paths).toEqual([]);
+  expect((await notificationsOf(tenantId, owner.id)).map((n) => n.type)).toEqual(['media.ready']);
+  await internal.close();
+});
+
+test("one tenant's failing push endpoint neither delays another tenant's push nor fails its own job; the user's other devices still get theirs", async () => {
+  const dead = await startReceiver(500);
+  const a = await fx.tenant(1);
+  const b = await fx.tenant(1);
+  const [ownerA] = a.people as [(typeof a.people)[0]];
+  const [ownerB] = b.people as [(typeof b.people)[0]];
+  await addDevice(a.tenantId, ownerA.id, `http://127.0.0.1:${dead.port}/dead/${ownerA.id}`);
+  const aliveA = fx.pushService.subscription(`/push/${ownerA.id}`);
+  await addDevice(a.tenantId, ownerA.id, aliveA.endpoint);
+  // Enough failures to open the dead destination's breaker; every job still completes.
+  for (let i = 0; i < 4; i++) await fx.processor.event(envelope(a.tenantId, 'media.ready', { mediaId: randomUUID(), ownerId: ownerA.id }));
+  expect(dead.paths.length).toBeGreaterThanOrEqual(5);
+  expect(fx.pushService.received.filter((r) => r.path === `/push/${ownerA.id}`)).toHaveLength(4);
+
+  const subscriptionB = fx.pushService.subscription(`/push/${ownerB.id}`);
+  await addDevice(b.tenantId, ownerB.id, subscriptionB.endpoint);
+  const started = Date.now();
+  await fx.processor.event(envelope(b.tenantId, 'media.ready', { mediaId: randomUUID(), ownerId: ownerB.id }));
+  expect(Date.now() - started).toBeLessThan(2_000);
+  expect(fx.pushService.received.filter((r) => r.path === `/push/${ownerB.id}`)).toHaveLength(1);
+  // With the dead destination's breaker open, its pushes are skipped, not the job.
+  await fx.processor.event(envelope(a.tenantId, 'media.ready', { mediaId: randomUUID(), ownerId: ownerA.id }));
+  expect(fx.pushService.received.filter((r) => r.path === `/push/${ownerA.id}`)).toHaveLength(5);
+  await dead.close();
+});
+
+test('30 messages to an offline coach: 30 in-app notifications, at most N emails and one digest; the tenant cap holds the rest', async () => {
+  const { tenantId, people } = await fx.tenant(3);
+  const [athlete, coach, other] = people as [(typeof people)[0], (typeof people)[0], (typeof people)[0]];
+  const limited = notificationsDispatch({ ...fx.deps, emailLimits: { perRecipient: 5, windowSeconds: 3600, perTenantPerHour: 8 } });
+  const conversationIds = new Map<string, string>();
+  const send = async (from: string, to: string) => {
+    const messageId = randomUUID();
+    const [a, b] = [from, to].sort();
+    const conversationId = conversationIds.get(to) ?? randomUUID();
+    await fx.db.withTenant({ tenantId }, async (tx) => {
+      if (!conversationIds.has(to)) await tx.insert(conversations).values({ tenantId, id: conversationId, userA: a!, userB: b! });
+      await tx.insert(messages).values({ tenantId, id: messageId, conversationId, fromUserId: from, body: 'Quick question' });
+    });
+    conversationIds.set(to, conversationId);
+    await limited.event(envelope(tenantId, 'message.created', { messageId, conversationId, fromUserId: from, toUserId: to }));
+  };
+  for (let i = 0; i < 30; i++) await send(athlete.id, coach.id);
+  expect(await notificationsOf(tenantId, coach.id)).toHaveLength(30);
+  const mails = fx.smtp.to(coach.email);
+  expect(mails).toHaveLength(6);
+  expect(mails.filter((m) => /Subject: More new activity in Coachline/.test(m.raw))).toHaveLength(1);
+  // The tenant's hourly cap (8) leaves two emails for everyone else.
+  for (let i = 0; i < 4; i++) await send(athlete.id, other.id);
+  expect(await notificationsOf(tenantId, other.id)).toHaveLength(4);
+  expect(fx.smtp.to(other.email)).toHaveLength(2);
 });

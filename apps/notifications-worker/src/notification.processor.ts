@@ -8,7 +8,8 @@ import type { Logger } from '@coachline/runtime/logger';
 import type { Mailer } from '@coachline/runtime/mailer';
 import { isOnline } from '@coachline/runtime/presence';
 import type { LiveDelivery } from './channels/live';
-import { PushRejectedError, type PushSender, type PushSubscription } from './channels/web-push';
+import type { PushSender, PushSubscription } from './channels/web-push';
+import { createEmailBudget, type EmailLimits } from './email-budget';
 import { renderEmail, type EmailContent } from './email-templates';
 import type { EventPlanner, NotificationPlan } from './notification-plan';
 import * as repo from './notification.repository';
@@ -24,6 +25,8 @@ export interface ProcessorDeps {
   live: LiveDelivery;
   logger: Logger;
   appUrl: string;
+  /** Caps on notification email; without them every email goes out (tests of other behaviour). */
+  emailLimits?: EmailLimits;
   /** Events of one tenant prepared in one transaction, at most this many (default 50). */
   batchSize?: number;
   /** Batch transactions at once; events wait and gather into batches while all are busy (default 4). */
@@ -82,6 +85,33 @@ export function createNotificationProcessor(deps: ProcessorDeps) {
   const { db } = deps;
   const link = (path: string) => new URL(path, deps.appUrl).toString();
   const messageId = (sourceId: string, userId: string) => `<${sourceId.replace(/[^A-Za-z0-9.-]/g, '.')}.${userId}@coachline>`;
+
+  const budget = deps.emailLimits ? createEmailBudget(deps.redis, deps.emailLimits) : undefined;
+
+  /** The notification's email, a digest in place of the rest of the recipient's window, or nothing. */
+  async function emailFor(tenantId: string, person: repo.Audience, p: NotificationPlan): Promise<EmailContent | undefined> {
+    const decision = budget ? await budget.take(tenantId, person.userId) : 'send';
+    if (decision === 'skip') return undefined;
+    if (decision === 'digest') {
+      const minutes = Math.round(budget!.limits.windowSeconds / 60);
+      return {
+        to: person.email,
+        subject: 'More new activity in Coachline',
+        greeting: `Hi ${person.name},`,
+        blocks: [`There is more going on than we email about one by one: the latest was "${p.title}". Further notifications of the next ${minutes} minutes wait for you in the app.`],
+        action: { label: 'Open your notifications', url: link('/notifications') },
+        messageId: messageId(`digest.${p.sourceId}`, person.userId),
+      };
+    }
+    return {
+      to: person.email,
+      subject: p.title,
+      greeting: `Hi ${person.name},`,
+      blocks: [p.body],
+      action: { label: 'Open in Coachline', url: link(p.path) },
+      messageId: messageId(p.sourceId, person.userId),
+    };
+  }
 
   const wants = (person: repo.Audience, p: NotificationPlan, channel: keyof PreferenceChannels) => person.preferences[channel][p.type];
 
@@ -158,35 +188,22 @@ export function createNotificationProcessor(deps: ProcessorDeps) {
       ...emailTo.map((person) =>
         attempt(`email to ${person.userId}`, () =>
           db.withTenant(scope, (tx) =>
-            processOnce(tx, key, `${CONSUMER}.email:${person.userId}`, () =>
-              deps.mailer.send(
-                renderEmail({
-                  to: person.email,
-                  subject: p.title,
-                  greeting: `Hi ${person.name},`,
-                  blocks: [p.body],
-                  action: { label: 'Open in Coachline', url: link(p.path) },
-                  messageId: messageId(p.sourceId, person.userId),
-                }),
-              ),
-            ),
+            processOnce(tx, key, `${CONSUMER}.email:${person.userId}`, async () => {
+              const email = await emailFor(scope.tenantId, person, p);
+              if (email) await deps.mailer.send(renderEmail(email));
+            }),
           ),
         ),
       ),
-      ...[...groupBy(devices, (d) => d.userId)].map(([userId, list]) =>
-        attempt(`push to ${userId}`, () =>
+      // Each device alone: one bad subscription never fails the job or the user's other devices.
+      ...devices.map((device) =>
+        attempt(`push to device ${device.id}`, () =>
           db.withTenant(scope, (tx) =>
-            processOnce(tx, key, `${CONSUMER}.push:${userId}`, async () => {
-              for (const device of list) {
-                try {
-                  const result = await deps.push.send(device.subscription as unknown as PushSubscription, { type: p.type, title: p.title, body: p.body, data: p.data, url: link(p.path) });
-                  if (result === 'gone') await repo.deleteDevice(tx, device.id);
-                } catch (error) {
-                  // A subscription the push service refuses (4xx) will not work on retry; others may.
-                  if (!(error instanceof PushRejectedError && error.status >= 400 && error.status < 500 && error.status !== 429)) throw error;
-                  deps.logger.warn('push subscription refused', { deviceId: device.id, status: error.status });
-                }
-              }
+            processOnce(tx, key, `${CONSUMER}.push:${device.id}`, async () => {
+              const result = await deps.push.send(device.subscription as unknown as PushSubscription, { type: p.type, title: p.title, body: p.body, data: p.data, url: link(p.path) });
+              if (result === 'gone') await repo.deleteDevice(tx, device.id);
+              // Deferred and failed pushes are recorded as handled: a retried job would only meet the same breaker or endpoint.
+              if (result === 'deferred' || result === 'failed') deps.logger.warn('push not delivered', { deviceId: device.id, userId: device.userId, outcome: result });
             }),
           ),
         ),

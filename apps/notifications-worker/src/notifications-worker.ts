@@ -7,6 +7,7 @@ import type { Mailer } from '@coachline/runtime/mailer';
 import { consumeQueue } from '@coachline/runtime/queue-consumer';
 import { createLiveDelivery, type LiveDelivery } from './channels/live';
 import type { PushSender } from './channels/web-push';
+import type { EmailLimits } from './email-budget';
 import { notificationsHandlers } from './handlers/notifications.handlers';
 
 export interface NotificationsWorkerDeps {
@@ -19,6 +20,7 @@ export interface NotificationsWorkerDeps {
   push: PushSender;
   appUrl: string;
   live?: LiveDelivery;
+  emailLimits?: EmailLimits;
   concurrency?: number;
   /** See ProcessorDeps. */
   batchSize?: number;

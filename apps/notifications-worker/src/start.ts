@@ -3,6 +3,7 @@ import { startHealthServer } from '@coachline/runtime/health';
 import type { Logger } from '@coachline/runtime/logger';
 import { createMailer } from '@coachline/runtime/mailer';
 import { createMetricsRegistry } from '@coachline/runtime/metrics';
+import { createOutboundHttp } from '@coachline/runtime/outbound-http';
 import { checkRedis, createRedis } from '@coachline/runtime/redis';
 import type { Closer } from '@coachline/runtime/shutdown';
 import { createPushSender, vapidKeys } from './channels/web-push';
@@ -18,8 +19,23 @@ export async function start(config: Config, logger: Logger): Promise<Closer[]> {
   const health = await startHealthServer(config.HEALTH_PORT, { db: () => db.ping(), redis: () => checkRedis(redis) }, metrics);
   const mailer = createMailer({ smtpUrl: config.SMTP_URL, mailDir: config.MAIL_DIR, from: config.MAIL_FROM, timeoutMs: config.DELIVERY_TIMEOUT_MS, logger });
   const vapid = vapidKeys({ publicKey: config.VAPID_PUBLIC_KEY, privateKey: config.VAPID_PRIVATE_KEY, subject: config.VAPID_SUBJECT }, logger);
-  const push = createPushSender({ vapid, timeoutMs: config.DELIVERY_TIMEOUT_MS, logger });
-  const worker = createNotificationsWorker({ db, redis, prefix: config.QUEUE_PREFIX, logger, mailer, push, appUrl: config.PUBLIC_APP_URL, concurrency: config.NOTIFICATIONS_CONCURRENCY });
+  const outbound = createOutboundHttp({ allowLoopback: config.OUTBOUND_ALLOW_LOOPBACK, timeoutMs: config.DELIVERY_TIMEOUT_MS, maxResponseBytes: 64 * 1024 });
+  const push = createPushSender({ vapid, outbound, timeoutMs: config.DELIVERY_TIMEOUT_MS, logger });
+  const worker = createNotificationsWorker({
+    db,
+    redis,
+    prefix: config.QUEUE_PREFIX,
+    logger,
+    mailer,
+    push,
+    appUrl: config.PUBLIC_APP_URL,
+    concurrency: config.NOTIFICATIONS_CONCURRENCY,
+    emailLimits: {
+      perRecipient: config.NOTIFICATION_EMAILS_PER_RECIPIENT,
+      windowSeconds: config.NOTIFICATION_EMAIL_WINDOW_SECONDS,
+      perTenantPerHour: config.NOTIFICATION_EMAILS_PER_TENANT_PER_HOUR,
+    },
+  });
   logger.info('notifications-worker started', { healthPort: config.HEALTH_PORT, smtp: Boolean(config.SMTP_URL), mailDir: config.SMTP_URL ? undefined : config.MAIL_DIR });
 
   return [

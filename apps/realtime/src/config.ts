@@ -17,6 +17,8 @@ export const configSchema = baseConfigSchema.extend(accessTokenConfigSchema.shap
    */
   REALTIME_EVENTS_PER_SECOND: z.coerce.number().min(0.1).max(10_000).optional(),
   REALTIME_EVENT_BURST: z.coerce.number().int().min(1).max(100_000).optional(),
+  /** Sockets one user may hold at once, over every instance; the next handshake is refused with TOO_MANY_CONNECTIONS. */
+  REALTIME_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(10),
   /** How long a socket's presence lease lasts without renewal (renewed at a third of it). */
   REALTIME_PRESENCE_LEASE_SECONDS: z.coerce.number().int().min(3).max(3600).default(90),
 }).transform((config) => {

@@ -28,7 +28,10 @@ function unauthenticated(message: string): Error {
 
 const KNOWN_EVENTS = new Set<unknown>(['workout:join', 'set:complete', 'message:send']);
 
-export type RealtimeSettings = Pick<Config, 'CORS_ORIGINS' | 'REALTIME_MAX_BUFFER_BYTES' | 'REALTIME_EVENTS_PER_SECOND' | 'REALTIME_EVENT_BURST' | 'REALTIME_PRESENCE_LEASE_SECONDS'>;
+export type RealtimeSettings = Pick<
+  Config,
+  'CORS_ORIGINS' | 'REALTIME_MAX_BUFFER_BYTES' | 'REALTIME_EVENTS_PER_SECOND' | 'REALTIME_EVENT_BURST' | 'REALTIME_PRESENCE_LEASE_SECONDS' | 'REALTIME_MAX_CONNECTIONS_PER_USER'
+>;
 
 export interface RealtimeDeps {
   config: RealtimeSettings;
@@ -91,6 +94,17 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
   const connected = new prometheus.Gauge({ name: 'realtime_connected_sockets', help: 'Sockets connected to this instance', registers: [deps.metrics] });
   const events = new prometheus.Counter({ name: 'realtime_events_total', help: 'Client events received', labelNames: ['event', 'outcome'], registers: [deps.metrics] });
 
+  const presence = new Presence(redis, config.REALTIME_PRESENCE_LEASE_SECONDS * 1000);
+  const pending = new Set<Promise<unknown>>();
+  const track = (work: Promise<unknown>) => {
+    const settled = work.catch((error: Error) => logger.warn('presence update failed', { error: error.message })).finally(() => pending.delete(settled));
+    pending.add(settled);
+  };
+  const announce = (tenantId: string, userId: string, online: boolean) => {
+    io.to(rooms.coaches(tenantId)).emit('presence:update', { userId, online });
+  };
+  const memberOf = (socket: LiveSocket) => `${instanceId}:${socket.id}`;
+
   io.use((socket, next) => {
     // Browsers send the token in `auth`; other clients may use the Authorization header instead.
     const bearer = /^Bearer (\S+)$/.exec(socket.handshake.headers.authorization ?? '')?.[1];
@@ -105,16 +119,22 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
     }
   });
 
-  const presence = new Presence(redis, config.REALTIME_PRESENCE_LEASE_SECONDS * 1000);
-  const pending = new Set<Promise<unknown>>();
-  const track = (work: Promise<unknown>) => {
-    const settled = work.catch((error: Error) => logger.warn('presence update failed', { error: error.message })).finally(() => pending.delete(settled));
-    pending.add(settled);
-  };
-  const announce = (tenantId: string, userId: string, online: boolean) => {
-    io.to(rooms.coaches(tenantId)).emit('presence:update', { userId, online });
-  };
-  const memberOf = (socket: LiveSocket) => `${instanceId}:${socket.id}`;
+  // After the token: the count is per user, and the sockets already open are left alone.
+  io.use((socket, next) => {
+    const { tenantId, userId } = socket.data;
+    const limit = config.REALTIME_MAX_CONNECTIONS_PER_USER;
+    presence.admit(tenantId, userId, memberOf(socket), limit).then(
+      (admitted) =>
+        admitted
+          ? next()
+          : next(Object.assign(new Error('TOO_MANY_CONNECTIONS'), { data: { code: 'TOO_MANY_CONNECTIONS', message: `At most ${limit} connections per user; close one first.` } })),
+      (error: Error) => {
+        // Presence is advisory: a Redis hiccup must not lock every user out.
+        logger.warn('connection limit check failed', { error: error.message });
+        next();
+      },
+    );
+  });
 
   const renewal = setInterval(
     () => {

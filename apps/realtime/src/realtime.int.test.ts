@@ -173,6 +173,21 @@ describe('presence and abuse limits', () => {
     }
   });
 
+  test('one user holds at most the configured number of sockets: the next handshake is refused, the open ones are unaffected', async () => {
+    const { url: capped } = await kit.startServer({ REALTIME_MAX_CONNECTIONS_PER_USER: 10 });
+    const { athlete, coach } = await kit.tenantWithTeam();
+    const open: Client[] = [];
+    // Half on each of two servers: the count is per user, not per instance.
+    for (let i = 0; i < 10; i++) open.push(await kit.client(i % 2 ? capped : url, athlete.token));
+    await expect(kit.client(capped, athlete.token)).rejects.toMatchObject({ message: 'TOO_MANY_CONNECTIONS', data: { code: 'TOO_MANY_CONNECTIONS', message: expect.stringMatching(/10/) } });
+    expect(open.every((socket) => socket.connected)).toBe(true);
+    // Other users are not counted against it.
+    expect((await kit.client(capped, coach.token)).connected).toBe(true);
+    open[0]!.disconnect();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await kit.client(capped, athlete.token)).connected).toBe(true);
+  });
+
   test('events beyond the per-socket rate are refused with RATE_LIMITED', async () => {
     const { url: limitedUrl } = await kit.startServer({ REALTIME_EVENTS_PER_SECOND: 0.1, REALTIME_EVENT_BURST: 3 });
     const team = await kit.tenantWithTeam();

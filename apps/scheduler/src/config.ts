@@ -23,9 +23,23 @@ export const configSchema = baseConfigSchema.extend(storageConfigSchema.shape).e
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
   /** Monday morning: the notifications worker then emails the ISO week that just ended. */
   WEEKLY_PROGRESS_EMAIL_CRON: cron.default('0 7 * * 1'),
-  ABORT_ABANDONED_UPLOADS_CRON: cron.default('25 * * * *'),
-  /** Uploads still pending this long after their intent are aborted and their reservation released. */
-  MEDIA_UPLOAD_ABANDON_AFTER_SECONDS: z.coerce.number().int().min(60).default(86_400),
+  /** Often enough that an abandoned upload's parts do not outlive MEDIA_UPLOAD_ABANDON_AFTER_SECONDS by much. */
+  ABORT_ABANDONED_UPLOADS_CRON: cron.default('*/10 * * * *'),
+  /**
+   * Uploads still pending this long after their intent are aborted and their
+   * reservation released: parts sit in the store uncounted until then, so hours, not a day.
+   */
+  MEDIA_UPLOAD_ABANDON_AFTER_SECONDS: z.coerce.number().int().min(60).default(7_200),
+  /**
+   * Every so often the scheduler repairs what Redis may have lost or an outage
+   * left behind: it upserts the recurring jobs' schedulers again, re-derives
+   * session reminders from Postgres, and gives jobs that failed on an
+   * unreachable database or Redis their attempts back.
+   */
+  SCHEDULER_REPAIR_INTERVAL_MS: z.coerce.number().int().min(100).default(300_000),
+  /** Failed jobs moved back per repair run, and times one job is given back its attempts. */
+  INFRA_RETRY_MAX_PER_RUN: z.coerce.number().int().min(1).default(500),
+  INFRA_RETRY_MAX_PER_JOB: z.coerce.number().int().min(1).default(5),
   /** Events claimed per relay batch. */
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(500),
   /** The relay's fallback poll; LISTEN/NOTIFY wakes it at once otherwise. */

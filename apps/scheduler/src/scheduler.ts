@@ -3,12 +3,15 @@ import type { Database } from '@coachline/db/database';
 import type { Logger } from '@coachline/runtime/logger';
 import { consumeQueue } from '@coachline/runtime/queue-consumer';
 import { TypedQueue } from '@coachline/runtime/queues';
+import { QUEUE_NAMES } from '@coachline/domain/queues';
 import type { Redis } from '@coachline/runtime/redis';
 import type { Storage } from '@coachline/runtime/storage';
 import type { Config } from './config';
 import { maintenanceHandlers } from './handlers/maintenance.handlers';
 import { remindersHandlers } from './handlers/reminders.handlers';
-import { upsertRecurringJobs } from './job-schedulers';
+import { upsertRecurringJobs, type RecurringJob } from './job-schedulers';
+import { retryInfrastructureFailures } from './repair/infrastructure-retry';
+import { startRepairLoop } from './repair/repair-loop';
 import { ReminderService } from './reminders/reminder.service';
 
 export interface SchedulerDeps {
@@ -21,8 +24,9 @@ export interface SchedulerDeps {
 
 /**
  * The scheduler's own work (the outbox relay is wired beside it): the
- * `reminders` and `maintenance` queues, the clock of the recurring jobs, and a
- * start-up sweep that restores reminders Redis may have lost.
+ * `reminders` and `maintenance` queues, the clock of the recurring jobs, a
+ * start-up sweep that restores reminders Redis may have lost, and a repair loop
+ * that does the same periodically and retries jobs an outage failed.
  */
 export function createScheduler(deps: SchedulerDeps) {
   const { config, db, redis, logger } = deps;
@@ -33,6 +37,15 @@ export function createScheduler(deps: SchedulerDeps) {
   const workers: Worker[] = [];
   let stopping = false;
   let sweeping: Promise<unknown> = Promise.resolve();
+  let repair: ReturnType<typeof startRepairLoop> | undefined;
+  // Every queue's failed set, for the infrastructure retry (other apps consume them).
+  const allQueues = QUEUE_NAMES.map((name) => (name === 'notifications' ? notifications : name === 'maintenance' ? maintenance : new TypedQueue(name, redis, prefix)));
+  const recurring: RecurringJob[] = [
+    { name: 'purge-expired', pattern: config.PURGE_EXPIRED_CRON },
+    { name: 'archive-audit-events', pattern: config.ARCHIVE_AUDIT_EVENTS_CRON },
+    { name: 'weekly-progress-email', pattern: config.WEEKLY_PROGRESS_EMAIL_CRON },
+    { name: 'abort-abandoned-uploads', pattern: config.ABORT_ABANDONED_UPLOADS_CRON },
+  ];
 
   return {
     reminders,
@@ -53,21 +66,32 @@ export function createScheduler(deps: SchedulerDeps) {
           { connection: redis, prefix, logger, concurrency: 1 },
         ),
       );
-      await upsertRecurringJobs(
-        maintenance,
-        [
-          { name: 'purge-expired', pattern: config.PURGE_EXPIRED_CRON },
-          { name: 'archive-audit-events', pattern: config.ARCHIVE_AUDIT_EVENTS_CRON },
-          { name: 'weekly-progress-email', pattern: config.WEEKLY_PROGRESS_EMAIL_CRON },
-          { name: 'abort-abandoned-uploads', pattern: config.ABORT_ABANDONED_UPLOADS_CRON },
-        ],
-        config.JOB_SCHEDULE_TZ,
-      );
+      await upsertRecurringJobs(maintenance, recurring, config.JOB_SCHEDULE_TZ);
       // In the background: with many upcoming sessions the sweep takes a while, and the workers need not wait for it.
       sweeping = reminders
         .sweep({ stopped: () => stopping })
         .then((added) => logger.info('reminder sweep done', { added }))
         .catch((error: unknown) => logger.error('reminder sweep failed', { error: (error as Error).message }));
+      // Redis can lose delayed jobs and job schedulers (a flush, a failover to a stale replica) while this process keeps running.
+      repair = startRepairLoop(
+        [
+          { name: 'recurring-jobs', run: () => upsertRecurringJobs(maintenance, recurring, config.JOB_SCHEDULE_TZ) },
+          { name: 'reminders', run: () => sweeping.then(() => reminders.sweep({ stopped: () => stopping })) },
+          {
+            name: 'infrastructure-retry',
+            run: async () => {
+              // Only once Postgres answers again: a job retried into the same outage would just fail again.
+              await db.ping();
+              return retryInfrastructureFailures(
+                allQueues.map((q) => q.queue),
+                redis,
+                { maxPerRun: config.INFRA_RETRY_MAX_PER_RUN, maxRetriesPerJob: config.INFRA_RETRY_MAX_PER_JOB },
+              );
+            },
+          },
+        ],
+        { intervalMs: config.SCHEDULER_REPAIR_INTERVAL_MS, logger },
+      );
       logger.info('scheduler jobs started');
     },
     /** Resolves when the start-up sweep has finished (tests wait for it). */
@@ -75,9 +99,10 @@ export function createScheduler(deps: SchedulerDeps) {
     /** Stops taking jobs, lets running ones finish, then closes the queues. */
     async close() {
       stopping = true;
+      await repair?.stop();
       await sweeping;
       await Promise.all(workers.map((worker) => worker.close()));
-      await Promise.all([notifications.close(), maintenance.close()]);
+      await Promise.all(allQueues.map((queue) => queue.close()));
     },
   };
 }

@@ -4,6 +4,7 @@ import { startGateway, type TestUser } from '@coachline/api-gateway/testing/gate
 import { createDatabase } from '@coachline/db/database';
 import { notifications, outboxEvents } from '@coachline/db/schema/index';
 import { createMailer } from '@coachline/runtime/mailer';
+import { createOutboundHttp } from '@coachline/runtime/outbound-http';
 import { createPushSender, vapidKeys } from '@coachline/notifications-worker/channels/web-push';
 import { createNotificationsWorker, type NotificationsWorker } from '@coachline/notifications-worker/notifications-worker';
 import { startSmtpPeer } from '@coachline/notifications-worker/testing/delivery-peers';
@@ -29,7 +30,9 @@ export async function startEventStack(options: { redisUrl?: string } = {}) {
   const workers: NotificationsWorker[] = [];
   const connections: Redis[] = [];
   const mailer = createMailer({ smtpUrl: smtp.url, mailDir: '', from: 'Coachline <no-reply@coachline.test>', timeoutMs: 5_000, logger });
-  const push = createPushSender({ vapid: vapidKeys({ subject: 'mailto:e2e@coachline.test' }, logger), timeoutMs: 5_000, logger });
+  // Local receivers stand in for push services, as in development.
+  const outbound = createOutboundHttp({ allowLoopback: true, timeoutMs: 5_000, maxResponseBytes: 64 * 1024 });
+  const push = createPushSender({ vapid: vapidKeys({ subject: 'mailto:e2e@coachline.test' }, logger), outbound, timeoutMs: 5_000, logger });
 
   const connection = () => {
     const redis = createRedis(redisUrl);

@@ -6,16 +6,24 @@ import type { Logger } from './logger';
  * fail fast for a while, so a dead SMTP server or push service does not hold
  * every worker slot; the job fails and BullMQ retries it later with backoff.
  */
-export function withBreaker<A extends unknown[], R>(name: string, fn: (...args: A) => Promise<R>, options: { timeoutMs: number; logger: Logger }): (...args: A) => Promise<R> {
+export function withBreaker<A extends unknown[], R>(
+  name: string,
+  fn: (...args: A) => Promise<R>,
+  /** `isFailure`: whether an error says the destination is unwell (a refused URL says nothing about it). */
+  options: { timeoutMs: number; logger: Logger; isFailure?: (error: unknown) => boolean },
+): ((...args: A) => Promise<R>) & { shutdown(): void } {
+  const isFailure = options.isFailure;
   const breaker = new CircuitBreaker(fn, {
     timeout: options.timeoutMs,
+    ...(isFailure ? { errorFilter: (error: unknown) => !isFailure(error) } : {}),
     errorThresholdPercentage: 50,
     volumeThreshold: 5,
     resetTimeout: 10_000,
   });
   breaker.on('open', () => options.logger.warn('circuit opened', { breaker: name }));
   breaker.on('close', () => options.logger.info('circuit closed', { breaker: name }));
-  return (...args: A) => breaker.fire(...args);
+  // shutdown: stops the breaker's statistics timers, for callers that keep many breakers and drop some.
+  return Object.assign((...args: A) => breaker.fire(...args), { shutdown: () => breaker.shutdown() });
 }
 
 /** An open breaker's refusal: retrying it in-process only waits for the same answer. */

@@ -28,6 +28,17 @@ else
 end
 return n`;
 
+// Adds the socket unless the user already holds the limit of live ones; answers the count, or -1 when refused.
+const ADMIT = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[2])
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) == false and redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[5]) then
+  return -1
+end
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+redis.call('ZADD', KEYS[2], 'GT', ARGV[3], ARGV[6])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return redis.call('ZCARD', KEYS[1])`;
+
 // Users whose latest lease has passed: drop their expired sockets; those left with none went offline.
 const SWEEP = `
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 200)
@@ -59,6 +70,17 @@ export class Presence {
   /** Registers a socket; resolves to the user's socket count, so 1 means they just came online. */
   connect(tenantId: string, userId: string, member: string): Promise<number> {
     return this.change('add', tenantId, userId, member);
+  }
+
+  /**
+   * Registers a socket if the user has fewer than `limit` live ones on every
+   * instance together, in one step so racing handshakes cannot all get in;
+   * resolves to whether it was admitted.
+   */
+  async admit(tenantId: string, userId: string, member: string, limit: number): Promise<boolean> {
+    const now = Date.now();
+    const count = (await this.redis.eval(ADMIT, 2, userKey(tenantId, userId), INDEX, member, String(now), String(now + this.leaseMs), String(this.leaseMs), String(limit), `${tenantId}:${userId}`)) as number;
+    return count >= 0;
   }
 
   /** Removes a socket; resolves to the sockets left, so 0 means they just went offline. */

@@ -111,9 +111,14 @@ export class Storage {
     return out.UploadId;
   }
 
-  presignPart(key: string, uploadId: string, partNumber: number, expiresInSeconds: number): Promise<string> {
-    return getSignedUrl(this.signer, new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber: partNumber }), {
+  /**
+   * A part URL bound to its exact size: `content-length` is a signed header, so
+   * the store refuses a body of any other length.
+   */
+  presignPart(key: string, uploadId: string, partNumber: number, sizeBytes: number, expiresInSeconds: number): Promise<string> {
+    return getSignedUrl(this.signer, new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber: partNumber, ContentLength: sizeBytes }), {
       expiresIn: expiresInSeconds,
+      signableHeaders: new Set(['content-length']),
     });
   }
 

@@ -8,6 +8,7 @@ import { createLiveEmitter } from '@coachline/runtime/live-emitter';
 import { loadConfig } from '@coachline/runtime/config';
 import { createLogger } from '@coachline/runtime/logger';
 import { createMailer } from '@coachline/runtime/mailer';
+import { createOutboundHttp } from '@coachline/runtime/outbound-http';
 import { createDispatcher } from '@coachline/runtime/queue-consumer';
 import { createRedis } from '@coachline/runtime/redis';
 import webpush from 'web-push';
@@ -35,7 +36,8 @@ export function notificationsDispatch(deps: ProcessorDeps) {
 
 /** Real Postgres, Redis, SMTP peer and push endpoint for the notifications worker's tests. */
 export async function notificationsFixture() {
-  const config = loadConfig(configSchema, { LOG_LEVEL: 'silent' });
+  // Local http receivers stand in for push services here, as in development.
+  const config = loadConfig(configSchema, { LOG_LEVEL: 'silent', OUTBOUND_ALLOW_LOOPBACK: 'true' });
   const db = createDatabase({ url: config.DATABASE_URL, systemUrl: config.DATABASE_SYSTEM_URL, poolSize: 5 });
   const redis = createRedis(config.REDIS_URL);
   const logger = createLogger('notifications-test', 'silent');
@@ -43,7 +45,8 @@ export async function notificationsFixture() {
   const pushService = await startPushService();
   const vapid = { ...webpush.generateVAPIDKeys(), subject: 'mailto:test@coachline.local' };
   const mailer = createMailer({ smtpUrl: smtp.url, mailDir: '', from: 'Coachline <no-reply@coachline.test>', timeoutMs: 5_000, logger });
-  const push = createPushSender({ vapid, timeoutMs: 5_000, logger });
+  const outbound = createOutboundHttp({ allowLoopback: config.OUTBOUND_ALLOW_LOOPBACK, timeoutMs: 5_000, maxResponseBytes: 64 * 1024 });
+  const push = createPushSender({ vapid, outbound, timeoutMs: 5_000, logger });
   const live = createLiveDelivery(createLiveEmitter(redis, () => undefined));
   const deps: ProcessorDeps = { db, redis, logger, mailer, push, live, appUrl: 'https://app.coachline.test' };
   const processor = notificationsDispatch(deps);
@@ -97,6 +100,7 @@ export async function notificationsFixture() {
     logger,
     smtp,
     pushService,
+    vapid,
     mailer,
     push,
     deps,

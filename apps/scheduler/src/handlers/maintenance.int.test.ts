@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import { createDatabase } from '@coachline/db/database';
 import { newId } from '@coachline/db/ids';
-import { auditEvents, auditEventsArchive, idempotencyKeys, outboxEvents, refreshTokens } from '@coachline/db/schema/index';
+import { auditEvents, auditEventsArchive, idempotencyKeys, mediaAssets, outboxEvents, refreshTokens } from '@coachline/db/schema/index';
 import { createLogger } from '@coachline/runtime/logger';
 import { createRedis } from '@coachline/runtime/redis';
-import { createStorage } from '@coachline/runtime/storage';
+import { createStorage, NoSuchUploadError } from '@coachline/runtime/storage';
 import { createScheduler } from '../scheduler';
 import { obliterateQueues, tenantFixture, testConfig } from '../testing/fixtures';
 import { archiveAuditEvents } from './archive-audit-events.handler';
@@ -95,7 +95,7 @@ test('two scheduler processes upsert one job scheduler per recurring job, and th
     await Promise.all([first.start(), second.start()]);
     const schedulers = await first.maintenance.queue.getJobSchedulers();
     expect(schedulers.map((s) => [s.key, s.pattern, s.tz]).sort()).toEqual([
-      ['abort-abandoned-uploads', '25 * * * *', 'UTC'],
+      ['abort-abandoned-uploads', '*/10 * * * *', 'UTC'],
       ['archive-audit-events', '10 4 * * *', 'UTC'],
       ['purge-expired', '5 4 * * *', 'UTC'],
       ['weekly-progress-email', '0 7 * * 1', 'UTC'],
@@ -119,6 +119,31 @@ test('two scheduler processes upsert one job scheduler per recurring job, and th
   } finally {
     await first.close();
     await second.close();
+    storage.close();
+  }
+});
+
+test('the abandoned-uploads job, as configured by default, aborts an upload left pending for three hours and releases its reservation', async () => {
+  const storage = createStorage(config);
+  const scheduler = createScheduler({ config, db, redis, logger, storage });
+  try {
+    await storage.ensureBucket();
+    const { tenantId, athletes } = await tenantFixture(db, 1);
+    const id = newId();
+    const storageKey = `${tenantId}/${id}/original`;
+    const uploadId = await storage.createMultipartUpload(storageKey, 'video/mp4');
+    const row = { tenantId, id, ownerId: athletes[0]!.id, kind: 'video' as const, filename: 'late.mp4', declaredContentType: 'video/mp4', sizeBytes: 1000, storageKey, uploadId, partSize: 1000, status: 'pending' as const };
+    await db.withTenant({ tenantId }, (tx) => tx.insert(mediaAssets).values({ ...row, createdAt: new Date(Date.now() - 3 * 3600_000) }));
+    await scheduler.start();
+    const job = await scheduler.maintenance.add('abort-abandoned-uploads', {}, { attempts: 1 });
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline && !['completed', 'failed'].includes(await job.getState())) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await job.getState()).toBe('completed');
+    const [asset] = await db.withTenant({ tenantId }, (tx) => tx.select().from(mediaAssets).where(and(eq(mediaAssets.tenantId, tenantId), eq(mediaAssets.id, id))));
+    expect(asset).toMatchObject({ status: 'failed', failureReason: expect.stringMatching(/abandoned/) });
+    await expect(storage.listParts(storageKey, uploadId)).rejects.toBeInstanceOf(NoSuchUploadError);
+  } finally {
+    await scheduler.close();
     storage.close();
   }
 });

@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import { newId } from '@coachline/db/ids';
 import { attachableMediaIds } from '@coachline/db/media';
 import { mediaAssets, outboxEvents, posts, spaceMembers, spaces } from '@coachline/db/schema/index';
-import { NoSuchObjectError } from '@coachline/runtime/storage';
+import { NoSuchObjectError, NoSuchUploadError } from '@coachline/runtime/storage';
 import { startGateway, type Gateway, type TestUser } from '../../testing/gateway-harness';
 
 const MiB = 1024 * 1024;
@@ -53,6 +53,28 @@ async function uploadAll(g: Gateway, user: TestUser, file: Buffer, declared: { c
 const finalize = (g: Gateway, user: TestUser, id: string, parts: unknown) => g.http().post(`/v1/media/${id}/finalize`).set(g.auth(user)).send({ parts });
 
 describe('direct-to-storage upload', () => {
+  test('a part URL is signed for exactly the size the intent assigned it, and a part of another size fails the upload and is released', async () => {
+    const { athlete } = await gw.tenantWithTeam();
+    const res = await intent(gw, athlete, { filename: 'tiny.png', contentType: 'image/png', kind: 'image', sizeBytes: 100 });
+    expect(res.status).toBe(201);
+    const signedFor = (url: string) => new URL(url).searchParams.get('X-Amz-SignedHeaders')?.split(';');
+    const url = (res.body as Intent).parts[0]!.url;
+    // content-length is a signed header: S3 (and MinIO, R2, ...) refuse a body of any other length.
+    expect(signedFor(url)).toContain('content-length');
+    const parts = await gw.http().get(`/v1/media/${res.body.mediaId}/parts`).set(gw.auth(athlete));
+    expect(signedFor(parts.body.parts[0].url as string)).toContain('content-length');
+
+    // The local store does not check v4 signatures, so it takes the body; completion refuses it.
+    const etag = await putPart(url, Buffer.alloc(20 * MiB));
+    const done = await finalize(gw, athlete, res.body.mediaId, [{ partNumber: 1, etag }]);
+    expect(done.status).toBe(422);
+    expect(done.body.errors[0].message).toMatch(/part 1 is 20971520 bytes, but the declared size assigns it 100/);
+    expect((await gw.http().get(`/v1/media/${res.body.mediaId}`).set(gw.auth(athlete))).body.status).toBe('failed');
+    const storageKey = `${athlete.tenantId}/${res.body.mediaId}/original`;
+    await expect(gw.deps.storage.listParts(storageKey, res.body.uploadId)).rejects.toBeInstanceOf(NoSuchUploadError);
+    await expect(gw.deps.storage.head(storageKey)).rejects.toBeInstanceOf(NoSuchObjectError);
+  });
+
   test('a file sent in several parts is finalized: real size and type checked, media.uploaded in the outbox', async () => {
     const { athlete } = await gw.tenantWithTeam();
     const { started, parts } = await uploadAll(gw, athlete, bigPng, { contentType: 'image/png', kind: 'image', filename: 'progress.png' });

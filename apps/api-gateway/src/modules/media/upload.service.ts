@@ -71,7 +71,7 @@ export class UploadService {
       throw error;
     }
     const partCount = Math.ceil(body.sizeBytes / partSize);
-    const { parts, expiresAt } = await this.presignParts(storageKey, uploadId, range(1, partCount));
+    const { parts, expiresAt } = await this.presignParts(storageKey, uploadId, range(1, partCount), (n) => partSizeOf(body.sizeBytes, partSize, n));
     return { mediaId: id, uploadId, partSize, parts, expiresAt };
   }
 
@@ -87,7 +87,7 @@ export class UploadService {
     }
     const have = new Set(uploaded.map((p) => p.partNumber));
     const missing = range(1, partCountOf(asset)).filter((n) => !have.has(n));
-    const { parts, expiresAt } = await this.presignParts(asset.storageKey, asset.uploadId!, missing);
+    const { parts, expiresAt } = await this.presignParts(asset.storageKey, asset.uploadId!, missing, (n) => partSizeOf(asset.sizeBytes, asset.partSize ?? asset.sizeBytes, n));
     return { uploaded, parts, expiresAt };
   }
 
@@ -110,9 +110,7 @@ export class UploadService {
     if (!numbersOk) {
       throw new ValidationError(`Send every part exactly once: parts 1 to ${expected}.`, [{ path: 'parts', message: `expected part numbers 1..${expected}` }]);
     }
-    await this.complete(asset, parts);
-
-    const failure = await this.inspect(asset);
+    const failure = (await this.complete(asset, parts)) ?? (await this.inspect(asset));
     const updated = await this.db.withTenant(actor, async (tx) => {
       const row = await updatePendingAsset(
         tx,
@@ -152,14 +150,19 @@ export class UploadService {
     return { id, status: 'processing' as const };
   }
 
-  private async complete(asset: MediaAssetRow, parts: { partNumber: number; etag: string }[]) {
+  /**
+   * Completes the upload, or says why it cannot be: a stored part of another
+   * size than the one assigned (stores that do not check the signed length take
+   * any body) aborts the upload, so its bytes are released at once.
+   */
+  private async complete(asset: MediaAssetRow, parts: { partNumber: number; etag: string }[]): Promise<string | undefined> {
     let stored;
     try {
       stored = await this.storage.listParts(asset.storageKey, asset.uploadId!);
     } catch (error) {
       if (!(error instanceof NoSuchUploadError)) throw error;
       // Completed by a concurrent finalize, or aborted: the object tells which.
-      if (await this.storage.head(asset.storageKey).then(() => true, () => false)) return;
+      if (await this.storage.head(asset.storageKey).then(() => true, () => false)) return undefined;
       throw new GoneError('This upload was aborted or has expired; start a new one.');
     }
     // Checked here rather than left to the store, so every S3 implementation answers the same clear 422.
@@ -172,10 +175,16 @@ export class UploadService {
         wrong.map((p) => ({ path: `parts.${p.partNumber}`, message: etags.has(p.partNumber) ? 'ETag does not match the stored part' : 'not uploaded yet' })),
       );
     }
+    const partSize = asset.partSize ?? asset.sizeBytes;
+    const misfit = stored.find((p) => p.partNumber <= parts.length && p.sizeBytes !== partSizeOf(asset.sizeBytes, partSize, p.partNumber));
+    if (misfit) {
+      await this.storage.abortMultipartUpload(asset.storageKey, asset.uploadId!);
+      return `part ${misfit.partNumber} is ${misfit.sizeBytes} bytes, but the declared size assigns it ${partSizeOf(asset.sizeBytes, partSize, misfit.partNumber)}`;
+    }
     try {
       await this.storage.completeMultipartUpload(asset.storageKey, asset.uploadId!, parts);
     } catch (error) {
-      if (error instanceof NoSuchUploadError && (await this.storage.head(asset.storageKey).then(() => true, () => false))) return;
+      if (error instanceof NoSuchUploadError && (await this.storage.head(asset.storageKey).then(() => true, () => false))) return undefined;
       if (error instanceof NoSuchUploadError) throw new GoneError('This upload was aborted or has expired; start a new one.');
       const name = (error as { name?: string }).name;
       if (name === 'InvalidPart' || name === 'InvalidPartOrder' || name === 'EntityTooSmall') {
@@ -183,6 +192,7 @@ export class UploadService {
       }
       throw error;
     }
+    return undefined;
   }
 
   /** Why the stored object contradicts its declaration, or undefined when it does not. */
@@ -208,16 +218,21 @@ export class UploadService {
     return asset;
   }
 
-  private async presignParts(key: string, uploadId: string, partNumbers: number[]) {
+  private async presignParts(key: string, uploadId: string, partNumbers: number[], sizeOf: (partNumber: number) => number) {
     const ttl = this.limits.uploadUrlTtlSeconds;
     const expiresAt = new Date(Date.now() + ttl * 1000).toISOString();
-    const parts = await Promise.all(partNumbers.map(async (partNumber) => ({ partNumber, url: await this.storage.presignPart(key, uploadId, partNumber, ttl) })));
+    const parts = await Promise.all(partNumbers.map(async (partNumber) => ({ partNumber, url: await this.storage.presignPart(key, uploadId, partNumber, sizeOf(partNumber), ttl) })));
     return { parts, expiresAt };
   }
 }
 
 function partCountOf(asset: MediaAssetRow): number {
   return Math.max(1, Math.ceil(asset.sizeBytes / (asset.partSize ?? asset.sizeBytes)));
+}
+
+/** The exact size of a part: `partSize`, the last one the rest. */
+function partSizeOf(totalBytes: number, partSize: number, partNumber: number): number {
+  return Math.min(partSize, totalBytes - (partNumber - 1) * partSize);
 }
 
 function range(from: number, to: number): number[] {

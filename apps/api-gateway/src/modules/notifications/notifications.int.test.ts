@@ -79,3 +79,31 @@ test('devices: a Web Push subscription or a native token, 201; malformed ones 42
   expect((await gw.http().post('/v1/devices').set(gw.auth(athlete)).send({ platform: 'android' })).status).toBe(422);
   expect((await gw.http().post('/v1/devices').set(gw.auth(athlete)).send({ platform: 'fax', token: 'x' })).status).toBe(422);
 });
+
+test('devices: a Web Push endpoint that is not https: on a public address is 422 at registration, in any notation', async () => {
+  const { athlete } = await gw.tenantWithTeam();
+  const keys = { p256dh: 'BOr1', auth: 'xyz' };
+  const refused = [
+    'file:///etc/passwd',
+    'gopher://push.example.com/x',
+    'http://push.example.com/x',
+    'http://127.0.0.1:4000/fail',
+    'https://127.0.0.1/x',
+    'https://0x7f000001/x',
+    'https://2130706433/x',
+    'https://[::1]/x',
+    'https://[::ffff:127.0.0.1]/x',
+    'https://10.0.0.8/x',
+    'https://192.168.1.1/x',
+    'https://169.254.169.254/latest/meta-data',
+    'https://100.64.0.1/x',
+    'https://[fd00::1]/x',
+    'https://[fe80::1]/x',
+    'https://localhost/x',
+  ];
+  for (const endpoint of refused) {
+    const res = await gw.http().post('/v1/devices').set(gw.auth(athlete)).send({ platform: 'web', subscription: { endpoint, keys } });
+    expect({ endpoint, status: res.status }).toEqual({ endpoint, status: 422 });
+    expect(res.body.errors).toEqual([expect.objectContaining({ path: 'subscription.endpoint' })]);
+  }
+});

@@ -3,7 +3,8 @@ import { recordAudit } from '@coachline/db/audit';
 import { newId } from '@coachline/db/ids';
 import type { notifications } from '@coachline/db/schema/index';
 import { CHANNELS, resolvePreferences } from '@coachline/domain/api/notifications';
-import { NotFoundError } from '@coachline/domain/errors';
+import { NotFoundError, ValidationError } from '@coachline/domain/errors';
+import { checkDestination, UnsafeDestinationError } from '@coachline/runtime/outbound-http';
 import { decodeCursor, page } from '@coachline/db/pagination';
 import type { Actor } from '@coachline/domain/actor';
 import * as repo from './notifications.repository';
@@ -20,7 +21,11 @@ const notificationOut = (n: typeof notifications.$inferSelect) => ({
 
 /** A user's own notifications, preferences and devices: every query is scoped to the caller. */
 export class NotificationService {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    /** Loopback push endpoints (local test receivers): development alone. */
+    private readonly options: { allowLoopbackPush: boolean } = { allowLoopbackPush: false },
+  ) {}
 
   async list(actor: Actor, query: { limit: number; cursor?: string; unread?: 'true' | 'false' }) {
     const cursor = decodeCursor(query.cursor);
@@ -67,6 +72,15 @@ export class NotificationService {
 
   /** Registering the same subscription or token again updates it rather than duplicating it. */
   async registerDevice(actor: Actor, input: { platform: 'web'; subscription: { endpoint: string; keys: { p256dh: string; auth: string } } } | { platform: 'ios' | 'android'; token: string }) {
+    if (input.platform === 'web') {
+      // What is refused here could never be called; a host name is checked again on every send.
+      try {
+        checkDestination(input.subscription.endpoint, this.options.allowLoopbackPush);
+      } catch (error) {
+        if (!(error instanceof UnsafeDestinationError)) throw error;
+        throw new ValidationError('The push endpoint may not be called.', [{ path: 'subscription.endpoint', message: `${error.message}: an https: URL on a public address is required` }]);
+      }
+    }
     return this.db.withTenant(actor, async (tx) => {
       const device = await repo.upsertDevice(tx, {
         id: newId(),
