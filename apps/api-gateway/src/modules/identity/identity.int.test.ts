@@ -112,6 +112,10 @@ describe('access tokens', () => {
 });
 
 describe('refresh tokens', () => {
+  /** Moves every spent token of the tenant 11 s into the past, as if the grace window had passed. */
+  const pastGraceWindow = (tenantId: string) =>
+    gw.deps.db.withTenant({ tenantId }, (tx) => tx.execute(sql`UPDATE refresh_tokens SET spent_at = spent_at - interval '11 seconds' WHERE spent_at IS NOT NULL`));
+
   test('rotate on use; a spent token presented again revokes the whole family', async () => {
     const admin = await gw.signup();
     const first = await gw.http().post('/v1/auth/refresh').send({ refreshToken: admin.refreshToken });
@@ -119,6 +123,7 @@ describe('refresh tokens', () => {
     expect(first.body).toEqual({ accessToken: expect.any(String), refreshToken: expect.any(String), expiresIn: 900 });
     expect(first.body.refreshToken).not.toBe(admin.refreshToken);
 
+    await pastGraceWindow(admin.tenantId);
     const replay = await gw.http().post('/v1/auth/refresh').send({ refreshToken: admin.refreshToken });
     expect(replay.status).toBe(401);
     const audit = await gw.http().get('/v1/admin/audit-events').set('authorization', `Bearer ${first.body.accessToken}`);
@@ -126,6 +131,22 @@ describe('refresh tokens', () => {
     // The thief's rotation and the victim's both die with the family.
     const afterRevoke = await gw.http().post('/v1/auth/refresh').send({ refreshToken: first.body.refreshToken });
     expect(afterRevoke.status).toBe(401);
+  });
+
+  test('three parallel refreshes of one token all get a working pair, and the family lives on', async () => {
+    const admin = await gw.signup();
+    const results = await Promise.all([1, 2, 3].map(() => gw.http().post('/v1/auth/refresh').send({ refreshToken: admin.refreshToken })));
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
+    const pairs = results.map((r) => r.body as { accessToken: string; refreshToken: string });
+    expect(new Set(pairs.map((p) => p.refreshToken)).size).toBe(3);
+    for (const pair of pairs) {
+      expect((await gw.http().get('/v1/me').set('authorization', `Bearer ${pair.accessToken}`)).status).toBe(200);
+      expect((await gw.http().post('/v1/auth/refresh').send({ refreshToken: pair.refreshToken })).status).toBe(200);
+    }
+    // Within the window the spent token still answers; a later replay revokes the family.
+    expect((await gw.http().post('/v1/auth/refresh').send({ refreshToken: admin.refreshToken })).status).toBe(200);
+    await pastGraceWindow(admin.tenantId);
+    expect((await gw.http().post('/v1/auth/refresh').send({ refreshToken: admin.refreshToken })).status).toBe(401);
   });
 
   test('logout revokes the family; other logins survive', async () => {
