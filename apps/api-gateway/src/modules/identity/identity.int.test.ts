@@ -202,6 +202,29 @@ describe('invitations, roles and members', () => {
     expect((await gw.http().post('/v1/invitations/accept').send({ token: invite.body.token, name: 'X', password: existing.password })).status).toBe(201);
   });
 
+  test('concurrent accepts for one new email never fail with 500', async () => {
+    const [one, two] = await Promise.all([gw.signup(), gw.signup()]);
+    const invite = async (admin: typeof one, email: string) => (await gw.http().post('/v1/invitations').set(gw.auth(admin)).send({ email, role: 'ATHLETE' }).expect(201)).body.token as string;
+    const accept = (token: string, pw = password) => gw.http().post('/v1/invitations/accept').send({ token, name: 'Twin', password: pw });
+    for (let round = 0; round < 4; round++) {
+      // Two tenants: the loser joins as the account the winner just made, as API.md says for an existing email.
+      const email = newEmail();
+      const both = await Promise.all([accept(await invite(one, email)), accept(await invite(two, email))]);
+      expect(both.map((r) => r.status)).toEqual([201, 201]);
+      expect(both[0]!.body.user.id).toBe(both[1]!.body.user.id);
+      // Two tenants, different passwords: the loser did not give the account's password.
+      const other = newEmail();
+      const split = await Promise.all([accept(await invite(one, other)), accept(await invite(two, other), 'a different password')]);
+      expect(split.map((r) => r.status).sort()).toEqual([201, 401].sort());
+      // One tenant, two invitations: the loser is already a member.
+      const same = newEmail();
+      const [a, b] = [await invite(one, same), await invite(one, same)];
+      const race = await Promise.all([accept(a), accept(b)]);
+      expect(race.map((r) => r.status).sort()).toEqual([201, 409]);
+      expect(race.find((r) => r.status === 409)!.body.code).toBe('CONFLICT');
+    }
+  });
+
   test('members are listed with their roles, paginated, and only within the tenant', async () => {
     const { admin, coach, athlete, athlete2 } = await gw.tenantWithTeam();
     const other = await gw.signup();

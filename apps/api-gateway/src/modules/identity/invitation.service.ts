@@ -1,6 +1,7 @@
 import type { Database } from '@coachline/db/database';
 import { recordAudit } from '@coachline/db/audit';
 import { newId } from '@coachline/db/ids';
+import { isUniqueViolation } from '@coachline/db/pg-errors';
 import { emit } from '@coachline/db/outbox';
 import { users } from '@coachline/db/schema/index';
 import { ConflictError, ForbiddenError, GoneError, NotFoundError, UnauthenticatedError } from '@coachline/domain/errors';
@@ -11,6 +12,17 @@ import * as repo from './identity.repository';
 import { hashOpaqueToken, issueOpaqueToken, tenantOfToken } from './opaque-token';
 import { hashPassword, verifyPassword } from './password';
 import type { SessionIssuer } from './session-issuer';
+
+/** The account behind the invited email appeared or changed between the probe and the write. */
+class AccountChanged extends Error {}
+
+/** A race lost to a concurrent accept of the same person is a conflict the client may retry, never a 500. */
+function asConflict(error: unknown): never {
+  if (error instanceof AccountChanged || isUniqueViolation(error, 'users_email_key') || isUniqueViolation(error, 'memberships_tenant_user_key')) {
+    throw new ConflictError('This account was created or joined concurrently; retry.');
+  }
+  throw error;
+}
 
 export class InvitationService {
   constructor(
@@ -49,6 +61,16 @@ export class InvitationService {
    * (whose password must then be given; the name is ignored).
    */
   async accept(input: { token: string; name: string; password: string }, requestId: string): Promise<AuthSession> {
+    try {
+      return await this.acceptOnce(input, requestId);
+    } catch (error) {
+      // Another accept made the account for this email meanwhile: accept again as that existing account.
+      if (error instanceof AccountChanged || isUniqueViolation(error, 'users_email_key')) return this.acceptOnce(input, requestId).catch(asConflict);
+      return asConflict(error);
+    }
+  }
+
+  private async acceptOnce(input: { token: string; name: string; password: string }, requestId: string): Promise<AuthSession> {
     const tenantId = tenantOfToken('inv', input.token);
     if (!tenantId) throw new NotFoundError('No such invitation.');
     const now = new Date();
@@ -69,12 +91,12 @@ export class InvitationService {
       if (!invitation || invitation.acceptedAt || invitation.expiresAt <= now) throw new GoneError('This invitation was already used or has expired.');
       let user = await repo.findUserByEmail(tx, invitation.email);
       if (!user) {
-        if (!newHash) throw new ConflictError('The account changed while accepting; retry.');
+        if (!newHash) throw new AccountChanged();
         const id = newId();
         [user] = await tx.insert(users).values({ id, email: invitation.email, name: input.name, passwordHash: newHash }).returning();
         await emit(tx, 'user.signed_up', { userId: id, email: invitation.email, name: input.name });
       } else if (probe.user?.id !== user.id) {
-        throw new ConflictError('The account changed while accepting; retry.');
+        throw new AccountChanged();
       }
       if (!user) throw new Error('user insert returned nothing');
       if (await repo.findMembership(tx, user.id)) throw new ConflictError('You are already a member of this organization.');
