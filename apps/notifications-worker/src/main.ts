@@ -9,6 +9,7 @@ import { registerShutdown } from '@coachline/runtime/shutdown';
 import { createMailer } from '@coachline/runtime/mailer';
 import { createPushSender, vapidKeys } from './channels/web-push';
 import { loadAppConfig } from './config';
+import { secretBoxFromSetting } from '@coachline/runtime/secret-box';
 import { createNotificationsWorker } from './notifications-worker';
 
 const config = loadAppConfig();
@@ -22,7 +23,7 @@ async function main() {
   const mailer = createMailer({ smtpUrl: config.SMTP_URL, mailDir: config.MAIL_DIR, from: config.MAIL_FROM, timeoutMs: config.DELIVERY_TIMEOUT_MS, logger });
   const vapid = vapidKeys({ publicKey: config.VAPID_PUBLIC_KEY, privateKey: config.VAPID_PRIVATE_KEY, subject: config.VAPID_SUBJECT }, logger);
   const push = createPushSender({ vapid, timeoutMs: config.DELIVERY_TIMEOUT_MS, logger });
-  const worker = createNotificationsWorker({ db, redis, prefix: config.QUEUE_PREFIX, logger, mailer, push, appUrl: config.PUBLIC_APP_URL, concurrency: config.NOTIFICATIONS_CONCURRENCY });
+  const worker = createNotificationsWorker({ db, redis, prefix: config.QUEUE_PREFIX, logger, mailer, push, appUrl: config.PUBLIC_APP_URL, secrets: secretBoxFromSetting(config.ENCRYPTION_KEYS), concurrency: config.NOTIFICATIONS_CONCURRENCY });
   logger.info('notifications-worker started', { healthPort: config.HEALTH_PORT, smtp: Boolean(config.SMTP_URL), mailDir: config.SMTP_URL ? undefined : config.MAIL_DIR });
   registerShutdown(logger, [
     { name: 'worker', close: () => worker.close() },

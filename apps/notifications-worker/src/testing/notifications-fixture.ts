@@ -9,6 +9,7 @@ import { createLogger } from '@coachline/runtime/logger';
 import { createMailer } from '@coachline/runtime/mailer';
 import { createDispatcher } from '@coachline/runtime/queue-consumer';
 import { createRedis } from '@coachline/runtime/redis';
+import { secretBoxFromSetting } from '@coachline/runtime/secret-box';
 import webpush from 'web-push';
 import { createLiveDelivery } from '../channels/live';
 import { createPushSender } from '../channels/web-push';
@@ -44,7 +45,7 @@ export async function notificationsFixture() {
   const mailer = createMailer({ smtpUrl: smtp.url, mailDir: '', from: 'Coachline <no-reply@coachline.test>', timeoutMs: 5_000, logger });
   const push = createPushSender({ vapid, timeoutMs: 5_000, logger });
   const live = createLiveDelivery(createLiveEmitter(redis, () => undefined));
-  const deps: ProcessorDeps = { db, redis, logger, mailer, push, live, appUrl: 'https://app.coachline.test' };
+  const deps: ProcessorDeps = { db, redis, logger, mailer, push, live, appUrl: 'https://app.coachline.test', secrets: secretBoxFromSetting(config.ENCRYPTION_KEYS) };
   const processor = notificationsDispatch(deps);
 
   async function tenant(memberCount: number) {

@@ -7,9 +7,11 @@ import { users } from '@coachline/db/schema/index';
 import { ConflictError, ForbiddenError, GoneError, NotFoundError, UnauthenticatedError } from '@coachline/domain/errors';
 import { canInvite, type Role } from '@coachline/domain/roles';
 import type { Actor } from '@coachline/domain/actor';
+import type { SecretBox } from '@coachline/runtime/secret-box';
 import type { AuthSession } from './auth.service';
 import * as repo from './identity.repository';
 import { hashOpaqueToken, issueOpaqueToken, tenantOfToken } from './opaque-token';
+import { invitationTokenContext } from '@coachline/domain/sealed-contexts';
 import { hashPassword, verifyPassword } from './password';
 import type { SessionIssuer } from './session-issuer';
 
@@ -29,6 +31,7 @@ export class InvitationService {
     private readonly db: Database,
     private readonly sessions: SessionIssuer,
     private readonly ttlSeconds: number,
+    private readonly secrets: SecretBox,
   ) {}
 
   /** ADMIN invites any role, COACH only athletes; the invitee is emailed through the outbox. */
@@ -42,15 +45,9 @@ export class InvitationService {
       if (existing && (await repo.findMembership(tx, existing.id))) {
         throw new ConflictError('This person is already a member.');
       }
-      await repo.insertInvitation(tx, { id, email: input.email, role: input.role, tokenHash: hash, invitedBy: actor.userId, expiresAt });
-      await emit(tx, 'invitation.created', {
-        invitationId: id,
-        email: input.email,
-        role: input.role,
-        token,
-        invitedBy: actor.userId,
-        expiresAt: expiresAt.toISOString(),
-      });
+      const tokenSealed = this.secrets.seal(token, invitationTokenContext(id));
+      await repo.insertInvitation(tx, { id, email: input.email, role: input.role, tokenHash: hash, tokenSealed, invitedBy: actor.userId, expiresAt });
+      await emit(tx, 'invitation.created', { invitationId: id, invitedBy: actor.userId });
       await recordAudit(tx, { actorId: actor.userId, action: 'invitation.created', entityType: 'invitation', entityId: id, summary: { email: input.email, role: input.role } });
     });
     return { id, email: input.email, role: input.role, token, expiresAt: expiresAt.toISOString() };
