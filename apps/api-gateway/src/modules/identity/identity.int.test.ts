@@ -260,6 +260,29 @@ describe('invitations, roles and members', () => {
   });
 });
 
+describe('caching', () => {
+  test('every answer that carries a token or secret is Cache-Control: no-store', async () => {
+    const admin = await gw.signup();
+    const noStore = (res: { headers: Record<string, string>; status: number }, name: string) => expect({ name, status: res.status, cache: res.headers['cache-control'] }).toEqual({ name, status: expect.any(Number), cache: 'no-store' });
+    const email = newEmail();
+    noStore(await gw.http().post('/v1/auth/signup').send({ organizationName: 'O', name: 'N', email, password }), 'signup');
+    noStore(await gw.http().post('/v1/auth/login').send({ email, password }), 'login');
+    noStore(await gw.http().post('/v1/auth/refresh').send({ refreshToken: admin.refreshToken }), 'refresh');
+    const invite = await gw.http().post('/v1/invitations').set(gw.auth(admin)).send({ email: newEmail(), role: 'COACH' });
+    noStore(invite, 'invitation');
+    noStore(await gw.http().post('/v1/invitations/accept').send({ token: invite.body.token, name: 'C', password }), 'accept');
+    noStore(await gw.http().post('/v1/calendar-feed').set(gw.auth(admin)), 'calendar feed');
+    // A replayed answer holds the same token: it is not cached either.
+    const key = { 'idempotency-key': randomUUID() };
+    const body = { email: newEmail(), role: 'ATHLETE' };
+    await gw.http().post('/v1/invitations').set(gw.auth(admin)).set(key).send(body).expect(201);
+    const replay = await gw.http().post('/v1/invitations').set(gw.auth(admin)).set(key).send(body);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    noStore(replay, 'replayed invitation');
+    expect((await gw.http().get('/v1/members').set(gw.auth(admin))).headers['cache-control']).not.toBe('no-store');
+  });
+});
+
 describe('audit log', () => {
   test('mutations are audited with actor, action, entity and request id; ADMIN only, no secrets', async () => {
     const admin = await gw.signup();
