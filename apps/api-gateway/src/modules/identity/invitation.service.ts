@@ -71,11 +71,10 @@ export class InvitationService {
     const tenantId = tenantOfToken('inv', input.token);
     if (!tenantId) throw new NotFoundError('No such invitation.');
     const now = new Date();
-    const probe = await this.db.withTenant({ tenantId, requestId }, async (tx) => {
-      const invitation = await repo.findInvitation(tx, hashOpaqueToken(input.token));
-      return invitation ? { invitation, user: await repo.findUserByEmail(tx, invitation.email) } : undefined;
-    });
-    if (!probe) throw new NotFoundError('No such invitation.');
+    const invitation = await this.db.withTenant({ tenantId, requestId }, (tx) => repo.findInvitation(tx, hashOpaqueToken(input.token)));
+    if (!invitation) throw new NotFoundError('No such invitation.');
+    // The invitee's account may belong to other tenants only, which RLS hides from the tenant: the system role.
+    const probe = { invitation, user: await this.db.withSystem((tx) => repo.findUserByEmail(tx, invitation.email)) };
     if (probe.invitation.acceptedAt || probe.invitation.expiresAt <= now) throw new GoneError('This invitation was already used or has expired.');
     // Hashing is slow: do it outside the transaction that locks the invitation.
     if (probe.user && !(await verifyPassword(probe.user.passwordHash, input.password))) {
@@ -86,16 +85,19 @@ export class InvitationService {
     return this.db.withTenant({ tenantId, requestId }, async (tx) => {
       const invitation = await repo.findInvitationForUpdate(tx, hashOpaqueToken(input.token));
       if (!invitation || invitation.acceptedAt || invitation.expiresAt <= now) throw new GoneError('This invitation was already used or has expired.');
-      let user = await repo.findUserByEmail(tx, invitation.email);
-      if (!user) {
+      const existingId = await repo.userIdByEmail(tx, invitation.email);
+      let user: { id: string; email: string; name: string };
+      if (!existingId) {
         if (!newHash) throw new AccountChanged();
-        const id = newId();
-        [user] = await tx.insert(users).values({ id, email: invitation.email, name: input.name, passwordHash: newHash }).returning();
-        await emit(tx, 'user.signed_up', { userId: id, email: invitation.email, name: input.name });
-      } else if (probe.user?.id !== user.id) {
+        user = { id: newId(), email: invitation.email, name: input.name };
+        // No RETURNING: the new row is not readable (no membership yet) until the membership below exists.
+        await tx.insert(users).values({ ...user, passwordHash: newHash });
+        await emit(tx, 'user.signed_up', { userId: user.id, email: user.email, name: user.name });
+      } else if (probe.user?.id === existingId) {
+        user = probe.user;
+      } else {
         throw new AccountChanged();
       }
-      if (!user) throw new Error('user insert returned nothing');
       if (await repo.findMembership(tx, user.id)) throw new ConflictError('You are already a member of this organization.');
       await repo.insertMembership(tx, user.id, invitation.role);
       await repo.markInvitationAccepted(tx, invitation.id, user.id, now);
