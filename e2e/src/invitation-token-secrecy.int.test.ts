@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { outboxEvents } from '@coachline/db/schema/index';
-import { eventually, startEventStack, type EventStack } from './testing/event-stack';
+import { eventually } from '@coachline/testing/eventually';
+import { startEventStack, type EventStack } from './testing/event-stack';
 
 /**
  * An invitation token is a 7-day bearer credential: it reaches the invitee's

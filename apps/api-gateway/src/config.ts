@@ -1,7 +1,7 @@
 import { accessTokenConfigSchema } from '@coachline/runtime/access-token';
-import { baseConfigSchema, loadConfig, z } from '@coachline/runtime/config';
+import { baseConfigSchema, z } from '@coachline/runtime/config';
 import { encryptionConfigSchema } from '@coachline/runtime/secret-box';
-import { storageConfigSchema } from '@coachline/runtime/storage';
+import { storageConfigSchema } from '@coachline/runtime/storage.config';
 
 const list = z
   .string()
@@ -53,7 +53,3 @@ export const gatewayConfigSchema = baseConfigSchema.extend(accessTokenConfigSche
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
-
-export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
-  return loadConfig(gatewayConfigSchema, env);
-}

@@ -16,7 +16,8 @@ import { invitationTokenContext } from '@coachline/domain/sealed-contexts';
 import { Presence } from '@coachline/runtime/presence';
 import { rooms, type LiveNotification } from '@coachline/domain/socket';
 import { createMailer } from '@coachline/runtime/mailer';
-import { eventually, notificationsDispatch, notificationsFixture } from './testing/notifications-fixture';
+import { eventually } from '@coachline/testing/eventually';
+import { notificationsDispatch, notificationsFixture } from './testing/notifications-fixture';
 
 let fx: Awaited<ReturnType<typeof notificationsFixture>>;
 let io: Server;
@@ -40,7 +41,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const s of sockets) s.disconnect();
-  await new Promise((resolve) => io.close(() => resolve(undefined)));
+  await io.close();
   for (const client of adapterClients) client.disconnect();
   await fx.close();
 });

@@ -61,7 +61,7 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
   const sub = redis.duplicate();
   for (const client of [pub, sub]) client.on('error', (error: Error) => logger.warn('adapter redis error', { error: error.message }));
   // The adapter fires publishes without handling their promises: during a Redis outage each would be an unhandled rejection, which ends the process.
-  const publish = pub.publish.bind(pub) as (channel: string, message: string | Buffer) => Promise<number>;
+  const publish: (channel: string, message: string | Buffer) => Promise<number> = pub.publish.bind(pub);
   (pub as unknown as { publish: typeof publish }).publish = (channel, message) =>
     publish(channel, message).catch((error: Error) => {
       logger.warn('adapter publish failed', { error: error.message });
@@ -142,7 +142,7 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
     const bucket = new TokenBucket(config.REALTIME_EVENTS_PER_SECOND, config.REALTIME_EVENT_BURST);
     socket.use((packet, next) => {
       // Event names come from clients; only known ones become metric labels, so labels stay bounded.
-      const event = KNOWN_EVENTS.has(packet[0]) ? (packet[0] as string) : 'other';
+      const event = KNOWN_EVENTS.has(packet[0]) ? packet[0] : 'other';
       if (bucket.take()) {
         events.inc({ event, outcome: 'accepted' });
         return next();
@@ -182,7 +182,7 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
     async close() {
       clearInterval(renewal);
       io.disconnectSockets(true);
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await io.close();
       while (pending.size > 0) await Promise.all([...pending]);
       await Promise.all([pub.quit().catch(() => undefined), sub.quit().catch(() => undefined)]);
     },

@@ -61,7 +61,8 @@ export interface RouteDefinition<
   handler: (ctx: RouteContext<Infer<PS>, Infer<QS>, Infer<BS>, A, D>) => Promise<RouteResult>;
 }
 
-export type AnyRoute = RouteDefinition<any, any, any, any, any>;
+/** A route of any schemas, as the app mounts and documents them; `route()` checked its handler against its schemas. */
+export type AnyRoute = RouteDefinition<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined, Access, boolean>;
 
 /** Identity function that infers the schemas' types into the handler. */
 export function route<
@@ -71,7 +72,7 @@ export function route<
   A extends Access = Access,
   D extends boolean = false,
 >(definition: RouteDefinition<PS, QS, BS, A, D>): AnyRoute {
-  return definition as AnyRoute;
+  return definition;
 }
 
 export function fieldErrors(error: z.ZodError, prefix?: string): FieldError[] {
@@ -144,7 +145,7 @@ export function mountRoute(app: Router, definition: AnyRoute, pipeline: Pipeline
       // A request with a bad query and a bad body is answered with the query's errors.
       const query = inputOf(definition.query, req.query, 'query');
       const body = inputOf(definition.body, req.body ?? {}, 'body');
-      return definition.handler({ actor, params: parsedParams, query, body, requestId: res.locals.requestId, req, res } as never);
+      return definition.handler({ actor, params: parsedParams, query, body, requestId: res.locals.requestId as string, req, res });
     };
     const wantsIdempotency = definition.method === 'post' && definition.idempotent !== false && actor && req.get('idempotency-key') !== undefined;
     const result = wantsIdempotency ? await pipeline.idempotent(actor, req, execute) : await execute();

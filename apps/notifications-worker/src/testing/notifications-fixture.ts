@@ -5,6 +5,7 @@ import { exercises, memberships, posts, spaceMembers, spaces, tenants, users } f
 import type { EventEnvelope } from '@coachline/domain/events';
 import type { JobOf, TaskName } from '@coachline/domain/queues';
 import { createLiveEmitter } from '@coachline/runtime/live-emitter';
+import { loadConfig } from '@coachline/runtime/config';
 import { createLogger } from '@coachline/runtime/logger';
 import { createMailer } from '@coachline/runtime/mailer';
 import { createDispatcher } from '@coachline/runtime/queue-consumer';
@@ -13,7 +14,7 @@ import { secretBoxFromSetting } from '@coachline/runtime/secret-box';
 import webpush from 'web-push';
 import { createLiveDelivery } from '../channels/live';
 import { createPushSender } from '../channels/web-push';
-import { loadAppConfig } from '../config';
+import { configSchema } from '../config';
 import { notificationsHandlers } from '../handlers/notifications.handlers';
 import type { ProcessorDeps } from '../notification.processor';
 import { startPushService, startSmtpPeer } from './delivery-peers';
@@ -35,7 +36,7 @@ export function notificationsDispatch(deps: ProcessorDeps) {
 
 /** Real Postgres, Redis, SMTP peer and push endpoint for the notifications worker's tests. */
 export async function notificationsFixture() {
-  const config = loadAppConfig({ LOG_LEVEL: 'silent' });
+  const config = loadConfig(configSchema, { LOG_LEVEL: 'silent' });
   const db = createDatabase({ url: config.DATABASE_URL, systemUrl: config.DATABASE_SYSTEM_URL, poolSize: 5 });
   const redis = createRedis(config.REDIS_URL);
   const logger = createLogger('notifications-test', 'silent');
@@ -112,14 +113,4 @@ export async function notificationsFixture() {
       await db.close();
     },
   };
-}
-
-export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, what: string, deadlineMs = 20_000): Promise<T> {
-  const end = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
