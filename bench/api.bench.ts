@@ -13,6 +13,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 async function main() {
   const env = {
     JWT_SECRET: randomBytes(32).toString('hex'),
+    ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
     RATE_LIMIT_USER_PER_MINUTE: '100000000',
     RATE_LIMIT_TENANT_PER_MINUTE: '100000000',
     RATE_LIMIT_SIGNUP_PER_IP_PER_HOUR: '1000',

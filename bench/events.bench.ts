@@ -23,7 +23,7 @@
  * together on these cores, whatever the relay and the worker do.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -39,6 +39,7 @@ import { createNotificationsWorker } from '@coachline/notifications-worker/notif
 import { createLogger } from '@coachline/runtime/logger';
 import { createMetricsRegistry } from '@coachline/runtime/metrics';
 import { createRedis } from '@coachline/runtime/redis';
+import { createSecretBox } from '@coachline/runtime/secret-box';
 import { createOutboxRelay } from '@coachline/scheduler/relay/outbox-relay';
 import type { Written, WriteRequest } from './lib/event-writers';
 import { cpuBetween, cpuSnapshot, type CpuSnapshot } from './lib/process-cpu';
@@ -153,6 +154,8 @@ async function main() {
   let onNotified: (() => void) | undefined;
   const relay = createOutboxRelay({ db: relayDb, redis: relayRedis, prefix, listenUrl: process.env.DATABASE_SYSTEM_URL ?? process.env.DATABASE_URL!, logger, registry: createMetricsRegistry('bench'), pollIntervalMs: 1_000 });
   const worker = createNotificationsWorker({
+    // Posts only: nothing sealed is opened, any key does.
+    secrets: createSecretBox(new Map([['bench', randomBytes(32)]])),
     db: workerDb,
     redis: workerRedis,
     prefix,

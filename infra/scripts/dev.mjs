@@ -15,9 +15,17 @@ const log = logger('dev');
 /** Development secrets, made once and kept in .local so tokens survive restarts. */
 function devSecrets() {
   const path = join(ROOT, '.local', 'dev-secrets.json');
-  if (existsSync(path)) return JSON.parse(readFileSync(path, 'utf8'));
+  const kept = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : {};
+  const made = {
+    JWT_SECRET: () => randomBytes(32).toString('hex'),
+    QUEUE_DASHBOARD_CREDENTIALS: () => `operator:${randomBytes(12).toString('hex')}`,
+    ENCRYPTION_KEYS: () => `dev1:${randomBytes(32).toString('base64')}`,
+  };
+  const missing = Object.keys(made).filter((key) => !kept[key]);
+  if (missing.length === 0) return kept;
+  // A file from before a secret existed gets the new one added; the kept ones stay, so tokens survive.
+  const secrets = { ...kept, ...Object.fromEntries(missing.map((key) => [key, made[key]()])) };
   mkdirSync(join(ROOT, '.local'), { recursive: true });
-  const secrets = { JWT_SECRET: randomBytes(32).toString('hex'), QUEUE_DASHBOARD_CREDENTIALS: `operator:${randomBytes(12).toString('hex')}` };
   writeFileSync(path, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
 }

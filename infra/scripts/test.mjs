@@ -1,6 +1,7 @@
 // `pnpm test`: installs what is missing, type-checks and lints, starts or finds
 // Postgres and Redis, gives the run a fresh database of its own, then runs every
 // test with jest (both projects, unit and int; `pnpm test:unit` needs no services).
+import { randomBytes } from 'node:crypto';
 import { bootstrap, bin, logger, migrate, ROOT } from './lib/platform.mjs';
 import { redisFlushDb } from './lib/net.mjs';
 import { run } from './lib/process.mjs';
@@ -27,6 +28,8 @@ try {
     await redisFlushDb(services.redisUrl, 1);
   }
   const env = { ...process.env, ...urls, REDIS_URL: redisUrl, ...services.s3Env, S3_BUCKET: process.env.S3_BUCKET ?? 'coachline-test', NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' };
+  // One sealing key per run, shared by the gateway and the workers the tests start in one process.
+  env.ENCRYPTION_KEYS ??= `test:${randomBytes(32).toString('base64')}`;
   resetLocalBucket(ROOT, services.s3Env, env.S3_BUCKET);
   log(`running tests against database ${database}`);
   await run(bin('jest'), ['--config', 'jest.config.cjs', ...process.argv.slice(2)], { cwd: ROOT, env });

@@ -1,5 +1,6 @@
 import { accessTokenConfigSchema } from '@coachline/runtime/access-token';
 import { baseConfigSchema, z } from '@coachline/runtime/config';
+import { encryptionConfigSchema } from '@coachline/runtime/secret-box';
 import { storageConfigSchema } from '@coachline/runtime/storage.config';
 
 const list = z
@@ -22,7 +23,7 @@ const mediaConfigSchema = z.object({
   RATE_LIMIT_UPLOADS_PER_USER_PER_HOUR: z.coerce.number().int().min(1).default(300),
 });
 
-export const gatewayConfigSchema = baseConfigSchema.extend(accessTokenConfigSchema.shape).extend(storageConfigSchema.shape).extend(mediaConfigSchema.shape).extend({
+export const gatewayConfigSchema = baseConfigSchema.extend(accessTokenConfigSchema.shape).extend(storageConfigSchema.shape).extend(mediaConfigSchema.shape).extend(encryptionConfigSchema.shape).extend({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   /** Origins allowed by CORS; empty allows none (server-to-server and mobile clients need no CORS). */
   CORS_ORIGINS: list,

@@ -1,6 +1,7 @@
 import type { GatewayDeps } from './app';
 import { clientIp, createLimiter } from './guards/rate-limit';
 import type { AnyRoute } from './http/route';
+import { secretBoxFromSetting } from '@coachline/runtime/secret-box';
 import { adminRoutes } from './modules/admin/admin.routes';
 import { AuditService } from './modules/admin/audit.service';
 import { StatsService } from './modules/admin/stats.service';
@@ -37,13 +38,14 @@ import { LogSetUseCase } from '@coachline/use-cases/training/log-set.use-case';
 export function createRoutes(deps: GatewayDeps): AnyRoute[] {
   const { config, db, redis, tokens, storage, live, logger, queues } = deps;
   const sessions = new SessionIssuer(tokens, config.REFRESH_TOKEN_TTL_SECONDS);
+  const secrets = secretBoxFromSetting(config.ENCRYPTION_KEYS);
   const hour = 3600;
   const emailOf = (body: unknown) => {
     const email = (body as { email?: unknown } | undefined)?.email;
     return typeof email === 'string' && email.length <= 254 ? email.trim().toLowerCase() : undefined;
   };
   return [
-    ...identityRoutes(new AuthService(db, sessions), new InvitationService(db, sessions, config.INVITATION_TTL_SECONDS), new MemberService(db), {
+    ...identityRoutes(new AuthService(db, sessions), new InvitationService(db, sessions, config.INVITATION_TTL_SECONDS, secrets), new MemberService(db), {
       loginPerIp: createLimiter(redis, { name: 'login-ip', windowSeconds: hour, limit: config.RATE_LIMIT_LOGIN_PER_IP_PER_HOUR, key: clientIp, failClosed: true }),
       loginPerAccount: createLimiter(redis, {
         name: 'login-account',

@@ -10,8 +10,9 @@ import { Server } from 'socket.io';
 import { io as connect, type Socket } from 'socket.io-client';
 import { newId } from '@coachline/db/ids';
 import { wasProcessed } from '@coachline/db/processed-events';
-import { coachingSessions, comments, conversations, deviceTokens, messages, notificationPreferences, notifications, processedEvents } from '@coachline/db/schema/index';
+import { coachingSessions, comments, conversations, deviceTokens, invitations, messages, notificationPreferences, notifications, processedEvents } from '@coachline/db/schema/index';
 import type { EventEnvelope, EventType } from '@coachline/domain/events';
+import { invitationTokenContext } from '@coachline/domain/sealed-contexts';
 import { Presence } from '@coachline/runtime/presence';
 import { rooms, type LiveNotification } from '@coachline/domain/socket';
 import { createMailer } from '@coachline/runtime/mailer';
@@ -186,7 +187,12 @@ test('invitations and sign-ups send their emails once, with the accept link', as
   const { tenantId, people } = await fx.tenant(1);
   const [admin] = people as [(typeof people)[0]];
   const invitee = `invitee-${randomUUID()}@example.com`;
-  const invitation = envelope(tenantId, 'invitation.created', { invitationId: randomUUID(), email: invitee, role: 'ATHLETE', token: 'inv_abc.def+/=', invitedBy: admin.id, expiresAt: new Date(Date.now() + 86400_000).toISOString() });
+  const invitationId = randomUUID();
+  const tokenSealed = fx.deps.secrets.seal('inv_abc.def+/=', invitationTokenContext(invitationId));
+  await fx.db.withTenant({ tenantId }, (tx) =>
+    tx.insert(invitations).values({ tenantId, id: invitationId, email: invitee, role: 'ATHLETE', tokenHash: randomUUID(), tokenSealed, invitedBy: admin.id, expiresAt: new Date(Date.now() + 86400_000) }),
+  );
+  const invitation = envelope(tenantId, 'invitation.created', { invitationId, invitedBy: admin.id });
   await fx.processor.event(invitation);
   await fx.processor.event(invitation);
   const [mail] = fx.smtp.to(invitee);

@@ -6,6 +6,7 @@ import type { PreferenceChannels } from '@coachline/domain/api/notifications';
 import { scopeOf, type EventOf, type EventType } from '@coachline/domain/events';
 import type { Logger } from '@coachline/runtime/logger';
 import type { Mailer } from '@coachline/runtime/mailer';
+import type { SecretBox } from '@coachline/runtime/secret-box';
 import { isOnline } from '@coachline/runtime/presence';
 import type { LiveDelivery } from './channels/live';
 import type { PushSender, PushSubscription } from './channels/web-push';
@@ -27,6 +28,8 @@ export interface ProcessorDeps {
   appUrl: string;
   /** Caps on notification email; without them every email goes out (tests of other behaviour). */
   emailLimits?: EmailLimits;
+  /** Opens secrets stored sealed (an invitation's token), which events and jobs never carry. */
+  secrets: SecretBox;
   /** Events of one tenant prepared in one transaction, at most this many (default 50). */
   batchSize?: number;
   /** Batch transactions at once; events wait and gather into batches while all are busy (default 4). */
@@ -276,8 +279,14 @@ export function createNotificationProcessor(deps: ProcessorDeps) {
      * A transactional email (sign-up, invitation): sent inside the transaction
      * that records it, so if the send fails nothing is recorded and the job retries.
      */
-    async emailOnce(scope: TenantScope, key: string, build: (tx: TenantTx) => Promise<EmailContent>): Promise<void> {
-      await db.withTenant(scope, (tx) => processOnce(tx, key, CONSUMER, async () => deps.mailer.send(renderEmail(await build(tx)))));
+    async emailOnce(scope: TenantScope, key: string, build: (tx: TenantTx) => Promise<EmailContent | undefined>): Promise<void> {
+      await db.withTenant(scope, (tx) =>
+        processOnce(tx, key, CONSUMER, async () => {
+          // Nothing to send (the row it is about is gone): recorded as processed all the same.
+          const content = await build(tx);
+          if (content) await deps.mailer.send(renderEmail(content));
+        }),
+      );
     },
   };
 }

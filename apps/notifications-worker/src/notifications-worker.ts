@@ -4,6 +4,7 @@ import type { Database } from '@coachline/db/database';
 import { createLiveEmitter } from '@coachline/runtime/live-emitter';
 import type { Logger } from '@coachline/runtime/logger';
 import type { Mailer } from '@coachline/runtime/mailer';
+import type { SecretBox } from '@coachline/runtime/secret-box';
 import { consumeQueue } from '@coachline/runtime/queue-consumer';
 import { createLiveDelivery, type LiveDelivery } from './channels/live';
 import type { PushSender } from './channels/web-push';
@@ -19,6 +20,7 @@ export interface NotificationsWorkerDeps {
   mailer: Mailer;
   push: PushSender;
   appUrl: string;
+  secrets: SecretBox;
   live?: LiveDelivery;
   emailLimits?: EmailLimits;
   concurrency?: number;

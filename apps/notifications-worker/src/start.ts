@@ -8,6 +8,7 @@ import { checkRedis, createRedis } from '@coachline/runtime/redis';
 import type { Closer } from '@coachline/runtime/shutdown';
 import { createPushSender, vapidKeys } from './channels/web-push';
 import type { Config } from './config';
+import { secretBoxFromSetting } from '@coachline/runtime/secret-box';
 import { createNotificationsWorker } from './notifications-worker';
 
 /** Consumes the notifications queue and delivers; main.ts loads this module once tracing is on. */
@@ -29,6 +30,7 @@ export async function start(config: Config, logger: Logger): Promise<Closer[]> {
     mailer,
     push,
     appUrl: config.PUBLIC_APP_URL,
+    secrets: secretBoxFromSetting(config.ENCRYPTION_KEYS),
     concurrency: config.NOTIFICATIONS_CONCURRENCY,
     emailLimits: {
       perRecipient: config.NOTIFICATION_EMAILS_PER_RECIPIENT,

@@ -11,6 +11,7 @@ import { startSmtpPeer } from '@coachline/notifications-worker/testing/delivery-
 import { createLogger } from '@coachline/runtime/logger';
 import { createMetricsRegistry } from '@coachline/runtime/metrics';
 import { createRedis, type Redis } from '@coachline/runtime/redis';
+import { secretBoxFromSetting } from '@coachline/runtime/secret-box';
 import { createOutboxRelay, type OutboxRelay } from '@coachline/scheduler/relay/outbox-relay';
 
 /**
@@ -64,7 +65,7 @@ export async function startEventStack(options: { redisUrl?: string } = {}) {
       return relay;
     },
     worker() {
-      const worker = createNotificationsWorker({ db, redis: connection(), prefix, logger, mailer, push, appUrl: 'https://app.coachline.test', concurrency: 16 });
+      const worker = createNotificationsWorker({ db, redis: connection(), prefix, logger, mailer, push, appUrl: 'https://app.coachline.test', secrets: secretBoxFromSetting(gw.deps.config.ENCRYPTION_KEYS), concurrency: 16 });
       workers.push(worker);
       return worker;
     },

@@ -194,3 +194,62 @@ test('readAsTenant sees one tenant in one statement, and refuses a second statem
     await database.close();
   }
 });
+
+test('every table the app role can reach has row-level security with policies', async () => {
+  const { rows } = await owner.query<{ table: string; enabled: boolean; policies: number }>(`
+    SELECT c.relname AS table, c.relrowsecurity AS enabled, (SELECT count(*)::int FROM pg_policies p WHERE p.schemaname = 'public' AND p.tablename = c.relname) AS policies
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
+    WHERE c.relkind IN ('r', 'p', 'v', 'm')
+      AND EXISTS (SELECT 1 FROM information_schema.role_table_grants g WHERE g.grantee = 'coachline_app' AND g.table_schema = 'public' AND g.table_name = c.relname)
+    ORDER BY c.relname`);
+  expect(rows.map((r) => r.table)).toEqual(expect.arrayContaining(['users', 'tenants', 'memberships']));
+  for (const row of rows) expect(row).toEqual({ table: row.table, enabled: true, policies: expect.any(Number) });
+  for (const row of rows) expect({ table: row.table, hasPolicy: row.policies > 0 }).toEqual({ table: row.table, hasPolicy: true });
+});
+
+describe('users', () => {
+  const people = { a: randomUUID() as string, b: randomUUID() as string, none: randomUUID() as string };
+  const email = (id: string) => `rls-${id}@example.com`;
+
+  beforeAll(async () => {
+    await owner.query('BEGIN');
+    for (const id of Object.values(people)) await owner.query(`INSERT INTO users (id, email, name, password_hash) VALUES ($1, $2, 'P', 'hash')`, [id, email(id)]);
+    await owner.query(`INSERT INTO memberships (tenant_id, id, user_id, role) VALUES ($1, $2, $3, 'ATHLETE'), ($4, $5, $6, 'ATHLETE')`, [tenantA, randomUUID(), people.a, tenantB, randomUUID(), people.b]);
+    await owner.query('COMMIT');
+  });
+  afterAll(async () => {
+    await owner.query('DELETE FROM memberships WHERE user_id = ANY($1)', [Object.values(people)]);
+    await owner.query('DELETE FROM users WHERE id = ANY($1)', [Object.values(people)]);
+  });
+
+  const ours = (rows: { id: string }[]) => rows.map((r) => r.id).filter((id) => Object.values(people).includes(id));
+
+  test("the request role reads only the current tenant's members, and its own row", async () => {
+    expect(ours((await asApp(tenantA, () => app.query('SELECT id FROM users'))).rows)).toEqual([people.a]);
+    expect(ours((await asApp(null, () => app.query('SELECT id FROM users'))).rows)).toEqual([]);
+    const own = await asApp(tenantB, async () => {
+      await app.query(`SELECT set_config('app.user_id', $1, true)`, [people.none]);
+      return app.query('SELECT id FROM users');
+    });
+    expect(ours(own.rows).sort()).toEqual([people.b, people.none].sort());
+  });
+
+  test('the request role updates only its own row, never deletes, and inserts new rows', async () => {
+    const updated = await asApp(tenantA, () => app.query(`UPDATE users SET name = 'changed' WHERE id = ANY($1)`, [Object.values(people)]));
+    expect(updated.rowCount).toBe(0);
+    const own = await asApp(tenantA, async () => {
+      await app.query(`SELECT set_config('app.user_id', $1, true)`, [people.a]);
+      return app.query(`UPDATE users SET name = 'changed' WHERE id = ANY($1)`, [Object.values(people)]);
+    });
+    expect(own.rowCount).toBe(1);
+    const deleted = await asApp(tenantA, () => app.query(`DELETE FROM users WHERE id = ANY($1)`, [Object.values(people)]));
+    expect(deleted.rowCount).toBe(0);
+    const inserted = await asApp(tenantA, () => app.query(`INSERT INTO users (id, email, name, password_hash) VALUES ($1, $2, 'New', 'h')`, [randomUUID(), `new-${randomUUID()}@example.com`]));
+    expect(inserted.rowCount).toBe(1);
+  });
+
+  test('whether an email has an account anywhere is answered by a narrow function, with the id only', async () => {
+    const { rows } = await asApp(tenantA, () => app.query('SELECT coachline_user_id_by_email($1) AS id', [email(people.b).toUpperCase()]));
+    expect(rows[0].id).toBe(people.b);
+  });
+});

@@ -15,14 +15,8 @@ export const EVENTS = {
     queues: ['notifications'],
   },
   'invitation.created': {
-    payload: z.object({
-      invitationId: id,
-      email: z.email(),
-      role: z.string(),
-      token: z.string(),
-      invitedBy: id,
-      expiresAt: z.string(),
-    }),
+    // Ids only: the token is a bearer credential, kept sealed in the invitation row (outbox rows and jobs outlive it).
+    payload: z.object({ invitationId: id, invitedBy: id }),
     queues: ['notifications'],
   },
   'post.created': {

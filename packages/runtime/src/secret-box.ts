@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { z } from 'zod';
 
 /**
  * Secrets the platform must read back later (an invitation's token for its
@@ -71,4 +72,19 @@ export function createSecretBox(keys: Map<string, Buffer>): SecretBox {
 /** Whether a sealed value should be sealed again under the current key. */
 export function sealedWithOldKey(box: SecretBox, sealed: string): boolean {
   return sealed.split('.')[1] !== box.currentKeyId;
+}
+
+/** `ENCRYPTION_KEYS` for every process that seals or opens secrets; development gets one in .local/dev-secrets.json. */
+export const encryptionConfigSchema = z.object({
+  ENCRYPTION_KEYS: z.string().superRefine((value, ctx) => {
+    try {
+      parseEncryptionKeys(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  }),
+});
+
+export function secretBoxFromSetting(setting: string): SecretBox {
+  return createSecretBox(parseEncryptionKeys(setting));
 }

@@ -1,3 +1,4 @@
+import { secretBoxFromSetting } from '@coachline/runtime/secret-box';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Database } from '@coachline/db/database';
 import { newId } from '@coachline/db/ids';
@@ -51,7 +52,7 @@ async function main() {
   const { db, tokens } = deps;
   const sessions = new SessionIssuer(tokens, config.REFRESH_TOKEN_TTL_SECONDS);
   const auth = new AuthService(db, sessions);
-  const invitations = new InvitationService(db, sessions, config.INVITATION_TTL_SECONDS);
+  const invitations = new InvitationService(db, sessions, config.INVITATION_TTL_SECONDS, secretBoxFromSetting(config.ENCRYPTION_KEYS));
   try {
     const existing = await auth.login({ email: DEMO.coach.email, password: DEMO.password }, 'seed').catch(() => undefined);
     if (!existing) {

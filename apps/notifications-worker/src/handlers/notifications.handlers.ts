@@ -35,7 +35,7 @@ export function notificationsHandlers(deps: ProcessorDeps): QueueHandlers<'notif
       'session.cancelled': planned(sessionCancelled),
       'media.ready': planned(mediaReady),
       'user.signed_up': userSignedUpHandler(processor),
-      'invitation.created': invitationCreatedHandler(processor),
+      'invitation.created': invitationCreatedHandler(processor, deps.secrets),
     },
   };
 }

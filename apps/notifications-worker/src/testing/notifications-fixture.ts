@@ -11,6 +11,7 @@ import { createMailer } from '@coachline/runtime/mailer';
 import { createOutboundHttp } from '@coachline/runtime/outbound-http';
 import { createDispatcher } from '@coachline/runtime/queue-consumer';
 import { createRedis } from '@coachline/runtime/redis';
+import { secretBoxFromSetting } from '@coachline/runtime/secret-box';
 import webpush from 'web-push';
 import { createLiveDelivery } from '../channels/live';
 import { createPushSender } from '../channels/web-push';
@@ -48,7 +49,7 @@ export async function notificationsFixture() {
   const outbound = createOutboundHttp({ allowLoopback: config.OUTBOUND_ALLOW_LOOPBACK, timeoutMs: 5_000, maxResponseBytes: 64 * 1024 });
   const push = createPushSender({ vapid, outbound, timeoutMs: 5_000, logger });
   const live = createLiveDelivery(createLiveEmitter(redis, () => undefined));
-  const deps: ProcessorDeps = { db, redis, logger, mailer, push, live, appUrl: 'https://app.coachline.test' };
+  const deps: ProcessorDeps = { db, redis, logger, mailer, push, live, appUrl: 'https://app.coachline.test', secrets: secretBoxFromSetting(config.ENCRYPTION_KEYS) };
   const processor = notificationsDispatch(deps);
 
   async function tenant(memberCount: number) {

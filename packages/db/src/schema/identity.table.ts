@@ -40,6 +40,8 @@ export const invitations = tenantTable(
     email: text('email').notNull(),
     role: role('role').notNull(),
     tokenHash: text('token_hash').notNull(),
+    /** The token sealed with the secret box (context `invitations:<id>`), opened only to email it. */
+    tokenSealed: text('token_sealed'),
     invitedBy: uuid('invited_by').notNull(),
     expiresAt: ts('expires_at').notNull(),
     acceptedAt: ts('accepted_at'),

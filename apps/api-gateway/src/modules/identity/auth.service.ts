@@ -19,6 +19,9 @@ export interface AuthSession extends TokenPair {
   role: Role;
 }
 
+/** How long a rotated refresh token may still be presented (API.md, Identity). */
+const REFRESH_GRACE_MS = 10_000;
+
 const BAD_CREDENTIALS = 'The email or password is incorrect.';
 
 export class AuthService {
@@ -71,8 +74,11 @@ export class AuthService {
   }
 
   /**
-   * Rotates a refresh token. A spent token presented again means it was stolen
-   * or replayed: the whole family is revoked, and that revocation commits.
+   * Rotates a refresh token. A spent token presented again within the grace
+   * window is two tabs refreshing at once: it gets a fresh pair of the same
+   * family, so nothing secret (such as the winner's pair) need be kept to
+   * answer it. Later, it means the token was stolen or replayed: the whole
+   * family is revoked, and that revocation commits.
    */
   async refresh(refreshToken: string, requestId: string): Promise<TokenPair> {
     const tenantId = tenantOfToken('rt', refreshToken);
@@ -81,14 +87,14 @@ export class AuthService {
     const outcome = await this.db.withTenant({ tenantId, requestId }, async (tx) => {
       const row = await repo.findRefreshTokenForUpdate(tx, hashOpaqueToken(refreshToken));
       if (!row || row.revokedAt || row.expiresAt <= now) return 'invalid' as const;
-      if (row.spentAt) {
+      if (row.spentAt && now.getTime() - row.spentAt.getTime() > REFRESH_GRACE_MS) {
         await repo.revokeFamily(tx, row.familyId, now);
         await recordAudit(tx, { actorId: row.userId, action: 'session.reuse_detected', entityType: 'user', entityId: row.userId, summary: { familyId: row.familyId } });
         return 'reused' as const;
       }
       const membership = await repo.findMembership(tx, row.userId);
       if (!membership) return 'invalid' as const;
-      await repo.spendRefreshToken(tx, row.id, now);
+      if (!row.spentAt) await repo.spendRefreshToken(tx, row.id, now);
       return this.sessions.issue(tx, { userId: row.userId, role: membership.role }, row.familyId);
     });
     if (outcome === 'invalid') throw new UnauthenticatedError('The refresh token is invalid or expired.');

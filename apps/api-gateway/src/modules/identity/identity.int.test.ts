@@ -112,6 +112,10 @@ describe('access tokens', () => {
 });
 
 describe('refresh tokens', () => {
+  /** Moves every spent token of the tenant 11 s into the past, as if the grace window had passed. */
+  const pastGraceWindow = (tenantId: string) =>
+    gw.deps.db.withTenant({ tenantId }, (tx) => tx.execute(sql`UPDATE refresh_tokens SET spent_at = spent_at - interval '11 seconds' WHERE spent_at IS NOT NULL`));
+
   test('rotate on use; a spent token presented again revokes the whole family', async () => {
     const admin = await gw.signup();
     const first = await gw.http().post('/v1/auth/refresh').send({ refreshToken: admin.refreshToken });
@@ -119,6 +123,7 @@ describe('refresh tokens', () => {
     expect(first.body).toEqual({ accessToken: expect.any(String), refreshToken: expect.any(String), expiresIn: 900 });
     expect(first.body.refreshToken).not.toBe(admin.refreshToken);
 
+    await pastGraceWindow(admin.tenantId);
     const replay = await gw.http().post('/v1/auth/refresh').send({ refreshToken: admin.refreshToken });
     expect(replay.status).toBe(401);
     const audit = await gw.http().get('/v1/admin/audit-events').set('authorization', `Bearer ${first.body.accessToken}`);
@@ -126,6 +131,22 @@ describe('refresh tokens', () => {
     // The thief's rotation and the victim's both die with the family.
     const afterRevoke = await gw.http().post('/v1/auth/refresh').send({ refreshToken: first.body.refreshToken });
     expect(afterRevoke.status).toBe(401);
+  });
+
+  test('three parallel refreshes of one token all get a working pair, and the family lives on', async () => {
+    const admin = await gw.signup();
+    const results = await Promise.all([1, 2, 3].map(() => gw.http().post('/v1/auth/refresh').send({ refreshToken: admin.refreshToken })));
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
+    const pairs = results.map((r) => r.body as { accessToken: string; refreshToken: string });
+    expect(new Set(pairs.map((p) => p.refreshToken)).size).toBe(3);
+    for (const pair of pairs) {
+      expect((await gw.http().get('/v1/me').set('authorization', `Bearer ${pair.accessToken}`)).status).toBe(200);
+      expect((await gw.http().post('/v1/auth/refresh').send({ refreshToken: pair.refreshToken })).status).toBe(200);
+    }
+    // Within the window the spent token still answers; a later replay revokes the family.
+    expect((await gw.http().post('/v1/auth/refresh').send({ refreshToken: admin.refreshToken })).status).toBe(200);
+    await pastGraceWindow(admin.tenantId);
+    expect((await gw.http().post('/v1/auth/refresh').send({ refreshToken: admin.refreshToken })).status).toBe(401);
   });
 
   test('logout revokes the family; other logins survive', async () => {
@@ -181,6 +202,29 @@ describe('invitations, roles and members', () => {
     expect((await gw.http().post('/v1/invitations/accept').send({ token: invite.body.token, name: 'X', password: existing.password })).status).toBe(201);
   });
 
+  test('concurrent accepts for one new email never fail with 500', async () => {
+    const [one, two] = await Promise.all([gw.signup(), gw.signup()]);
+    const invite = async (admin: typeof one, email: string) => (await gw.http().post('/v1/invitations').set(gw.auth(admin)).send({ email, role: 'ATHLETE' }).expect(201)).body.token as string;
+    const accept = (token: string, pw = password) => gw.http().post('/v1/invitations/accept').send({ token, name: 'Twin', password: pw });
+    for (let round = 0; round < 4; round++) {
+      // Two tenants: the loser joins as the account the winner just made, as API.md says for an existing email.
+      const email = newEmail();
+      const both = await Promise.all([accept(await invite(one, email)), accept(await invite(two, email))]);
+      expect(both.map((r) => r.status)).toEqual([201, 201]);
+      expect(both[0].body.user.id).toBe(both[1].body.user.id);
+      // Two tenants, different passwords: the loser did not give the account's password.
+      const other = newEmail();
+      const split = await Promise.all([accept(await invite(one, other)), accept(await invite(two, other), 'a different password')]);
+      expect(split.map((r) => r.status).sort()).toEqual([201, 401].sort());
+      // One tenant, two invitations: the loser is already a member.
+      const same = newEmail();
+      const [a, b] = [await invite(one, same), await invite(one, same)];
+      const race = await Promise.all([accept(a), accept(b)]);
+      expect(race.map((r) => r.status).sort()).toEqual([201, 409]);
+      expect(race.find((r) => r.status === 409)!.body.code).toBe('CONFLICT');
+    }
+  });
+
   test('members are listed with their roles, paginated, and only within the tenant', async () => {
     const { admin, coach, athlete, athlete2 } = await gw.tenantWithTeam();
     const other = await gw.signup();
@@ -213,6 +257,29 @@ describe('invitations, roles and members', () => {
     const accept = await gw.http().post('/v1/invitations/accept').send({ token: good.body.token, name: 'N', password, role: 'ADMIN' });
     expect(accept.status).toBe(422);
     expect((await gw.http().post('/v1/invitations/accept').send({ token: good.body.token, name: 'N', password })).body.role).toBe('ATHLETE');
+  });
+});
+
+describe('caching', () => {
+  test('every answer that carries a token or secret is Cache-Control: no-store', async () => {
+    const admin = await gw.signup();
+    const noStore = (res: { headers: Record<string, string>; status: number }, name: string) => expect({ name, status: res.status, cache: res.headers['cache-control'] }).toEqual({ name, status: expect.any(Number), cache: 'no-store' });
+    const email = newEmail();
+    noStore(await gw.http().post('/v1/auth/signup').send({ organizationName: 'O', name: 'N', email, password }), 'signup');
+    noStore(await gw.http().post('/v1/auth/login').send({ email, password }), 'login');
+    noStore(await gw.http().post('/v1/auth/refresh').send({ refreshToken: admin.refreshToken }), 'refresh');
+    const invite = await gw.http().post('/v1/invitations').set(gw.auth(admin)).send({ email: newEmail(), role: 'COACH' });
+    noStore(invite, 'invitation');
+    noStore(await gw.http().post('/v1/invitations/accept').send({ token: invite.body.token, name: 'C', password }), 'accept');
+    noStore(await gw.http().post('/v1/calendar-feed').set(gw.auth(admin)), 'calendar feed');
+    // A replayed answer holds the same token: it is not cached either.
+    const key = { 'idempotency-key': randomUUID() };
+    const body = { email: newEmail(), role: 'ATHLETE' };
+    await gw.http().post('/v1/invitations').set(gw.auth(admin)).set(key).send(body).expect(201);
+    const replay = await gw.http().post('/v1/invitations').set(gw.auth(admin)).set(key).send(body);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    noStore(replay, 'replayed invitation');
+    expect((await gw.http().get('/v1/members').set(gw.auth(admin))).headers['cache-control']).not.toBe('no-store');
   });
 });
 

@@ -4,10 +4,19 @@ import { newId } from '@coachline/db/ids';
 import { invitations, memberships, refreshTokens, tenants, users } from '@coachline/db/schema/index';
 import type { Role } from '@coachline/domain/roles';
 
-/** Users are global (no tenant, no row-level security): any transaction finds them. */
+/**
+ * Users are global; under RLS a tenant transaction sees only its own members
+ * (and the caller's row), a system transaction everyone.
+ */
 export async function findUserByEmail(tx: Tx, email: string) {
   const [user] = await tx.select().from(users).where(sql`lower(${users.email}) = ${email.toLowerCase()}`);
   return user;
+}
+
+/** Whether an email has an account in any tenant, and only that: a narrow SECURITY DEFINER function. */
+export async function userIdByEmail(tx: TenantTx, email: string): Promise<string | undefined> {
+  const result = await tx.execute<{ id: string | null }>(sql`SELECT coachline_user_id_by_email(${email}) AS id`);
+  return result.rows[0]?.id ?? undefined;
 }
 
 export async function findUser(tx: Tx, userId: string) {

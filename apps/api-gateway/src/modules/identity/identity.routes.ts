@@ -12,6 +12,7 @@ import {
   signupBody,
   tokenPairSchema,
 } from '@coachline/domain/api/identity';
+import { noStore } from '../../http/no-store';
 import { route, type AnyRoute } from '../../http/route';
 import type { AuthService } from './auth.service';
 import type { InvitationService } from './invitation.service';
@@ -34,7 +35,7 @@ export function identityRoutes(auth: AuthService, invitations: InvitationService
       tags,
       access: 'public',
       body: signupBody,
-      middleware: [limit.signupPerIp],
+      middleware: [limit.signupPerIp, noStore],
       responses: { 201: { description: 'Signed up', schema: sessionSchema }, 409: { description: 'Email already registered' } },
       handler: async ({ body, requestId }) => ({ status: 201, body: await auth.signup(body, requestId) }),
     }),
@@ -45,7 +46,7 @@ export function identityRoutes(auth: AuthService, invitations: InvitationService
       tags,
       access: 'public',
       body: loginBody,
-      middleware: [limit.loginPerIp, limit.loginPerAccount],
+      middleware: [limit.loginPerIp, limit.loginPerAccount, noStore],
       responses: { 200: { description: 'Logged in', schema: sessionSchema }, 401: { description: 'Bad email or password' } },
       handler: async ({ body, requestId }) => ({ status: 200, body: await auth.login(body, requestId) }),
     }),
@@ -57,7 +58,7 @@ export function identityRoutes(auth: AuthService, invitations: InvitationService
       access: 'public',
       body: refreshBody,
       idempotent: false,
-      middleware: [limit.loginPerIp],
+      middleware: [limit.loginPerIp, noStore],
       responses: { 200: { description: 'New token pair', schema: tokenPairSchema }, 401: { description: 'Invalid, expired or reused token' } },
       handler: async ({ body, requestId }) => ({ status: 200, body: await auth.refresh(body.refreshToken, requestId) }),
     }),
@@ -90,7 +91,7 @@ export function identityRoutes(auth: AuthService, invitations: InvitationService
       tags,
       access: 'member:invite',
       body: invitationBody,
-      middleware: [limit.invitePerIp],
+      middleware: [limit.invitePerIp, noStore],
       responses: { 201: { description: 'Invited', schema: invitationSchema }, 409: { description: 'Already a member' } },
       handler: async ({ actor, body }) => ({ status: 201, body: await invitations.invite(actor, body) }),
     }),
@@ -101,7 +102,7 @@ export function identityRoutes(auth: AuthService, invitations: InvitationService
       tags,
       access: 'public',
       body: acceptInvitationBody,
-      middleware: [limit.invitePerIp],
+      middleware: [limit.invitePerIp, noStore],
       responses: { 201: { description: 'Accepted', schema: sessionSchema }, 401: { description: "Wrong password for the existing account" }, 410: { description: 'Used or expired' } },
       handler: async ({ body, requestId }) => ({ status: 201, body: await invitations.accept(body, requestId) }),
     }),

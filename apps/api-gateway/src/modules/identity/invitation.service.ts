@@ -1,22 +1,37 @@
 import type { Database } from '@coachline/db/database';
 import { recordAudit } from '@coachline/db/audit';
 import { newId } from '@coachline/db/ids';
+import { isUniqueViolation } from '@coachline/db/pg-errors';
 import { emit } from '@coachline/db/outbox';
 import { users } from '@coachline/db/schema/index';
 import { ConflictError, ForbiddenError, GoneError, NotFoundError, UnauthenticatedError } from '@coachline/domain/errors';
 import { canInvite, type Role } from '@coachline/domain/roles';
 import type { Actor } from '@coachline/domain/actor';
+import type { SecretBox } from '@coachline/runtime/secret-box';
 import type { AuthSession } from './auth.service';
 import * as repo from './identity.repository';
 import { hashOpaqueToken, issueOpaqueToken, tenantOfToken } from './opaque-token';
+import { invitationTokenContext } from '@coachline/domain/sealed-contexts';
 import { hashPassword, verifyPassword } from './password';
 import type { SessionIssuer } from './session-issuer';
+
+/** The account behind the invited email appeared or changed between the probe and the write. */
+class AccountChanged extends Error {}
+
+/** A race lost to a concurrent accept of the same person is a conflict the client may retry, never a 500. */
+function asConflict(error: unknown): never {
+  if (error instanceof AccountChanged || isUniqueViolation(error, 'users_email_key') || isUniqueViolation(error, 'memberships_tenant_user_key')) {
+    throw new ConflictError('This account was created or joined concurrently; retry.');
+  }
+  throw error;
+}
 
 export class InvitationService {
   constructor(
     private readonly db: Database,
     private readonly sessions: SessionIssuer,
     private readonly ttlSeconds: number,
+    private readonly secrets: SecretBox,
   ) {}
 
   /** ADMIN invites any role, COACH only athletes; the invitee is emailed through the outbox. */
@@ -30,15 +45,9 @@ export class InvitationService {
       if (existing && (await repo.findMembership(tx, existing.id))) {
         throw new ConflictError('This person is already a member.');
       }
-      await repo.insertInvitation(tx, { id, email: input.email, role: input.role, tokenHash: hash, invitedBy: actor.userId, expiresAt });
-      await emit(tx, 'invitation.created', {
-        invitationId: id,
-        email: input.email,
-        role: input.role,
-        token,
-        invitedBy: actor.userId,
-        expiresAt: expiresAt.toISOString(),
-      });
+      const tokenSealed = this.secrets.seal(token, invitationTokenContext(id));
+      await repo.insertInvitation(tx, { id, email: input.email, role: input.role, tokenHash: hash, tokenSealed, invitedBy: actor.userId, expiresAt });
+      await emit(tx, 'invitation.created', { invitationId: id, invitedBy: actor.userId });
       await recordAudit(tx, { actorId: actor.userId, action: 'invitation.created', entityType: 'invitation', entityId: id, summary: { email: input.email, role: input.role } });
     });
     return { id, email: input.email, role: input.role, token, expiresAt: expiresAt.toISOString() };
@@ -49,14 +58,23 @@ export class InvitationService {
    * (whose password must then be given; the name is ignored).
    */
   async accept(input: { token: string; name: string; password: string }, requestId: string): Promise<AuthSession> {
+    try {
+      return await this.acceptOnce(input, requestId);
+    } catch (error) {
+      // Another accept made the account for this email meanwhile: accept again as that existing account.
+      if (error instanceof AccountChanged || isUniqueViolation(error, 'users_email_key')) return this.acceptOnce(input, requestId).catch(asConflict);
+      return asConflict(error);
+    }
+  }
+
+  private async acceptOnce(input: { token: string; name: string; password: string }, requestId: string): Promise<AuthSession> {
     const tenantId = tenantOfToken('inv', input.token);
     if (!tenantId) throw new NotFoundError('No such invitation.');
     const now = new Date();
-    const probe = await this.db.withTenant({ tenantId, requestId }, async (tx) => {
-      const invitation = await repo.findInvitation(tx, hashOpaqueToken(input.token));
-      return invitation ? { invitation, user: await repo.findUserByEmail(tx, invitation.email) } : undefined;
-    });
-    if (!probe) throw new NotFoundError('No such invitation.');
+    const invitation = await this.db.withTenant({ tenantId, requestId }, (tx) => repo.findInvitation(tx, hashOpaqueToken(input.token)));
+    if (!invitation) throw new NotFoundError('No such invitation.');
+    // The invitee's account may belong to other tenants only, which RLS hides from the tenant: the system role.
+    const probe = { invitation, user: await this.db.withSystem((tx) => repo.findUserByEmail(tx, invitation.email)) };
     if (probe.invitation.acceptedAt || probe.invitation.expiresAt <= now) throw new GoneError('This invitation was already used or has expired.');
     // Hashing is slow: do it outside the transaction that locks the invitation.
     if (probe.user && !(await verifyPassword(probe.user.passwordHash, input.password))) {
@@ -67,16 +85,19 @@ export class InvitationService {
     return this.db.withTenant({ tenantId, requestId }, async (tx) => {
       const invitation = await repo.findInvitationForUpdate(tx, hashOpaqueToken(input.token));
       if (!invitation || invitation.acceptedAt || invitation.expiresAt <= now) throw new GoneError('This invitation was already used or has expired.');
-      let user = await repo.findUserByEmail(tx, invitation.email);
-      if (!user) {
-        if (!newHash) throw new ConflictError('The account changed while accepting; retry.');
-        const id = newId();
-        [user] = await tx.insert(users).values({ id, email: invitation.email, name: input.name, passwordHash: newHash }).returning();
-        await emit(tx, 'user.signed_up', { userId: id, email: invitation.email, name: input.name });
-      } else if (probe.user?.id !== user.id) {
-        throw new ConflictError('The account changed while accepting; retry.');
+      const existingId = await repo.userIdByEmail(tx, invitation.email);
+      let user: { id: string; email: string; name: string };
+      if (!existingId) {
+        if (!newHash) throw new AccountChanged();
+        user = { id: newId(), email: invitation.email, name: input.name };
+        // No RETURNING: the new row is not readable (no membership yet) until the membership below exists.
+        await tx.insert(users).values({ ...user, passwordHash: newHash });
+        await emit(tx, 'user.signed_up', { userId: user.id, email: user.email, name: user.name });
+      } else if (probe.user?.id === existingId) {
+        user = probe.user;
+      } else {
+        throw new AccountChanged();
       }
-      if (!user) throw new Error('user insert returned nothing');
       if (await repo.findMembership(tx, user.id)) throw new ConflictError('You are already a member of this organization.');
       await repo.insertMembership(tx, user.id, invitation.role);
       await repo.markInvitationAccepted(tx, invitation.id, user.id, now);

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { calendarFeedSchema, calendarTokenParams } from '@coachline/domain/api/scheduling';
+import { noStore } from '../../http/no-store';
 import { route, type AnyRoute } from '../../http/route';
 import type { CalendarFeedService } from './calendar-feed.service';
 
@@ -12,6 +13,7 @@ export function calendarFeedRoutes(feeds: CalendarFeedService, limitFeedReads: R
       summary: 'Issue a private iCalendar address of your sessions; replaces any earlier one',
       tags,
       access: 'session:read',
+      middleware: [noStore],
       responses: { 201: { description: 'The new address', schema: calendarFeedSchema } },
       handler: async ({ actor }) => ({ status: 201, body: await feeds.issue(actor) }),
     }),
