@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import sharp from 'sharp';
-import { buildAll, freePort, ROOT, startNode, stop, waitForStatus } from './support';
+import { exported, metricNames, named } from './monitoring-model';
+import { buildAll, freePort, productionEnv, ROOT, startNode, stop, waitForStatus } from './support';
 
 /**
  * What `pnpm build` ships: every app's dist/main.js started with plain node
@@ -23,20 +24,11 @@ const APPS = [
   { name: 'media-worker', portVar: 'HEALTH_PORT' },
 ];
 
-function productionEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    JWT_SECRET: 'a-production-build-test-secret-of-64-characters-0123456789abcdef',
-    // The notifications worker refuses to start in production without them; a push is never sent here.
-    VAPID_PUBLIC_KEY: 'BExampleExampleExampleExampleExampleExampleExampleExampleExampleExampleExampleExampleExample',
-    VAPID_PRIVATE_KEY: 'example-private-key-example-private-key-01',
-    ...extra,
-  };
-}
-
+// One build for every test here: a second build in another test file would rewrite dist/ under running processes.
 beforeAll(() => buildAll(), 180_000);
+
+/** Each app's /metrics, as scraped below; the monitoring checks at the end read them. */
+const scrapes = new Map<string, string>();
 
 describe.each(APPS)('$name from dist/main.js', ({ name, portVar }) => {
   test('starts with plain node, is ready, serves metrics and exits 0 on SIGTERM', async () => {
@@ -49,7 +41,11 @@ describe.each(APPS)('$name from dist/main.js', ({ name, portVar }) => {
       const ready = await waitForStatus(`http://127.0.0.1:${port}/health/ready`, 200, started);
       expect(await ready.json()).toMatchObject({ status: 'ready', checks: { db: 'up', redis: 'up' } });
       const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-      expect(metrics).toContain(`service="${name}"`);
+      // Every series carries the service label the alert rules group by.
+      const samples = metrics.split('\n').filter((l) => l && !l.startsWith('#'));
+      expect(samples.length).toBeGreaterThan(0);
+      expect(samples.filter((l) => !l.includes(`service="${name}"`))).toEqual([]);
+      scrapes.set(name, metrics);
     } finally {
       expect(await stop(started)).toBe(0);
     }
@@ -133,4 +129,14 @@ test('the built migration command finds its SQL files and migrates an empty data
     await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     await admin.end();
   }
+});
+
+describe('infra/monitoring against those scrapes', () => {
+  test.each(named)('$where names only metrics the apps export', ({ expr }) => {
+    expect(scrapes.size).toBe(APPS.length);
+    const all = [...scrapes.values()].join('\n');
+    const names = metricNames(expr);
+    expect(names.length).toBeGreaterThan(0);
+    expect(names.filter((metric) => !exported(all, metric))).toEqual([]);
+  });
 });

@@ -70,3 +70,17 @@ export function stop(started: Started, timeoutMs = 10_000): Promise<number | nul
     child.kill('SIGTERM');
   });
 }
+
+/** The test run's connections, in production mode, with the secrets production requires. */
+export function productionEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    JWT_SECRET: 'a-production-build-test-secret-of-64-characters-0123456789abcdef',
+    // The notifications worker refuses to start in production without them; a push is never sent here.
+    VAPID_PUBLIC_KEY: 'BExampleExampleExampleExampleExampleExampleExampleExampleExampleExampleExampleExampleExample',
+    VAPID_PRIVATE_KEY: 'example-private-key-example-private-key-01',
+    ...extra,
+  };
+}
