@@ -6,7 +6,7 @@ import path from 'node:path';
 import pg from 'pg';
 import sharp from 'sharp';
 import { exported, metricNames, named } from './monitoring-model';
-import { buildAll, freePort, productionEnv, ROOT, startNode, stop, waitForStatus } from './support';
+import { buildAll, freePort, productionEnv, ROOT, startNode, stop, waitForStarted, waitForStatus } from './support';
 
 /**
  * What `pnpm build` ships: every app's dist/main.js started with plain node
@@ -37,6 +37,7 @@ describe.each(APPS)('$name from dist/main.js', ({ name, portVar }) => {
     const port = await freePort();
     const started = startNode([main], productionEnv({ [portVar]: String(port) }));
     try {
+      await waitForStarted(started);
       expect(await (await waitForStatus(`http://127.0.0.1:${port}/health`, 200, started)).json()).toEqual({ status: 'ok' });
       const ready = await waitForStatus(`http://127.0.0.1:${port}/health/ready`, 200, started);
       expect(await ready.json()).toMatchObject({ status: 'ready', checks: { db: 'up', redis: 'up' } });
@@ -73,6 +74,7 @@ test('the bundled gateway is still traced: pg, ioredis and express spans reach t
   const exported = () => bodies.join('\n');
   try {
     // Readiness runs a query under an Express route; a login attempt runs the Redis rate limiter inside the request's span.
+    await waitForStarted(started);
     await waitForStatus(`http://127.0.0.1:${port}/health/ready`, 200, started);
     await fetch(`http://127.0.0.1:${port}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":"nobody@example.com","password":"not-the-password"}' });
     // The batch span processor exports every 5 s.

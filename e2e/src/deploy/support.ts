@@ -54,6 +54,20 @@ export async function waitForStatus(url: string, status: number, started: Starte
   throw new Error(`${url} did not answer ${status} within ${timeoutMs} ms:\n${started.output()}`);
 }
 
+/**
+ * Waits for the app's own "listening" or "started" log line (at LOG_LEVEL info).
+ * Readiness can come first: the scheduler answers /health/ready before its relay
+ * has started and before it handles SIGTERM.
+ */
+export async function waitForStarted(started: Started, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!/"message":"[^"]*(listening|started)"/.test(started.output())) {
+    if (started.child.exitCode !== null) throw new Error(`exited early with ${started.child.exitCode}:\n${started.output()}`);
+    if (Date.now() > deadline) throw new Error(`no "listening" or "started" log line within ${timeoutMs} ms:\n${started.output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** Sends SIGTERM and resolves with the exit code, or rejects when the process outlives the apps' 10 s shutdown budget. */
 export function stop(started: Started, timeoutMs = 10_000): Promise<number | null> {
   const { child } = started;
@@ -76,7 +90,7 @@ export function productionEnv(extra: Record<string, string>): NodeJS.ProcessEnv 
   return {
     ...process.env,
     NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'info',
     JWT_SECRET: 'a-production-build-test-secret-of-64-characters-0123456789abcdef',
     // The notifications worker refuses to start in production without them; a push is never sent here.
     VAPID_PUBLIC_KEY: 'BExampleExampleExampleExampleExampleExampleExampleExampleExampleExampleExampleExampleExample',
