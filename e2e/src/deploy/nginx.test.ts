@@ -1,10 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { debianNginx, type Nginx } from './nginx-binary';
+import { nginxArgs, prepareEdge } from './nginx-local';
 import { freePort, ROOT } from './support';
 
 /**
@@ -20,48 +20,10 @@ if (!nginx) console.warn('nginx.test.ts skipped: no nginx and no apt-get/dpkg to
 
 const config = readFileSync(path.join(ROOT, 'infra/nginx/nginx.conf'), 'utf8');
 
-// Debian's build keeps these under /var/lib/nginx, which only its package creates.
-const TEMP_DIRS = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'];
-
-interface Ports {
-  http: number;
-  https: number;
-  api: number;
-  realtime: number;
-}
-
-/**
- * The same configuration with only what differs outside the compose network:
- * upstream host names (which resolve only there), listening ports, the
- * certificate folder and Debian's file locations. Each rewrite must find its
- * text, so the test fails rather than checks something else when the file changes.
- */
-function localConfig(source: string, work: string, ports: Ports, binary: Nginx): string {
-  const rewrites: Array<[string | RegExp, string]> = [
-    ['include /etc/nginx/mime.types;', [`include ${binary.mimeTypes};`, `access_log ${work}/access.log;`, ...TEMP_DIRS.map((d) => `${d}_temp_path ${work}/${d};`)].join('\n  ')],
-    ['server api-gateway:3000;', `server 127.0.0.1:${ports.api};`],
-    ['server realtime:3001;', `server 127.0.0.1:${ports.realtime};`],
-    ['    listen 8080;\n    listen [::]:8080;', `    listen 127.0.0.1:${ports.http};`],
-    ['    listen 8443 ssl;\n    listen [::]:8443 ssl;', `    listen 127.0.0.1:${ports.https} ssl;`],
-    [/\/etc\/nginx\/certs\//g, `${work}/certs/`],
-  ];
-  let out = source;
-  for (const [from, to] of rewrites) {
-    const found = typeof from === 'string' ? out.includes(from) : from.test(out);
-    if (!found) throw new Error(`infra/nginx/nginx.conf no longer contains ${String(from)}; update nginx.test.ts`);
-    out = typeof from === 'string' ? out.replace(from, to) : out.replace(from, to);
-  }
-  return out;
-}
-
-function nginxArgs(work: string, file: string): string[] {
-  return ['-p', work, '-e', `${work}/error.log`, '-c', file];
-}
-
 describeWithNginx('infra/nginx/nginx.conf', () => {
   const binary = nginx as Nginx;
   let work: string;
-  let ports: Ports;
+  let ports: { http: number; https: number; api: number; realtime: number };
   let ca: Buffer;
   let master: ChildProcess | undefined;
   let api: http.Server;
@@ -69,17 +31,8 @@ describeWithNginx('infra/nginx/nginx.conf', () => {
   const apiSeen: Array<{ url: string; headers: http.IncomingHttpHeaders; bytes: number }> = [];
 
   beforeAll(async () => {
-    work = mkdtempSync(path.join(tmpdir(), 'coachline-nginx-'));
-    // nginx's workers run unprivileged and write request bodies under the temp paths.
-    chmodSync(work, 0o755);
-    for (const dir of TEMP_DIRS) {
-      mkdirSync(path.join(work, dir));
-      chmodSync(path.join(work, dir), 0o777);
-    }
-    const cert = spawnSync(process.execPath, [path.join(ROOT, 'infra/scripts/dev-cert.mjs'), path.join(work, 'certs')], { encoding: 'utf8' });
-    if (cert.status !== 0) throw new Error(`dev-cert.mjs failed: ${cert.stderr}`);
-    ca = readFileSync(path.join(work, 'certs/fullchain.pem'));
     ports = { http: await freePort(), https: await freePort(), api: await freePort(), realtime: await freePort() };
+    ({ work, ca } = prepareEdge({ ...ports, api: [ports.api], realtime: [ports.realtime] }, binary));
 
     api = http.createServer((req, res) => {
       let bytes = 0;
@@ -97,7 +50,6 @@ describeWithNginx('infra/nginx/nginx.conf', () => {
     });
     await new Promise<void>((resolve) => api.listen(ports.api, '127.0.0.1', resolve));
     await new Promise<void>((resolve) => realtime.listen(ports.realtime, '127.0.0.1', resolve));
-    writeFileSync(path.join(work, 'nginx.conf'), localConfig(config, work, ports, binary));
   }, 120_000);
 
   afterAll(async () => {

@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 
@@ -16,9 +17,18 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Builds every app and the db package through turbo, as `pnpm build` does; cached builds take well under a second. */
+/**
+ * Builds every app and the db package through turbo, as `pnpm build` does; cached
+ * builds take well under a second and leave dist/ untouched. Under flock where
+ * there is one: two test files building at once would each clean dist/ under
+ * the other's running processes.
+ */
 export function buildAll(): void {
-  const result = spawnSync(path.join(ROOT, 'node_modules/.bin/turbo'), ['run', 'build', '--output-logs=errors-only'], {
+  const turbo = [path.join(ROOT, 'node_modules/.bin/turbo'), 'run', 'build', '--output-logs=errors-only'];
+  const hasFlock = spawnSync('sh', ['-c', 'command -v flock'], { encoding: 'utf8' }).status === 0;
+  mkdirSync(path.join(ROOT, '.local'), { recursive: true });
+  const [command = '', ...args] = hasFlock ? ['flock', path.join(ROOT, '.local', 'build.lock'), ...turbo] : turbo;
+  const result = spawnSync(command, args, {
     cwd: ROOT,
     env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
     encoding: 'utf8',
