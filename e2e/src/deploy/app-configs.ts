@@ -21,7 +21,7 @@ export const APP_CONFIGS: Array<{ app: string; schema: Schema; portVar: string }
 /** The object schema under any transform or pipe, whose shape names every variable the app reads. */
 export function objectShape(schema: Schema): Record<string, Schema> {
   let current: unknown = schema;
-  while (current && typeof current === 'object' && !('shape' in current) && 'in' in current) current = (current as { in: unknown }).in;
+  while (current && typeof current === 'object' && !('shape' in current) && 'in' in current) current = current.in;
   if (!current || typeof current !== 'object' || !('shape' in current)) throw new Error('not an object schema');
   return (current as { shape: Record<string, Schema> }).shape;
 }

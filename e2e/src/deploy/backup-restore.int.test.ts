@@ -143,7 +143,10 @@ describeWithPostgres('pnpm db:backup and pnpm db:restore', () => {
   test('pnpm db:migrate touches Postgres and nothing else', async () => {
     const redisPort = await freePort();
     const s3Port = await freePort();
-    const { REDIS_URL: _redis, S3_ENDPOINT: _s3, ...rest } = env;
+    // No Redis or S3 configured, and their project-local ports free: a launcher that wanted them would start them and say so.
+    const rest = { ...env };
+    delete rest['REDIS_URL'];
+    delete rest['S3_ENDPOINT'];
     const migrate = await runNode([path.join(ROOT, 'infra/scripts/migrate.mjs')], { ...rest, COACHLINE_DATABASE: 'coachline', COACHLINE_REDIS_PORT: String(redisPort), COACHLINE_S3_PORT: String(s3Port) });
     expect({ code: migrate.code, output: migrate.output }).toEqual({ code: 0, output: expect.stringContaining('migrations applied') });
     expect(migrate.output).not.toMatch(/redis|s3|ffmpeg/i);

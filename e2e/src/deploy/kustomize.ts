@@ -53,11 +53,13 @@ export function strategicMerge(base: Json, patch: Json): Json {
     return out;
   }
   if (Array.isArray(base) && Array.isArray(patch) && patch.every((p) => isObject(p) && typeof p['name'] === 'string')) {
-    const out = base.map((item) => {
-      const match = isObject(item) ? patch.find((p) => isObject(p) && p['name'] === item['name']) : undefined;
+    const items: Json[] = base;
+    const patches: Json[] = patch;
+    const out = items.map((item): Json => {
+      const match: Json = isObject(item) ? patches.find((p) => isObject(p) && p['name'] === item['name']) : undefined;
       return match ? strategicMerge(item, match) : item;
     });
-    for (const item of patch) if (isObject(item) && !base.some((b) => isObject(b) && b['name'] === item['name'])) out.push(item);
+    for (const item of patches) if (isObject(item) && !items.some((b) => isObject(b) && b['name'] === item['name'])) out.push(item);
     return out;
   }
   return patch;
