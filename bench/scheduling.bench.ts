@@ -58,7 +58,7 @@ async function main() {
     console.log(
       `${name}: ${measured.rps.toFixed(0)} req/s vs baseline ${baseline.rps.toFixed(0)} req/s (ratio ${(measured.rps / baseline.rps).toFixed(2)}), p99 ${measured.p99} ms vs ${baseline.p99} ms`,
     );
-  console.log(`slots in a 31-day query: ${sample.body.items.length}; sessions listed: ${sessionsSample.body.items.length}`);
+  console.log(`slots in a 31-day query: ${(sample.body as { items: unknown[] }).items.length}; sessions listed: ${(sessionsSample.body as { items: unknown[] }).items.length}`);
   report('GET /v1/coaches/:id/slots (31 days)', baselineSlots, slots);
   report('GET /v1/sessions?limit=100', baselineSessions, sessions);
 

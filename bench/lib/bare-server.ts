@@ -12,7 +12,7 @@ app.get('/health', (_req, res) => {
   res.json({ status: 'ok' });
 });
 app.get('/v1/members', async (_req, res) => {
-  const { rows } = await pool.query(
+  const { rows } = await pool.query<{ id: string; userId: string; name: string; email: string; role: string }>(
     `SELECT m.id, m.user_id AS "userId", u.name, u.email, m.role
      FROM memberships m JOIN users u ON u.id = m.user_id
      WHERE m.tenant_id = $1 ORDER BY m.id LIMIT 21`,

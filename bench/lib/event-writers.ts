@@ -1,6 +1,7 @@
 // The API's side of `pnpm bench events`, in its own process as the gateway is
 // in production: posts created through the spaces service the route calls (the
-// post, its post.created outbox row and its audit row in one transaction).
+// membership check, the post, its post.created outbox row and its audit row in
+// one transaction).
 // Reports each post's commit time.
 import { performance } from 'node:perf_hooks';
 import { createDatabase } from '@coachline/db/database';
@@ -34,7 +35,7 @@ async function run(request: WriteRequest): Promise<Written> {
   async function post(i: number) {
     const f = request.fixtures[i % request.fixtures.length]!;
     const actor = { userId: f.author, tenantId: f.tenantId, role: 'ATHLETE' as const, permissions: permissionsOf('ATHLETE'), requestId: `bench-${i}` };
-    const post = await spaces.createPost(actor, f.spaceId, { body: `bench post ${i}` });
+    const post = await spaces.createPost(actor, f.spaceId, () => ({ body: `bench post ${i}` }));
     commits.push([post.id, now()]);
   }
   const start = performance.now();

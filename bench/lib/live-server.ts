@@ -6,16 +6,17 @@ import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { createDatabase } from '@coachline/db/database';
 import { AccessTokens } from '@coachline/runtime/access-token';
+import { loadConfig } from '@coachline/runtime/config';
 import { createLogger } from '@coachline/runtime/logger';
 import { createMetricsRegistry } from '@coachline/runtime/metrics';
 import { createRedis } from '@coachline/runtime/redis';
-import { loadAppConfig } from '@coachline/realtime/config';
+import { configSchema } from '@coachline/realtime/config';
 import { createRealtimeServer } from '@coachline/realtime/realtime-server';
 
 const mode = process.argv[2];
 
 async function start(): Promise<number> {
-  const config = loadAppConfig();
+  const config = loadConfig(configSchema);
   if (mode === 'coachline') {
     const tokens = new AccessTokens({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS });
     const db = createDatabase({ url: config.DATABASE_URL, poolSize: 10 });

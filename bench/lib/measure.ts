@@ -3,7 +3,7 @@ import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { freePort } from '@coachline/runtime/free-port';
+import { freePort } from '@coachline/testing/free-port';
 
 export const ROOT = path.resolve(__dirname, '../..');
 

@@ -1,7 +1,8 @@
 import { claimUnpublished, toEnvelope } from '@coachline/scheduler/relay/outbox.repository';
 import { eventJobId } from '@coachline/scheduler/relay/job-id';
 import { replayFailed } from '@coachline/scheduler/relay/dead-letter';
-import { eventually, startEventStack, type EventStack } from './testing/event-stack';
+import { eventually } from '@coachline/testing/eventually';
+import { startEventStack, type EventStack } from './testing/event-stack';
 
 /**
  * Outbox -> relay -> queue -> notifications worker, end to end: nothing lost,
@@ -17,7 +18,7 @@ async function idle(queue: import('bullmq').Queue) {
   await eventually(async () => {
     const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
     return (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0) === 0 ? true : undefined;
-  }, 'the queue to drain');
+  }, 'the queue to drain', 60_000);
 }
 
 test('a relay that dies between publishing and marking published causes exactly one notification per recipient', async () => {
@@ -42,7 +43,7 @@ test('a relay that dies between publishing and marking published causes exactly 
   expect(await stack.unpublished(coach.tenantId)).toBe(claimed);
 
   const worker = stack.worker();
-  await eventually(async () => ((await stack.notificationCounts(coach.tenantId)).length === 10 ? true : undefined), 'the first notifications');
+  await eventually(async () => ((await stack.notificationCounts(coach.tenantId)).length === 10 ? true : undefined), 'the first notifications', 60_000);
   await idle(queue);
   // Worst case for deduplication by job id: the completed jobs are already gone from Redis.
   await queue.clean(0, 10_000, 'completed');
@@ -94,13 +95,13 @@ test('a poison job ends in the dead-letter set after one attempt and the other j
   const spaceId = await stack.space(coach, [athlete]);
   const relay = stack.relay();
   const queue = relay.queues.notifications;
-  await queue.add('event', { id: 'not-a-uuid', tenantId: coach.tenantId, type: 'post.created', payload: {}, occurredAt: 'now' } as never, { jobId: 'poison-envelope' });
+  await queue.add('event', { id: 'not-a-uuid', tenantId: coach.tenantId, type: 'post.created', payload: {}, occurredAt: 'now' }, { jobId: 'poison-envelope' });
   await queue.add('event', { id: crypto.randomUUID(), tenantId: coach.tenantId, type: 'post.created', payload: { postId: 'nope' }, occurredAt: new Date().toISOString() }, { jobId: 'poison-payload' });
   const worker = stack.worker();
   relay.start();
   for (let i = 0; i < 3; i++) expect((await stack.gw.http().post(`/v1/spaces/${spaceId}/posts`).set(stack.gw.auth(coach)).send({ body: `fine ${i}` })).status).toBe(201);
-  await eventually(async () => ((await stack.notificationCounts(coach.tenantId)).length === 3 ? true : undefined), 'the healthy notifications');
-  await eventually(async () => ((await queue.getJobCounts('failed')).failed === 2 ? true : undefined), 'the poison jobs in the failed set');
+  await eventually(async () => ((await stack.notificationCounts(coach.tenantId)).length === 3 ? true : undefined), 'the healthy notifications', 60_000);
+  await eventually(async () => ((await queue.getJobCounts('failed')).failed === 2 ? true : undefined), 'the poison jobs in the failed set', 60_000);
   for (const id of ['poison-envelope', 'poison-payload']) {
     const job = await queue.getJob(id);
     expect(await job!.getState()).toBe('failed');
@@ -109,6 +110,6 @@ test('a poison job ends in the dead-letter set after one attempt and the other j
   }
   // Replaying the dead-letter set re-runs them; still poison, they land there again.
   expect(await replayFailed(queue)).toBe(2);
-  await eventually(async () => ((await queue.getJobCounts('failed')).failed === 2 ? true : undefined), 'the replayed poison jobs to fail again');
+  await eventually(async () => ((await queue.getJobCounts('failed')).failed === 2 ? true : undefined), 'the replayed poison jobs to fail again', 60_000);
   await worker.close();
 }, 90_000);

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '@coachline/domain/socket';
 import { startGateway, type Gateway, type TestUser } from '@coachline/api-gateway/testing/gateway-harness';
+import { loadConfig } from '@coachline/runtime/config';
 import { createLogger } from '@coachline/runtime/logger';
 import { createMetricsRegistry } from '@coachline/runtime/metrics';
 import { createRedis, type Redis } from '@coachline/runtime/redis';
-import { loadAppConfig } from '@coachline/realtime/config';
+import { configSchema } from '@coachline/realtime/config';
 import { createRealtimeServer, type RealtimeServer } from '@coachline/realtime/realtime-server';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -21,7 +22,7 @@ const sockets: Client[] = [];
 
 beforeAll(async () => {
   gw = await startGateway();
-  const config = loadAppConfig({ ...process.env, JWT_SECRET: gw.deps.config.JWT_SECRET, LOG_LEVEL: 'silent' });
+  const config = loadConfig(configSchema, { JWT_SECRET: gw.deps.config.JWT_SECRET, LOG_LEVEL: 'silent' });
   for (let i = 0; i < 2; i++) {
     const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 20 });
     const server = createRealtimeServer({ config, logger: createLogger('realtime', 'silent'), db: gw.deps.db, redis, tokens: gw.deps.tokens, metrics: createMetricsRegistry('realtime') });

@@ -2,10 +2,11 @@ import { startGateway, type Gateway, type TestUser } from '@coachline/api-gatewa
 import { sql } from '@coachline/db/database';
 import type { EventEnvelope } from '@coachline/domain/events';
 import { makeVideo } from '@coachline/media-worker/testing/media-fixtures';
-import { eventually, startMediaWorker, type MediaWorkerHarness } from '@coachline/media-worker/testing/worker-harness';
+import { startMediaWorker, type MediaWorkerHarness } from '@coachline/media-worker/testing/worker-harness';
+import { eventually } from '@coachline/testing/eventually';
 import { NoSuchUploadError } from '@coachline/runtime/storage';
 import { createLogger } from '@coachline/runtime/logger';
-import { createAbortAbandonedUploads } from '@coachline/scheduler/jobs/abort-abandoned-uploads';
+import { createAbortAbandonedUploads } from '@coachline/scheduler/handlers/abort-abandoned-uploads.handler';
 import sharp from 'sharp';
 
 const MiB = 1024 * 1024;
@@ -59,7 +60,7 @@ async function whenSettled(user: TestUser, mediaId: string) {
   return eventually(async () => {
     const res = await gw.http().get(`/v1/media/${mediaId}`).set(gw.auth(user));
     return ['ready', 'failed'].includes(res.body.status) ? res.body : undefined;
-  }, 120_000);
+  }, 'the media to be ready or failed', 120_000);
 }
 
 async function play(user: TestUser, mediaId: string, variant: string) {

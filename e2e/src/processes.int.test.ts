@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { testEnv } from '@coachline/api-gateway/testing/test-env';
-import { freePort } from '@coachline/runtime/free-port';
+import { freePort } from '@coachline/testing/free-port';
 
 /**
  * Every app as a real process, started the way `pnpm dev` starts it: each must
@@ -41,8 +41,8 @@ describe.each(APPS)('$name process', ({ name, portVar }) => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    child.stdout!.on('data', (d) => (output += d));
-    child.stderr!.on('data', (d) => (output += d));
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
     try {
       const ready = await waitForReady(port, child, () => output);
       const body = (await ready.json()) as { status: string; checks: Record<string, string> };

@@ -1,5 +1,6 @@
 import { createOutboxReconciler } from '@coachline/scheduler/relay/outbox-reconciler';
-import { eventually, startEventStack, type EventStack } from './testing/event-stack';
+import { eventually } from '@coachline/testing/eventually';
+import { startEventStack, type EventStack } from './testing/event-stack';
 import { startRedisProcess } from './testing/redis-process';
 
 /** Redis of this file's own, stopped and restarted empty, under the whole stack. */
@@ -24,7 +25,7 @@ test('with Redis down every POST still answers 201, and once it is back every no
   const relay = stack.relay();
   relay.start();
   const worker = stack.worker();
-  await eventually(async () => ((await stack.unpublished(coach.tenantId)) === 0 ? true : undefined), 'the team events to be published');
+  await eventually(async () => ((await stack.unpublished(coach.tenantId)) === 0 ? true : undefined), 'the team events to be published', 60_000);
 
   await redis.stop();
   const responses = await Promise.all(Array.from({ length: 10 }, (_, i) => stack.gw.http().post(`/v1/spaces/${spaceId}/posts`).set(stack.gw.auth(coach)).send({ body: `offline ${i}` })));
@@ -49,7 +50,7 @@ test('jobs Redis loses after publishing are re-published by the reconciler and p
   // No worker runs yet, and this relay only publishes when told to.
   const relay = stack.relay();
   for (let i = 0; i < 3; i++) expect((await stack.gw.http().post(`/v1/spaces/${spaceId}/posts`).set(stack.gw.auth(coach)).send({ body: `lost ${i}` })).status).toBe(201);
-  await eventually(async () => ((await relay.drain()) >= 0 && (await stack.unpublished(coach.tenantId)) === 0 ? true : undefined), 'publishing');
+  await eventually(async () => ((await relay.drain()) >= 0 && (await stack.unpublished(coach.tenantId)) === 0 ? true : undefined), 'publishing', 60_000);
   // A failover to an empty replica: every published job is gone before any worker ran.
   const admin = stack.connection();
   await admin.flushall();
@@ -65,9 +66,9 @@ test('jobs Redis loses after publishing are re-published by the reconciler and p
   });
   expect(await reconciler.reconcile()).toBeGreaterThanOrEqual(3);
   stack.worker();
-  await eventually(async () => ((await stack.notificationCounts(coach.tenantId)).length === 3 ? true : undefined), 'the re-published notifications');
+  await eventually(async () => ((await stack.notificationCounts(coach.tenantId)).length === 3 ? true : undefined), 'the re-published notifications', 60_000);
   // Processed now: a second pass has nothing to do.
-  await eventually(async () => ((await reconciler.reconcile()) === 0 ? true : undefined), 'the reconciler to find nothing left');
+  await eventually(async () => ((await reconciler.reconcile()) === 0 ? true : undefined), 'the reconciler to find nothing left', 60_000);
   const counts = await stack.notificationCounts(coach.tenantId);
   expect(counts.filter((c) => c.n !== 1)).toEqual([]);
 }, 90_000);

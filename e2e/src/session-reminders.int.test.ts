@@ -1,12 +1,15 @@
 import { startGateway, type Gateway, type TestUser } from '@coachline/api-gateway/testing/gateway-harness';
 import { sql } from '@coachline/db/database';
 import type { EventEnvelope } from '@coachline/domain/events';
+import { Worker } from 'bullmq';
 import { createLogger } from '@coachline/runtime/logger';
-import { createWorker, TypedQueue } from '@coachline/runtime/queues';
+import { consumeQueue } from '@coachline/runtime/queue-consumer';
+import { TypedQueue } from '@coachline/runtime/queues';
 import { createRedis } from '@coachline/runtime/redis';
-import { createReminderProcessor } from '@coachline/scheduler/reminders/reminder.processor';
+import { remindersHandlers } from '@coachline/scheduler/handlers/reminders.handlers';
 import { reminderJobId, ReminderService } from '@coachline/scheduler/reminders/reminder.service';
 import { obliterateQueues, testConfig } from '@coachline/scheduler/testing/fixtures';
+import { eventually } from '@coachline/testing/eventually';
 
 /**
  * Booking over HTTP -> outbox -> reminders queue -> delayed session.reminder
@@ -42,16 +45,6 @@ afterAll(async () => {
   await gw.close();
 });
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 40_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 /** Publishes the tenant's unpublished session events to the reminders queue, as the outbox relay does. */
 async function relay(tenantId: string): Promise<void> {
   const rows = await gw.deps.db.withTenant({ tenantId }, async (tx) => {
@@ -80,7 +73,7 @@ test('reminders are delayed jobs that fire at start minus each offset, vanish on
   };
 
   const reminders = new ReminderService(gw.deps.db, notifications, config.REMINDER_OFFSETS_MINUTES);
-  let reminderWorker = started(createWorker('reminders', createReminderProcessor(reminders, gw.deps.db, logger), { connection: redis, prefix }));
+  let reminderWorker = started(consumeQueue('reminders', remindersHandlers({ reminders, logger }), { connection: redis, prefix, logger }));
 
   // B (with the other coach) has its 2-minute reminder due a little before A's.
   const now = Date.now();
@@ -88,11 +81,11 @@ test('reminders are delayed jobs that fire at start minus each offset, vanish on
   const sessionA = await book(athlete, new Date(now + 137_000));
   await relay(coach.tenantId);
 
-  const [a2, a1] = await eventually('both reminders of A', async () => {
+  const [a2, a1] = await eventually(async () => {
     const jobs = await jobsOf(sessionA.id);
     return jobs.length === 2 && jobs;
-  });
-  await eventually('both reminders of B', async () => (await jobsOf(sessionB.id)).length === 2);
+  }, 'both reminders of A', 40_000);
+  await eventually(async () => (await jobsOf(sessionB.id)).length === 2, 'both reminders of B', 40_000);
   for (const [job, offset] of [[a2!, 2], [a1!, 1]] as const) {
     expect(job.name).toBe('session.reminder');
     expect(job.data).toMatchObject({ tenantId: coach.tenantId, sessionId: sessionA.id, offsetMinutes: offset });
@@ -108,16 +101,16 @@ test('reminders are delayed jobs that fire at start minus each offset, vanish on
   // Cancelling B removes its reminders.
   expect((await gw.http().post(`/v1/sessions/${sessionB.id}/cancel`).set(gw.auth(athlete2)).send({})).status).toBe(200);
   await relay(coach.tenantId);
-  await eventually("B's reminders removed", async () => (await jobsOf(sessionB.id)).length === 0);
+  await eventually(async () => (await jobsOf(sessionB.id)).length === 0, "B's reminders removed", 40_000);
 
   // The scheduler restarts; the reminders are in Redis, not in the process.
   await reminderWorker.close();
-  reminderWorker = started(createWorker('reminders', createReminderProcessor(reminders, gw.deps.db, logger), { connection: redis, prefix }));
+  reminderWorker = started(consumeQueue('reminders', remindersHandlers({ reminders, logger }), { connection: redis, prefix, logger }));
   expect(await jobsOf(sessionA.id)).toHaveLength(2);
 
   // The notifications worker starts only now: A's 2-minute reminder fires at its time, B's never does.
   const fired: Array<{ sessionId: string; offsetMinutes: number }> = [];
-  const notificationWorker = started(createWorker(
+  const notificationWorker = started(new Worker(
     'notifications',
     async (job) => {
       if (job.name === 'session.reminder') fired.push({ sessionId: job.data.sessionId, offsetMinutes: job.data.offsetMinutes });
@@ -125,7 +118,7 @@ test('reminders are delayed jobs that fire at start minus each offset, vanish on
     { connection: redis, prefix },
   ));
   try {
-    await eventually("A's 2-minute reminder", async () => fired.some((f) => f.sessionId === sessionA.id && f.offsetMinutes === 2));
+    await eventually(async () => fired.some((f) => f.sessionId === sessionA.id && f.offsetMinutes === 2), "A's 2-minute reminder", 40_000);
     expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(sessionA.start) - 120_000);
     expect(fired).toEqual([{ sessionId: sessionA.id, offsetMinutes: 2 }]);
 
@@ -133,8 +126,8 @@ test('reminders are delayed jobs that fire at start minus each offset, vanish on
     await gw.http().post(`/v1/sessions/${sessionA.id}/cancel`).set(gw.auth(athlete)).send({ reason: 'moving it' });
     const moved = await book(athlete, new Date(Date.now() + 3 * 86_400_000));
     await relay(coach.tenantId);
-    await eventually('the moved session reminders', async () => (await jobsOf(moved.id)).length === 2);
-    await eventually("A's 1-minute reminder removed", async () => (await jobsOf(sessionA.id)).length === 0);
+    await eventually(async () => (await jobsOf(moved.id)).length === 2, 'the moved session reminders', 40_000);
+    await eventually(async () => (await jobsOf(sessionA.id)).length === 0, "A's 1-minute reminder removed", 40_000);
 
     // Reminders lost from Redis come back with the start-up sweep, only for sessions still scheduled.
     for (const offset of [2, 1]) await notifications.queue.remove(reminderJobId(moved.id, offset));

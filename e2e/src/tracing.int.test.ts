@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { testEnv } from '@coachline/api-gateway/testing/test-env';
-import { freePort } from '@coachline/runtime/free-port';
+import { freePort } from '@coachline/testing/free-port';
 
 /**
  * With tracing on, the gateway process exports spans to an OTLP/HTTP collector,
@@ -30,8 +30,8 @@ test('the gateway exports spans of its requests and of their Postgres queries', 
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
   try {
     const deadline = Date.now() + 60_000;
     let ready = false;

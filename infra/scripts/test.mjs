@@ -1,5 +1,6 @@
-// `pnpm test`: installs what is missing, starts or finds Postgres and Redis, gives
-// the run a fresh database of its own, then runs every test with jest.
+// `pnpm test`: installs what is missing, type-checks and lints, starts or finds
+// Postgres and Redis, gives the run a fresh database of its own, then runs every
+// test with jest (both projects, unit and int; `pnpm test:unit` needs no services).
 import { bootstrap, bin, logger, migrate, ROOT } from './lib/platform.mjs';
 import { redisFlushDb } from './lib/net.mjs';
 import { run } from './lib/process.mjs';
@@ -11,9 +12,10 @@ let services;
 let exitCode = 0;
 try {
   await bootstrap(log);
-  // jest transpiles without type checking, so the type checker runs first.
-  log('type-checking every package');
-  await run(bin('turbo'), ['run', 'typecheck', '--output-logs=errors-only'], { cwd: ROOT, env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' } });
+  // jest transpiles without type checking, so the type checker runs first; the linter
+  // (import boundaries, floating promises) in the same turbo run, as `pnpm lint` runs it.
+  log('type-checking and linting every package');
+  await run(bin('turbo'), ['run', 'typecheck', 'lint', '--output-logs=errors-only'], { cwd: ROOT, env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' } });
   services = await ensureServices(ROOT, process.env, log);
   const database = process.env.COACHLINE_TEST_DATABASE ?? 'coachline_test';
   const urls = await prepareDatabase(services.ownerUrl, database, { fresh: true });

@@ -1,6 +1,6 @@
 import { accessTokenConfigSchema } from '@coachline/runtime/access-token';
-import { baseConfigSchema, loadConfig, z } from '@coachline/runtime/config';
-import { storageConfigSchema } from '@coachline/runtime/storage';
+import { baseConfigSchema, z } from '@coachline/runtime/config';
+import { storageConfigSchema } from '@coachline/runtime/storage.config';
 
 const list = z
   .string()
@@ -52,7 +52,3 @@ export const gatewayConfigSchema = baseConfigSchema.extend(accessTokenConfigSche
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
-
-export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
-  return loadConfig(gatewayConfigSchema, env);
-}

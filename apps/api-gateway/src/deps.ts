@@ -26,7 +26,7 @@ export function createGatewayDeps(config: GatewayConfig, logger: Logger = create
   const deps: GatewayDeps = { config, logger, db, redis, metrics: createMetricsRegistry('api-gateway'), tokens, storage, live, queues: monitoredQueues(redis, config.QUEUE_PREFIX) };
   return {
     deps,
-    async close() {
+    close: async () => {
       await Promise.all(Object.values(deps.queues).map((queue) => queue.close().catch(() => undefined)));
       redis.disconnect();
       await liveRedis.quit().catch(() => liveRedis.disconnect());

@@ -18,7 +18,7 @@ export function createPipeline(deps: GatewayDeps): Pipeline {
     if (!match) throw new UnauthenticatedError('A bearer access token is required.');
     try {
       const claims = tokens.verify(match[1]!);
-      return actorOf(claims, req.res?.locals.requestId ?? '', currentTraceparent());
+      return actorOf(claims, (req.res?.locals.requestId as string | undefined) ?? '', currentTraceparent());
     } catch (error) {
       if (error instanceof InvalidAccessTokenError) throw new UnauthenticatedError('The access token is invalid or expired.');
       throw error;

@@ -30,6 +30,8 @@ import { calendarFeedRoutes } from './modules/scheduling/calendar-feed.routes';
 import { CalendarFeedService } from './modules/scheduling/calendar-feed.service';
 import { sessionRoutes } from './modules/scheduling/session.routes';
 import { SessionService } from './modules/scheduling/session.service';
+import { SendMessageUseCase } from '@coachline/use-cases/messaging/send-message.use-case';
+import { LogSetUseCase } from '@coachline/use-cases/training/log-set.use-case';
 
 /** Every /v1 route, built from the services of each module. */
 export function createRoutes(deps: GatewayDeps): AnyRoute[] {
@@ -74,8 +76,8 @@ export function createRoutes(deps: GatewayDeps): AnyRoute[] {
       },
     ),
     ...trainingRoutes(new ExerciseService(db), new ProgramService(db)),
-    ...workoutRoutes(new WorkoutService(db, live, logger), new ProgressService(db)),
-    ...messagingRoutes(new ConversationService(db, live, logger)),
+    ...workoutRoutes(new WorkoutService(db), new ProgressService(db), new LogSetUseCase(db, live, logger)),
+    ...messagingRoutes(new ConversationService(db), new SendMessageUseCase(db, live, logger)),
     ...availabilityRoutes(new AvailabilityService(db)),
     ...sessionRoutes(new SessionService(db)),
     ...calendarFeedRoutes(

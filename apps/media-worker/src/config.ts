@@ -1,5 +1,5 @@
-import { baseConfigSchema, loadConfig, z } from '@coachline/runtime/config';
-import { storageConfigSchema } from '@coachline/runtime/storage';
+import { baseConfigSchema, z } from '@coachline/runtime/config';
+import { storageConfigSchema } from '@coachline/runtime/storage.config';
 
 export const configSchema = baseConfigSchema.extend(storageConfigSchema.shape).extend({
   /** Side port for /health, /health/ready and /metrics. */
@@ -17,9 +17,3 @@ export const configSchema = baseConfigSchema.extend(storageConfigSchema.shape).e
 });
 
 export type Config = z.infer<typeof configSchema>;
-
-/** The process environment, with `overrides` on top (tests set their own queue prefix, log level, ports). */
-export function loadAppConfig(overrides: Record<string, string | number | undefined> = {}): Config {
-  const env = { ...process.env, ...Object.fromEntries(Object.entries(overrides).map(([k, v]) => [k, v === undefined ? undefined : String(v)])) };
-  return loadConfig(configSchema, env);
-}

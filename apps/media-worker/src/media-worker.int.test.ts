@@ -9,7 +9,8 @@ import { NoSuchObjectError } from '@coachline/runtime/storage';
 import { runProcess } from './process.runner';
 import { enqueueReprocess } from './reprocess';
 import { makeVideo, pngBomb, seedTenant, seedUpload } from './testing/media-fixtures';
-import { eventually, startMediaWorker, type MediaWorkerHarness } from './testing/worker-harness';
+import { eventually } from '@coachline/testing/eventually';
+import { startMediaWorker, type MediaWorkerHarness } from './testing/worker-harness';
 
 let h: MediaWorkerHarness;
 let scratch: string;
@@ -32,7 +33,7 @@ function settled(harness: MediaWorkerHarness, tenantId: string, id: string) {
   return eventually(async () => {
     const row = await assetOf(harness, tenantId, id);
     return row.status === 'ready' || row.status === 'failed' ? row : undefined;
-  }, 120_000);
+  }, 'the asset to be ready or failed', 120_000);
 }
 
 async function readyEvents(harness: MediaWorkerHarness, tenantId: string, mediaId: string) {
@@ -87,7 +88,7 @@ describe('images', () => {
     expect(row.failureReason).toMatch(/30000x30000 pixels, over the limit/);
     expect(row.variants).toEqual([]);
     await expect(h.storage.head(storageKey)).rejects.toBeInstanceOf(NoSuchObjectError);
-    expect(await h.db.withTenant({ tenantId: owner.tenantId }, (tx) => tenantMediaBytes(tx, owner.tenantId))).toBe(0);
+    expect(await h.db.withTenant({ tenantId: owner.tenantId }, (tx) => tenantMediaBytes(tx))).toBe(0);
     expect(await readyEvents(h, owner.tenantId, mediaId)).toEqual([]);
 
     const good = await seedUpload(h.db, h.storage, owner, await sharp({ create: { width: 300, height: 300, channels: 3, background: 'green' } }).png().toBuffer(), { kind: 'image', contentType: 'image/png' });
@@ -156,7 +157,7 @@ describe('documents', () => {
     const row = await settled(h, owner.tenantId, mediaId);
     expect(row.status).toBe('ready');
     expect(row.variants).toEqual([{ name: 'original', key: storageKey, contentType: 'application/pdf', sizeBytes: pdf.length }]);
-    expect(await h.db.withTenant({ tenantId: owner.tenantId }, (tx) => tenantMediaBytes(tx, owner.tenantId))).toBe(pdf.length);
+    expect(await h.db.withTenant({ tenantId: owner.tenantId }, (tx) => tenantMediaBytes(tx))).toBe(pdf.length);
   });
 });
 
@@ -167,26 +168,26 @@ describe('idempotency and ordering', () => {
     const { mediaId, envelope } = await seedUpload(h.db, h.storage, owner, png, { kind: 'image', contentType: 'image/png' });
     await h.queue.add('event', envelope, { jobId: 'first' });
     const first = await settled(h, owner.tenantId, mediaId);
-    const bytes = await h.db.withTenant({ tenantId: owner.tenantId }, (tx) => tenantMediaBytes(tx, owner.tenantId));
+    const bytes = await h.db.withTenant({ tenantId: owner.tenantId }, (tx) => tenantMediaBytes(tx));
     expect(bytes).toBe(png.length + first.variants.reduce((sum, v) => sum + v.sizeBytes, 0));
     const stamps = await Promise.all(first.variants.map((v) => h.storage.head(v.key)));
 
     // The relay re-publishes after a crash, or an operator replays the dead-letter job.
     const replay = await h.queue.add('event', envelope, { jobId: 'replay' });
-    expect(await eventually(async () => ((await replay.isCompleted()) ? true : undefined))).toBe(true);
+    expect(await eventually(async () => ((await replay.isCompleted()) ? true : undefined), 'the replayed job to complete', 60_000)).toBe(true);
     expect((await h.queue.queue.getJob(replay.id!))?.returnvalue).toBe('skipped');
     expect((await h.media.handle({ name: 'event', data: envelope } as never))).toBe('skipped');
 
     const after = await assetOf(h, owner.tenantId, mediaId);
     expect(after.variants).toEqual(first.variants);
     expect(await Promise.all(after.variants.map((v) => h.storage.head(v.key)))).toEqual(stamps);
-    expect(await h.db.withTenant({ tenantId: owner.tenantId }, (tx) => tenantMediaBytes(tx, owner.tenantId))).toBe(bytes);
+    expect(await h.db.withTenant({ tenantId: owner.tenantId }, (tx) => tenantMediaBytes(tx))).toBe(bytes);
     expect(await readyEvents(h, owner.tenantId, mediaId)).toHaveLength(1);
   });
 
   test('malformed jobs fail without retries', async () => {
     const job = await h.queue.queue.add('event', { id: 'nope' });
-    const failed = await eventually(async () => ((await job.isFailed()) ? await h.queue.queue.getJob(job.id!) : undefined));
+    const failed = await eventually(async () => ((await job.isFailed()) ? await h.queue.queue.getJob(job.id!) : undefined), 'the malformed job to fail', 60_000);
     expect(failed?.attemptsMade).toBe(1);
     expect(failed?.failedReason).toMatch(/Malformed event job/);
   });
@@ -204,7 +205,7 @@ describe('idempotency and ordering', () => {
       const order: string[] = [];
       paused.media.worker.on('completed', (job) => order.push(job.name));
       void paused.media.worker.run();
-      await eventually(async () => (order.length === 3 ? true : undefined));
+      await eventually(async () => (order.length === 3 ? true : undefined), 'three jobs to run', 60_000);
       expect(order).toEqual(['event', 'process', 'process']);
       for (const o of old) expect((await assetOf(paused, owner.tenantId, o.mediaId)).status).toBe('ready');
       expect(await readyEvents(paused, owner.tenantId, fresh.mediaId)).toHaveLength(1);

@@ -1,15 +1,11 @@
-import { UnrecoverableError, type Job, type Worker } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { Database } from '@coachline/db/database';
-import { parseEventPayload } from '@coachline/domain/events';
-import { parseJob } from '@coachline/domain/queues';
 import type { Logger } from '@coachline/runtime/logger';
-import type { MetricsRegistry } from '@coachline/runtime/metrics';
-import { prometheus } from '@coachline/runtime/metrics';
-import { createWorker } from '@coachline/runtime/queues';
+import { prometheus, type MetricsRegistry } from '@coachline/runtime/metrics';
+import { consumeQueue, createDispatcher } from '@coachline/runtime/queue-consumer';
 import type { Redis } from '@coachline/runtime/redis';
 import type { Storage } from '@coachline/runtime/storage';
-import { runWithContext } from '@coachline/runtime/context';
-import { withTraceparent } from '@coachline/runtime/tracing';
+import { mediaHandlers } from './handlers/media.handlers';
 import { ImagePool } from './image.pool';
 import { MediaProcessor, type MediaTask, type Outcome } from './media.processor';
 
@@ -33,26 +29,6 @@ export interface MediaWorkerDeps {
   onSpawn?: (pid: number) => void;
 }
 
-/** Reads a job of the `media` queue into a task; malformed jobs can never succeed, so they are not retried. */
-export function taskOf(job: Pick<Job, 'name' | 'data'>): MediaTask | undefined {
-  try {
-    if (job.name === 'event') {
-      const envelope = parseJob('media', 'event', job.data);
-      // Other events may be routed here later; they are not ours to handle.
-      if (envelope.type !== 'media.uploaded') return undefined;
-      const payload = parseEventPayload('media.uploaded', envelope.payload);
-      return { tenantId: envelope.tenantId, mediaId: payload.mediaId, reason: 'upload', eventId: envelope.id, requestId: envelope.requestId, traceparent: envelope.traceparent };
-    }
-    if (job.name === 'process') {
-      const data = parseJob('media', 'process', job.data);
-      return { tenantId: data.tenantId, mediaId: data.mediaId, reason: data.reason };
-    }
-  } catch (error) {
-    throw new UnrecoverableError(`Malformed ${job.name} job: ${(error as Error).message}`);
-  }
-  throw new UnrecoverableError(`No handler for job "${job.name}" on the media queue`);
-}
-
 /** The media-worker: consumes the `media` queue and turns uploads into variants. */
 export function createMediaWorker(deps: MediaWorkerDeps) {
   const images = new ImagePool(deps.concurrency);
@@ -71,29 +47,22 @@ export function createMediaWorker(deps: MediaWorkerDeps) {
     ? new prometheus.Histogram({ name: 'media_job_duration_seconds', help: 'Time to process one media job', labelNames: ['outcome'], buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 1800], registers: [deps.metrics], })
     : undefined;
 
-  const handle = async (job: Job): Promise<Outcome> => {
-    const task = taskOf(job);
-    if (!task) return 'skipped';
+  const run = async (task: MediaTask): Promise<Outcome> => {
     const started = process.hrtime.bigint();
-    const outcome = await runWithContext({ requestId: task.requestId, tenantId: task.tenantId, jobId: job.id }, () => withTraceparent(task.traceparent, () => processor.process(task)));
+    const outcome = await processor.process(task);
     outcomes?.inc({ outcome });
     duration?.observe({ outcome }, Number(process.hrtime.bigint() - started) / 1e9);
     return outcome;
   };
-
-  const worker: Worker = createWorker('media', handle, {
-    connection: deps.connection,
-    prefix: deps.prefix,
-    concurrency: deps.concurrency,
-    autorun: deps.autorun ?? true,
-  });
-  worker.on('failed', (job, error) => deps.logger.error('media job failed', { jobId: job?.id, attempts: job?.attemptsMade, error: error.message }));
-  worker.on('error', (error) => deps.logger.error('media worker error', { error: error.message }));
+  const handlers = mediaHandlers(run);
+  const worker = consumeQueue('media', handlers, { connection: deps.connection, prefix: deps.prefix, logger: deps.logger, concurrency: deps.concurrency, autorun: deps.autorun });
+  const dispatch = createDispatcher('media', handlers);
 
   return {
     worker,
     processor,
-    handle,
+    /** One job, as the worker runs it (tests replay a delivery with it). */
+    handle: (job: Pick<Job, 'name' | 'data' | 'id'>) => dispatch(job.name, job.data, job.id),
     imagePids: () => images.pids(),
     async close() {
       await worker.close();

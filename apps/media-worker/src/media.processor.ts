@@ -1,15 +1,17 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Database } from '@coachline/db/database';
+import type { Database, TenantTx } from '@coachline/db/database';
 import { emit } from '@coachline/db/outbox';
+import { processOnce, wasProcessed } from '@coachline/db/processed-events';
+import type { TenantScope } from '@coachline/domain/actor';
 import type { MediaVariant } from '@coachline/db/schema/index';
 import type { Logger } from '@coachline/runtime/logger';
 import type { Storage } from '@coachline/runtime/storage';
 import type { ImagePool } from './image.pool';
 import type { RenderedMedia } from './image.variants';
 import { InvalidMediaError } from './media.errors';
-import { completeAsset, findAsset, markProcessed, wasProcessed, type MediaAssetRow } from './media.repository';
+import { completeAsset, findAsset, type MediaAssetRow } from './media.repository';
 import { renderVideoVariants, type VideoTools } from './video.variants';
 
 export interface ProcessingLimits {
@@ -19,16 +21,25 @@ export interface ProcessingLimits {
 }
 
 export interface MediaTask {
-  tenantId: string;
+  /** The tenant, and the request and trace behind the upload, which `media.ready` carries on. */
+  scope: TenantScope;
   mediaId: string;
   reason: 'upload' | 'reprocess';
   /** The `media.uploaded` event behind an upload task: the idempotency key. */
   eventId?: string;
-  requestId?: string;
-  traceparent?: string;
 }
 
 export type Outcome = 'ready' | 'failed' | 'skipped';
+
+/** The consumer name recorded in processed_events: the queue's name, which the relay's reconciler checks. */
+export const CONSUMER = 'media';
+
+/** Runs `fn` once per upload event, recorded in `tx` with its effect; a re-processing task has no event and always runs. */
+async function oncePerEvent(tx: TenantTx, task: MediaTask, fn: () => Promise<Outcome>): Promise<Outcome> {
+  if (!task.eventId) return fn();
+  const outcome = await processOnce(tx, task.eventId, CONSUMER, fn);
+  return outcome.done ? outcome.value : 'skipped';
+}
 
 const EXTENSION: Record<string, string> = { 'image/webp': 'webp', 'image/jpeg': 'jpg', 'video/mp4': 'mp4' };
 
@@ -45,9 +56,10 @@ export class MediaProcessor {
 
   async process(task: MediaTask): Promise<Outcome> {
     const { db } = this.deps;
-    const asset = await db.withTenant({ tenantId: task.tenantId }, async (tx) => {
-      if (task.eventId && (await wasProcessed(tx, task.tenantId, task.eventId))) return undefined;
-      return findAsset(tx, task.tenantId, task.mediaId);
+    // Checked before the costly work, outside any transaction; recorded with the result.
+    const asset = await db.withTenant(task.scope, async (tx) => {
+      if (task.eventId && (await wasProcessed(tx, task.eventId, CONSUMER))) return undefined;
+      return findAsset(tx, task.mediaId);
     });
     if (!asset) return 'skipped';
     const wanted = task.reason === 'upload' ? ['processing'] : ['processing', 'ready'];
@@ -101,25 +113,22 @@ export class MediaProcessor {
   }
 
   private async succeed(task: MediaTask, asset: MediaAssetRow, variants: MediaVariant[], metadata: Record<string, unknown>): Promise<Outcome> {
-    return this.deps.db.withTenant({ tenantId: task.tenantId, requestId: task.requestId, traceparent: task.traceparent }, async (tx) => {
-      if (task.eventId && !(await markProcessed(tx, task.tenantId, task.eventId))) return 'skipped';
-      const row = await completeAsset(tx, task.tenantId, asset.id, { status: 'ready', variants, metadata });
-      if (!row) return 'skipped';
-      if (task.reason === 'upload') {
-        await emit(tx, 'media.ready', { mediaId: asset.id, ownerId: asset.ownerId });
-      }
-      return 'ready';
-    });
+    return this.deps.db.withTenant(task.scope, (tx) =>
+      oncePerEvent(tx, task, async () => {
+        const row = await completeAsset(tx, asset.id, { status: 'ready', variants, metadata });
+        if (!row) return 'skipped';
+        if (task.reason === 'upload') await emit(tx, 'media.ready', { mediaId: asset.id, ownerId: asset.ownerId });
+        return 'ready';
+      }),
+    );
   }
 
   /** A failed asset holds no storage: its original and any variants are deleted. */
   private async fail(task: MediaTask, asset: MediaAssetRow, reason: string): Promise<Outcome> {
-    this.deps.logger.warn('media failed', { tenantId: task.tenantId, mediaId: asset.id, kind: asset.kind, reason });
-    const outcome = await this.deps.db.withTenant({ tenantId: task.tenantId }, async (tx) => {
-      if (task.eventId && !(await markProcessed(tx, task.tenantId, task.eventId))) return 'skipped' as const;
-      const row = await completeAsset(tx, task.tenantId, asset.id, { status: 'failed', variants: [], failureReason: reason });
-      return row ? ('failed' as const) : ('skipped' as const);
-    });
+    this.deps.logger.warn('media failed', { tenantId: task.scope.tenantId, mediaId: asset.id, kind: asset.kind, reason });
+    const outcome = await this.deps.db.withTenant(task.scope, (tx) =>
+      oncePerEvent(tx, task, async () => ((await completeAsset(tx, asset.id, { status: 'failed', variants: [], failureReason: reason })) ? 'failed' : 'skipped')),
+    );
     if (outcome === 'failed') {
       const keys = [asset.storageKey, ...asset.variants.map((v) => v.key)];
       await Promise.all(keys.map((key) => this.deps.storage.delete(key).catch(() => undefined)));

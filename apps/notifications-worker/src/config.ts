@@ -1,4 +1,4 @@
-import { baseConfigSchema, loadConfig, z } from '@coachline/runtime/config';
+import { baseConfigSchema, z } from '@coachline/runtime/config';
 import { mailConfigSchema } from '@coachline/runtime/mailer';
 
 export const configSchema = baseConfigSchema.extend(mailConfigSchema.shape).extend({
@@ -14,16 +14,9 @@ export const configSchema = baseConfigSchema.extend(mailConfigSchema.shape).exte
   VAPID_SUBJECT: z.string().default('mailto:ops@coachline.local'),
   /** Timeout of one SMTP send or push request. */
   DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+}).refine((config) => config.NODE_ENV !== 'production' || Boolean(config.VAPID_PUBLIC_KEY && config.VAPID_PRIVATE_KEY), {
+  path: ['VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY'],
+  message: 'required in production',
 });
 
 export type Config = z.infer<typeof configSchema>;
-
-/** The process environment, with `overrides` on top (tests set their own queue prefix, log level, ports). */
-export function loadAppConfig(overrides: Record<string, string | number | undefined> = {}): Config {
-  const env = { ...process.env, ...Object.fromEntries(Object.entries(overrides).map(([k, v]) => [k, v === undefined ? undefined : String(v)])) };
-  const config = loadConfig(configSchema, env);
-  if (config.NODE_ENV === 'production' && !(config.VAPID_PUBLIC_KEY && config.VAPID_PRIVATE_KEY)) {
-    throw new Error('Invalid configuration:\n  - VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY: required in production');
-  }
-  return config;
-}

@@ -1,40 +1,10 @@
-// First: tracing must start before the modules it instruments are loaded.
-import { stopTracing } from './instrumentation';
-import { createDatabase, databaseOptions } from '@coachline/db/database';
-import { startHealthServer } from '@coachline/runtime/health';
-import { createLogger } from '@coachline/runtime/logger';
-import { createMetricsRegistry } from '@coachline/runtime/metrics';
-import { checkRedis, createRedis } from '@coachline/runtime/redis';
-import { registerShutdown } from '@coachline/runtime/shutdown';
-import { createMailer } from '@coachline/runtime/mailer';
-import { createPushSender, vapidKeys } from './channels/web-push';
-import { loadAppConfig } from './config';
-import { createNotificationsWorker } from './notifications-worker';
+import { runService } from '@coachline/runtime/run-service';
+import { configSchema } from './config';
 
-const config = loadAppConfig();
-const logger = createLogger('notifications-worker', config.LOG_LEVEL);
-const db = createDatabase(databaseOptions(config, 'notifications-worker'));
-const redis = createRedis(config.REDIS_URL);
-const metrics = createMetricsRegistry('notifications-worker');
-
-async function main() {
-  const health = await startHealthServer(config.HEALTH_PORT, { db: () => db.ping(), redis: () => checkRedis(redis) }, metrics);
-  const mailer = createMailer({ smtpUrl: config.SMTP_URL, mailDir: config.MAIL_DIR, from: config.MAIL_FROM, timeoutMs: config.DELIVERY_TIMEOUT_MS, logger });
-  const vapid = vapidKeys({ publicKey: config.VAPID_PUBLIC_KEY, privateKey: config.VAPID_PRIVATE_KEY, subject: config.VAPID_SUBJECT }, logger);
-  const push = createPushSender({ vapid, timeoutMs: config.DELIVERY_TIMEOUT_MS, logger });
-  const worker = createNotificationsWorker({ db, redis, prefix: config.QUEUE_PREFIX, logger, mailer, push, appUrl: config.PUBLIC_APP_URL, concurrency: config.NOTIFICATIONS_CONCURRENCY });
-  logger.info('notifications-worker started', { healthPort: config.HEALTH_PORT, smtp: Boolean(config.SMTP_URL), mailDir: config.SMTP_URL ? undefined : config.MAIL_DIR });
-  registerShutdown(logger, [
-    { name: 'worker', close: () => worker.close() },
-    { name: 'mailer', close: () => mailer.close() },
-    { name: 'health', close: () => new Promise((resolve) => health.close(() => resolve(undefined))) },
-    { name: 'redis', close: () => redis.quit() },
-    { name: 'postgres', close: () => db.close() },
-    { name: 'tracing', close: stopTracing },
-  ]);
-}
-
-main().catch((error: unknown) => {
-  logger.error('failed to start', { error: error instanceof Error ? error.stack : String(error) });
-  process.exit(1);
+// The app is imported inside start, after runService has started tracing: the
+// instrumentations patch pg, ioredis and the rest only as they are first loaded.
+void runService({
+  name: 'notifications-worker',
+  configSchema: configSchema,
+  start: async (config, logger) => (await import('./start.js')).start(config, logger),
 });

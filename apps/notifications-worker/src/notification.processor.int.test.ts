@@ -15,8 +15,8 @@ import type { EventEnvelope, EventType } from '@coachline/domain/events';
 import { Presence } from '@coachline/runtime/presence';
 import { rooms, type LiveNotification } from '@coachline/domain/socket';
 import { createMailer } from '@coachline/runtime/mailer';
-import { createNotificationProcessor } from './notification.processor';
-import { eventually, notificationsFixture } from './testing/notifications-fixture';
+import { eventually } from '@coachline/testing/eventually';
+import { notificationsDispatch, notificationsFixture } from './testing/notifications-fixture';
 
 let fx: Awaited<ReturnType<typeof notificationsFixture>>;
 let io: Server;
@@ -40,7 +40,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const s of sockets) s.disconnect();
-  await new Promise((resolve) => io.close(() => resolve(undefined)));
+  await io.close();
   for (const client of adapterClients) client.disconnect();
   await fx.close();
 });
@@ -97,7 +97,7 @@ test('post.created: in-app, live, email and push for every member but the author
   expect(pushes).toHaveLength(1);
   expect(pushes[0]!.headers['content-encoding']).toBe('aes128gcm');
   expect(String(pushes[0]!.headers.authorization)).toMatch(/^vapid t=/);
-  expect(await fx.db.withTenant({ tenantId }, (tx) => wasProcessed(tx, tenantId, event.id, 'notifications'))).toBe(true);
+  expect(await fx.db.withTenant({ tenantId }, (tx) => wasProcessed(tx, event.id, 'notifications'))).toBe(true);
 });
 
 test('preferences switch a channel off per event type', async () => {
@@ -171,9 +171,9 @@ test('session events notify both parties but the actor, and reminders both parti
   expect((await notificationsOf(tenantId, coach.id)).map((n) => n.type)).toEqual(['session.scheduled']);
   expect(await notificationsOf(tenantId, athlete.id)).toHaveLength(0);
 
-  await fx.processor.reminder({ tenantId, sessionId, offsetMinutes: 60 });
-  await fx.processor.reminder({ tenantId, sessionId, offsetMinutes: 60 });
-  await fx.processor.reminder({ tenantId, sessionId, offsetMinutes: 1440 });
+  await fx.processor.job('session.reminder', { tenantId, sessionId, offsetMinutes: 60 });
+  await fx.processor.job('session.reminder', { tenantId, sessionId, offsetMinutes: 60 });
+  await fx.processor.job('session.reminder', { tenantId, sessionId, offsetMinutes: 1440 });
   for (const who of [coach, athlete]) {
     const reminders = (await notificationsOf(tenantId, who.id)).filter((n) => n.type === 'session.reminder');
     expect(reminders.map((n) => n.title).sort()).toEqual(['Session in 1 hour', 'Session in 24 hours']);
@@ -203,7 +203,7 @@ test('a failed email is retried alone: in-app rows are not doubled and the email
   const [author, reader] = people as [(typeof people)[0], (typeof people)[0]];
   const { spaceId, postId } = await fx.spaceWithPost(tenantId, [author.id, reader.id], author.id);
   const deadMailer = createMailer({ smtpUrl: 'smtp://127.0.0.1:1', mailDir: '', from: 'x@coachline.test', timeoutMs: 1_000, logger: fx.logger });
-  const broken = createNotificationProcessor({ ...fx.deps, mailer: deadMailer });
+  const broken = notificationsDispatch({ ...fx.deps, mailer: deadMailer });
   const event = envelope(tenantId, 'post.created', { postId, spaceId, authorId: author.id });
   await expect(broken.event(event)).rejects.toThrow(/deliveries failed/);
   expect(await notificationsOf(tenantId, reader.id)).toHaveLength(1);
@@ -239,7 +239,7 @@ test('without SMTP_URL, emails are written as .eml files', async () => {
 });
 
 test('events that wait for a busy worker are prepared together, and a bad one among them fails alone', async () => {
-  const batching = createNotificationProcessor({ ...fx.deps, batchesInFlight: 1 });
+  const batching = notificationsDispatch({ ...fx.deps, batchesInFlight: 1 });
   const { tenantId, people } = await fx.tenant(3);
   const [author, reader, other] = people as [(typeof people)[0], (typeof people)[0], (typeof people)[0]];
   const posts = await Promise.all([0, 1, 2].map(() => fx.spaceWithPost(tenantId, [author.id, reader.id, other.id], author.id)));

@@ -1,19 +1,17 @@
 import type { Redis } from 'ioredis';
-import type { Database, Tx } from '@coachline/db/database';
+import type { Database, TenantTx } from '@coachline/db/database';
 import { processOnce, recordProcessed } from '@coachline/db/processed-events';
-import { tenants } from '@coachline/db/schema/index';
-import { eq } from 'drizzle-orm';
+import type { TenantScope } from '@coachline/domain/actor';
 import type { PreferenceChannels } from '@coachline/domain/api/notifications';
-import { parseEventPayload, type EventEnvelope } from '@coachline/domain/events';
-import type { JobOf } from '@coachline/domain/queues';
+import { scopeOf, type EventOf, type EventType } from '@coachline/domain/events';
 import type { Logger } from '@coachline/runtime/logger';
-import type { LiveDelivery } from './channels/live';
 import type { Mailer } from '@coachline/runtime/mailer';
-import { PushRejectedError, type PushSender, type PushSubscription } from './channels/web-push';
-import { renderEmail } from './email-templates';
-import { planForEvent, planForEvents, planForReminder, reminderSourceId, type NotificationPlan } from './notification-plans';
-import * as repo from './notification.repository';
 import { isOnline } from '@coachline/runtime/presence';
+import type { LiveDelivery } from './channels/live';
+import { PushRejectedError, type PushSender, type PushSubscription } from './channels/web-push';
+import { renderEmail, type EmailContent } from './email-templates';
+import type { EventPlanner, NotificationPlan } from './notification-plan';
+import * as repo from './notification.repository';
 
 /** The consumer name recorded in processed_events; the relay's reconciler expects the queue's name. */
 export const CONSUMER = 'notifications';
@@ -38,16 +36,42 @@ interface Prepared {
   people: repo.Audience[];
 }
 
+/** The engine holds events of every type at once, each with the planner of its type (paired in `notify`). */
+type AnyEvent = EventOf<EventType>;
+type AnyPlanner = EventPlanner<EventType>;
+
 interface Waiting {
-  envelope: EventEnvelope;
+  event: AnyEvent;
+  planner: AnyPlanner;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
 
 export class DeliveryFailedError extends Error {}
 
+/** One event's plan, alone: a `many` planner gets a batch of one. */
+async function planOne(tx: TenantTx, event: AnyEvent, planner: AnyPlanner): Promise<NotificationPlan | undefined> {
+  return 'one' in planner ? planner.one(tx, event) : (await planner.many(tx, [event]))[0];
+}
+
+/** The plans of a batch, in its order: one call per `many` planner, then the others one by one. */
+async function planAll(tx: TenantTx, items: readonly Pick<Waiting, 'event' | 'planner'>[]): Promise<(NotificationPlan | undefined)[]> {
+  const plans = new Array<NotificationPlan | undefined>(items.length);
+  const groups = new Map<AnyPlanner, number[]>();
+  items.forEach(({ planner }, i) => {
+    if ('many' in planner) groups.set(planner, [...(groups.get(planner) ?? []), i]);
+  });
+  for (const [planner, indexes] of groups) {
+    if (!('many' in planner)) continue;
+    const planned = await planner.many(tx, indexes.map((i) => items[i]!.event));
+    indexes.forEach((index, k) => (plans[index] = planned[k]));
+  }
+  for (const [i, { event, planner }] of items.entries()) if ('one' in planner) plans[i] = await planner.one(tx, event);
+  return plans;
+}
+
 /**
- * Turns one event into in-app rows (with the processed_events record, in one
+ * Turns a plan into in-app rows (with the processed_events record, in one
  * transaction), live `notification:new`, emails and web pushes. Each email and
  * push is its own processOnce unit, so a retry after a failed SMTP send repeats
  * only what did not happen. Events that arrive while every batch slot is busy
@@ -77,18 +101,18 @@ export function createNotificationProcessor(deps: ProcessorDeps) {
   const byUser = (people: readonly repo.Audience[]) => new Map(people.map((person) => [person.userId, person]));
 
   /** One cause in its own transaction: reminders, and events whose batch failed. */
-  async function notify(tenantId: string, key: string, plan: (tx: Tx) => Promise<NotificationPlan | undefined>) {
-    const prepared = await db.withTenant({ tenantId }, async (tx): Promise<Prepared | undefined> => {
+  async function notifyOne(scope: TenantScope, key: string, plan: (tx: TenantTx) => Promise<NotificationPlan | undefined>) {
+    const prepared = await db.withTenant(scope, async (tx): Promise<Prepared | undefined> => {
       const p = await plan(tx);
       if (!p) {
-        await processOnce(tx, tenantId, key, CONSUMER, async () => undefined);
+        await processOnce(tx, key, CONSUMER, async () => undefined);
         return undefined;
       }
-      const people = await reachable(tenantId, p, byUser(await repo.audienceOf(tx, tenantId, p.recipients)));
-      const outcome = await processOnce(tx, tenantId, key, CONSUMER, () => repo.insertNotifications(tx, tenantId, inAppRows(p, people)));
+      const people = await reachable(scope.tenantId, p, byUser(await repo.audienceOf(tx, p.recipients)));
+      const outcome = await processOnce(tx, key, CONSUMER, () => repo.insertNotifications(tx, inAppRows(p, people)));
       return { plan: p, created: outcome.done ? outcome.value : [], people };
     });
-    if (prepared) await deliver(tenantId, key, prepared);
+    if (prepared) await deliver(scope, key, prepared);
   }
 
   /**
@@ -96,21 +120,19 @@ export function createNotificationProcessor(deps: ProcessorDeps) {
    * step for all of them: plans, processed_events, audience, in-app rows.
    * Returns what each event still has to deliver after the commit.
    */
-  async function prepareBatch(tenantId: string, envelopes: readonly EventEnvelope[]): Promise<(Prepared | undefined)[]> {
+  async function prepareBatch(tenantId: string, batch: readonly Waiting[]): Promise<(Prepared | undefined)[]> {
     return db.withTenant({ tenantId }, async (tx) => {
-      const plans = await planForEvents(tx, tenantId, envelopes);
+      const plans = await planAll(tx, batch);
       const fresh = await recordProcessed(
         tx,
-        tenantId,
-        envelopes.map((e) => e.id),
+        batch.map((item) => item.event.id),
         CONSUMER,
       );
-      const audience = byUser(await repo.audienceOf(tx, tenantId, plans.flatMap((p) => p?.recipients ?? [])));
-      const people = await Promise.all(plans.map((p) => (p ? reachable(tenantId, p, audience) : [])));
+      const audience = byUser(await repo.audienceOf(tx, plans.flatMap((p) => p?.recipients ?? [])));
+      const people = await Promise.all(plans.map(async (p) => (p ? reachable(tenantId, p, audience) : [])));
       const created = await repo.insertNotificationRows(
         tx,
-        tenantId,
-        plans.flatMap((p, i) => (p && fresh.has(envelopes[i]!.id) ? inAppRows(p, people[i]!) : [])),
+        plans.flatMap((p, i) => (p && fresh.has(batch[i]!.event.id) ? inAppRows(p, people[i]!) : [])),
       );
       const createdBySource = groupBy(created, (row) => row.sourceId);
       return plans.map((p, i) => (p ? { plan: p, created: createdBySource.get(p.sourceId) ?? [], people: people[i]! } : undefined));
@@ -118,8 +140,8 @@ export function createNotificationProcessor(deps: ProcessorDeps) {
   }
 
   /** After the commit: live notifications, then each email and push as its own processOnce unit. */
-  async function deliver(tenantId: string, key: string, { plan: p, created, people }: Prepared) {
-    for (const row of created) deps.live.notify(tenantId, row.userId, { id: row.id, type: row.type, title: row.title, body: row.body, data: row.data });
+  async function deliver(scope: TenantScope, key: string, { plan: p, created, people }: Prepared) {
+    for (const row of created) deps.live.notify(scope.tenantId, row.userId, { id: row.id, type: row.type, title: row.title, body: row.body, data: row.data });
     const emailTo = people.filter((person) => wants(person, p, 'email'));
     const devices = people.filter((person) => wants(person, p, 'push')).flatMap((person) => person.webDevices.map((d) => ({ ...d, userId: person.userId })));
     if (emailTo.length === 0 && devices.length === 0) return;
@@ -135,14 +157,14 @@ export function createNotificationProcessor(deps: ProcessorDeps) {
     await Promise.all([
       ...emailTo.map((person) =>
         attempt(`email to ${person.userId}`, () =>
-          db.withTenant({ tenantId }, (tx) =>
-            processOnce(tx, tenantId, key, `${CONSUMER}.email:${person.userId}`, () =>
+          db.withTenant(scope, (tx) =>
+            processOnce(tx, key, `${CONSUMER}.email:${person.userId}`, () =>
               deps.mailer.send(
                 renderEmail({
                   to: person.email,
                   subject: p.title,
                   greeting: `Hi ${person.name},`,
-                  paragraphs: [p.body],
+                  blocks: [p.body],
                   action: { label: 'Open in Coachline', url: link(p.path) },
                   messageId: messageId(p.sourceId, person.userId),
                 }),
@@ -153,12 +175,12 @@ export function createNotificationProcessor(deps: ProcessorDeps) {
       ),
       ...[...groupBy(devices, (d) => d.userId)].map(([userId, list]) =>
         attempt(`push to ${userId}`, () =>
-          db.withTenant({ tenantId }, (tx) =>
-            processOnce(tx, tenantId, key, `${CONSUMER}.push:${userId}`, async () => {
+          db.withTenant(scope, (tx) =>
+            processOnce(tx, key, `${CONSUMER}.push:${userId}`, async () => {
               for (const device of list) {
                 try {
                   const result = await deps.push.send(device.subscription as unknown as PushSubscription, { type: p.type, title: p.title, body: p.body, data: p.data, url: link(p.path) });
-                  if (result === 'gone') await repo.deleteDevice(tx, tenantId, device.id);
+                  if (result === 'gone') await repo.deleteDevice(tx, device.id);
                 } catch (error) {
                   // A subscription the push service refuses (4xx) will not work on retry; others may.
                   if (!(error instanceof PushRejectedError && error.status >= 400 && error.status < 500 && error.status !== 429)) throw error;
@@ -178,15 +200,6 @@ export function createNotificationProcessor(deps: ProcessorDeps) {
   /** Per tenant, in arrival order; the Map's order makes the tenants take turns. */
   const waiting = new Map<string, Waiting[]>();
   let inFlight = 0;
-
-  function enqueue(envelope: EventEnvelope): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const list = waiting.get(envelope.tenantId) ?? [];
-      list.push({ envelope, resolve, reject });
-      waiting.set(envelope.tenantId, list);
-      pump();
-    });
-  }
 
   function pump() {
     while (inFlight < batchesInFlight && waiting.size > 0) {
@@ -210,17 +223,14 @@ export function createNotificationProcessor(deps: ProcessorDeps) {
    */
   async function runBatch(tenantId: string, batch: Waiting[]): Promise<void> {
     const settle = (item: Waiting, work: Promise<void>) => work.then(item.resolve, item.reject);
-    const one = (item: Waiting) => settle(item, notify(tenantId, item.envelope.id, (tx) => planForEvent(tx, item.envelope)));
-    if (new Set(batch.map((item) => item.envelope.id)).size < batch.length) {
+    const one = (item: Waiting) => settle(item, notifyOne(scopeOf(item.event), item.event.id, (tx) => planOne(tx, item.event, item.planner)));
+    if (new Set(batch.map((item) => item.event.id)).size < batch.length) {
       await Promise.all(batch.map(one));
       return;
     }
     let prepared: (Prepared | undefined)[];
     try {
-      prepared = await prepareBatch(
-        tenantId,
-        batch.map((item) => item.envelope),
-      );
+      prepared = await prepareBatch(tenantId, batch);
     } catch (error) {
       deps.logger.warn('notification batch failed, processing its events one by one', { tenantId, events: batch.length, error: (error as Error).message });
       await Promise.all(batch.map(one));
@@ -228,60 +238,29 @@ export function createNotificationProcessor(deps: ProcessorDeps) {
     }
     batch.forEach((item, i) => {
       const ready = prepared[i];
-      void settle(item, ready ? deliver(tenantId, item.envelope.id, ready) : Promise.resolve());
+      void settle(item, ready ? deliver(scopeOf(item.event), item.event.id, ready) : Promise.resolve());
     });
   }
 
-  async function transactionalEmail(tenantId: string, eventId: string, build: (tx: Tx) => Promise<Parameters<typeof renderEmail>[0]>) {
-    // The send happens inside the transaction that records it: if it fails, nothing is recorded and the job retries.
-    await db.withTenant({ tenantId }, (tx) => processOnce(tx, tenantId, eventId, CONSUMER, async () => deps.mailer.send(renderEmail(await build(tx)))));
-  }
-
-  async function organizationName(tx: Tx, tenantId: string) {
-    const [tenant] = await tx.select({ name: tenants.name }).from(tenants).where(eq(tenants.id, tenantId));
-    return tenant?.name ?? 'your organization';
-  }
-
   return {
-    async event(envelope: EventEnvelope): Promise<void> {
-      const { tenantId } = envelope;
-      switch (envelope.type) {
-        case 'user.signed_up': {
-          const p = parseEventPayload('user.signed_up', envelope.payload);
-          return transactionalEmail(tenantId, envelope.id, async (tx) => ({
-            to: p.email,
-            subject: 'Welcome to Coachline',
-            greeting: `Hi ${p.name},`,
-            paragraphs: [`Your account with ${await organizationName(tx, tenantId)} is ready. Log in any time to see your training, sessions and messages.`],
-            action: { label: 'Open Coachline', url: link('/') },
-            messageId: messageId(envelope.id, p.userId),
-          }));
-        }
-        case 'invitation.created': {
-          const p = parseEventPayload('invitation.created', envelope.payload);
-          return transactionalEmail(tenantId, envelope.id, async (tx) => {
-            const [inviter] = await repo.membersAmong(tx, tenantId, [p.invitedBy]);
-            const url = new URL('/invitations/accept', deps.appUrl);
-            url.searchParams.set('token', p.token);
-            return {
-              to: p.email,
-              subject: `You are invited to ${await organizationName(tx, tenantId)} on Coachline`,
-              greeting: 'Hello,',
-              paragraphs: [
-                `${inviter?.name ?? 'Someone'} invited you to join ${await organizationName(tx, tenantId)} on Coachline as ${p.role.toLowerCase()}.`,
-                `The invitation is valid until ${p.expiresAt}.`,
-              ],
-              action: { label: 'Accept the invitation', url: url.toString() },
-              messageId: messageId(envelope.id, p.invitationId),
-            };
-          });
-        }
-        default:
-          return enqueue(envelope);
-      }
+    link,
+    messageId,
+    notifyOne,
+    /** Notifies about an event as its planner says, in a batch with the tenant's other waiting events. */
+    notify<T extends EventType>(event: EventOf<T>, planner: EventPlanner<T>): Promise<void> {
+      return new Promise((resolve, reject) => {
+        const list = waiting.get(event.tenantId) ?? [];
+        list.push({ event, planner, resolve, reject });
+        waiting.set(event.tenantId, list);
+        pump();
+      });
     },
-    async reminder(job: JobOf<'notifications', 'session.reminder'>): Promise<void> {
-      return notify(job.tenantId, reminderSourceId(job), (tx) => planForReminder(tx, job));
+    /**
+     * A transactional email (sign-up, invitation): sent inside the transaction
+     * that records it, so if the send fails nothing is recorded and the job retries.
+     */
+    async emailOnce(scope: TenantScope, key: string, build: (tx: TenantTx) => Promise<EmailContent>): Promise<void> {
+      await db.withTenant(scope, (tx) => processOnce(tx, key, CONSUMER, async () => deps.mailer.send(renderEmail(await build(tx)))));
     },
   };
 }

@@ -1,5 +1,5 @@
 import { and, eq, inArray, lt } from 'drizzle-orm';
-import type { Tx } from '@coachline/db/database';
+import type { Tx, TenantTx } from '@coachline/db/database';
 import { newId } from '@coachline/db/ids';
 import {
   coachingSessions,
@@ -11,6 +11,7 @@ import {
   notifications,
   posts,
   spaces,
+  tenants,
   users,
 } from '@coachline/db/schema/index';
 import { resolvePreferences, type PreferenceChannels } from '@coachline/domain/api/notifications';
@@ -33,7 +34,7 @@ export interface Audience extends Person {
  * their preferences and Web Push subscriptions, in one round trip: this runs
  * for every event.
  */
-export async function audienceOf(tx: Tx, tenantId: string, userIds: readonly string[]): Promise<Audience[]> {
+export async function audienceOf(tx: TenantTx, userIds: readonly string[]): Promise<Audience[]> {
   if (userIds.length === 0) return [];
   const result = await pgOf(tx).query<{ user_id: string; name: string; email: string; channels: Record<string, Record<string, boolean>> | null; devices: Audience['webDevices'] }>({
     name: 'coachline_notification_audience',
@@ -45,29 +46,23 @@ export async function audienceOf(tx: Tx, tenantId: string, userIds: readonly str
      JOIN users u ON u.id = m.user_id
      LEFT JOIN notification_preferences np ON np.tenant_id = m.tenant_id AND np.user_id = m.user_id
      WHERE m.tenant_id = $1 AND m.user_id = ANY($2::uuid[])`,
-    values: [tenantId, [...new Set(userIds)]],
+    values: [tx.scope.tenantId, [...new Set(userIds)]],
   });
   return result.rows.map((r) => ({ userId: r.user_id, name: r.name, email: r.email, preferences: resolvePreferences(r.channels ?? undefined), webDevices: r.devices }));
 }
 
-/** A post with its space's name, its author's name and the space's member ids, in one round trip. */
-export async function postContext(tx: Tx, tenantId: string, postId: string) {
-  const result = await pgOf(tx).query<{ body: string; space_id: string; author_id: string; space_name: string; author_name: string | null; member_ids: string[] | null }>(
-    `SELECT p.body, p.space_id, p.author_id, s.name AS space_name, u.name AS author_name,
-            (SELECT array_agg(sm.user_id) FROM space_members sm WHERE sm.tenant_id = p.tenant_id AND sm.space_id = p.space_id) AS member_ids
-     FROM posts p
-     JOIN spaces s ON s.tenant_id = p.tenant_id AND s.id = p.space_id
-     LEFT JOIN users u ON u.id = p.author_id
-     WHERE p.tenant_id = $1 AND p.id = $2`,
-    [tenantId, postId],
-  );
-  return result.rows[0];
+/** A post with its space's name, its author's name and the space's member ids. */
+export interface PostContext {
+  body: string;
+  space_id: string;
+  author_id: string;
+  space_name: string;
+  author_name: string | null;
+  member_ids: string[] | null;
 }
 
-export type PostContext = NonNullable<Awaited<ReturnType<typeof postContext>>>;
-
 /** postContext for several posts in one round trip, keyed by post id. */
-export async function postContexts(tx: Tx, tenantId: string, postIds: readonly string[]): Promise<Map<string, PostContext>> {
+export async function postContexts(tx: TenantTx, postIds: readonly string[]): Promise<Map<string, PostContext>> {
   if (postIds.length === 0) return new Map();
   const result = await pgOf(tx).query<PostContext & { id: string }>({
     name: 'coachline_post_contexts',
@@ -77,7 +72,7 @@ export async function postContexts(tx: Tx, tenantId: string, postIds: readonly s
      JOIN spaces s ON s.tenant_id = p.tenant_id AND s.id = p.space_id
      LEFT JOIN users u ON u.id = p.author_id
      WHERE p.tenant_id = $1 AND p.id = ANY($2::uuid[])`,
-    values: [tenantId, [...new Set(postIds)]],
+    values: [tx.scope.tenantId, [...new Set(postIds)]],
   });
   return new Map(result.rows.map((r) => [r.id, r]));
 }
@@ -89,13 +84,13 @@ export interface Person {
 }
 
 /** Current members among `userIds` with their name and email (people who left are not notified). */
-export async function membersAmong(tx: Tx, tenantId: string, userIds: readonly string[]): Promise<Person[]> {
+export async function membersAmong(tx: TenantTx, userIds: readonly string[]): Promise<Person[]> {
   if (userIds.length === 0) return [];
   return tx
     .select({ userId: memberships.userId, name: users.name, email: users.email })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.tenantId, tenantId), inArray(memberships.userId, [...userIds])));
+    .where(and(eq(memberships.tenantId, tx.scope.tenantId), inArray(memberships.userId, [...userIds])));
 }
 
 export interface NewNotification {
@@ -108,11 +103,11 @@ export interface NewNotification {
 }
 
 /** Inserts the rows not there yet (one per source and user) and returns those it created. */
-export async function insertNotifications(tx: Tx, tenantId: string, rows: readonly NewNotification[]) {
+export async function insertNotifications(tx: TenantTx, rows: readonly NewNotification[]) {
   if (rows.length === 0) return [];
   return tx
     .insert(notifications)
-    .values(rows.map((r) => ({ tenantId, id: newId(), ...r })))
+    .values(rows.map((r) => ({ tenantId: tx.scope.tenantId, id: newId(), ...r })))
     .onConflictDoNothing()
     .returning({ id: notifications.id, userId: notifications.userId, type: notifications.type, title: notifications.title, body: notifications.body, data: notifications.data });
 }
@@ -122,7 +117,7 @@ export async function insertNotifications(tx: Tx, tenantId: string, rows: readon
  * parameters, so its text and cost do not grow with the rows). Rows are sorted
  * by their unique key so concurrent batches lock in the same order.
  */
-export async function insertNotificationRows(tx: Tx, tenantId: string, rows: readonly NewNotification[]) {
+export async function insertNotificationRows(tx: TenantTx, rows: readonly NewNotification[]) {
   if (rows.length === 0) return [];
   const sorted = [...rows].sort((a, b) => (a.sourceId === b.sourceId ? (a.userId < b.userId ? -1 : 1) : a.sourceId < b.sourceId ? -1 : 1));
   const result = await pgOf(tx).query<{ id: string; user_id: string; type: string; title: string; body: string; data: Record<string, unknown>; source_id: string }>({
@@ -133,7 +128,7 @@ export async function insertNotificationRows(tx: Tx, tenantId: string, rows: rea
      ON CONFLICT DO NOTHING
      RETURNING id, user_id, type, title, body, data, source_id`,
     values: [
-      tenantId,
+      tx.scope.tenantId,
       sorted.map(() => newId()),
       sorted.map((r) => r.userId),
       sorted.map((r) => r.type),
@@ -146,48 +141,53 @@ export async function insertNotificationRows(tx: Tx, tenantId: string, rows: rea
   return result.rows.map((r) => ({ id: r.id, userId: r.user_id, type: r.type, title: r.title, body: r.body, data: r.data, sourceId: r.source_id }));
 }
 
-export async function deleteDevice(tx: Tx, tenantId: string, deviceId: string) {
-  await tx.delete(deviceTokens).where(and(eq(deviceTokens.tenantId, tenantId), eq(deviceTokens.id, deviceId)));
+export async function deleteDevice(tx: TenantTx, deviceId: string) {
+  await tx.delete(deviceTokens).where(and(eq(deviceTokens.tenantId, tx.scope.tenantId), eq(deviceTokens.id, deviceId)));
 }
 
-
-export async function findPost(tx: Tx, tenantId: string, postId: string) {
+export async function findPost(tx: TenantTx, postId: string) {
   const [row] = await tx
     .select({ id: posts.id, spaceId: posts.spaceId, authorId: posts.authorId, body: posts.body, spaceName: spaces.name })
     .from(posts)
     .innerJoin(spaces, and(eq(spaces.tenantId, posts.tenantId), eq(spaces.id, posts.spaceId)))
-    .where(and(eq(posts.tenantId, tenantId), eq(posts.id, postId)));
+    .where(and(eq(posts.tenantId, tx.scope.tenantId), eq(posts.id, postId)));
   return row;
 }
 
-export async function findComment(tx: Tx, tenantId: string, commentId: string) {
-  const [row] = await tx.select().from(comments).where(and(eq(comments.tenantId, tenantId), eq(comments.id, commentId)));
+export async function findComment(tx: TenantTx, commentId: string) {
+  const [row] = await tx.select().from(comments).where(and(eq(comments.tenantId, tx.scope.tenantId), eq(comments.id, commentId)));
   return row;
 }
 
 /** Authors of the post's comments made before `commentId` (UUIDv7 ids sort by time). */
-export async function earlierCommenterIds(tx: Tx, tenantId: string, postId: string, commentId: string): Promise<string[]> {
+export async function earlierCommenterIds(tx: TenantTx, postId: string, commentId: string): Promise<string[]> {
   const rows = await tx
     .selectDistinct({ authorId: comments.authorId })
     .from(comments)
-    .where(and(eq(comments.tenantId, tenantId), eq(comments.postId, postId), lt(comments.id, commentId)));
+    .where(and(eq(comments.tenantId, tx.scope.tenantId), eq(comments.postId, postId), lt(comments.id, commentId)));
   return rows.map((r) => r.authorId);
 }
 
-export async function findMessage(tx: Tx, tenantId: string, messageId: string) {
-  const [row] = await tx.select().from(messages).where(and(eq(messages.tenantId, tenantId), eq(messages.id, messageId)));
+export async function findMessage(tx: TenantTx, messageId: string) {
+  const [row] = await tx.select().from(messages).where(and(eq(messages.tenantId, tx.scope.tenantId), eq(messages.id, messageId)));
   return row;
 }
 
-export async function findSession(tx: Tx, tenantId: string, sessionId: string) {
-  const [row] = await tx.select().from(coachingSessions).where(and(eq(coachingSessions.tenantId, tenantId), eq(coachingSessions.id, sessionId)));
+export async function findSession(tx: TenantTx, sessionId: string) {
+  const [row] = await tx.select().from(coachingSessions).where(and(eq(coachingSessions.tenantId, tx.scope.tenantId), eq(coachingSessions.id, sessionId)));
   return row;
 }
 
-export async function findMedia(tx: Tx, tenantId: string, mediaId: string) {
+export async function findMedia(tx: TenantTx, mediaId: string) {
   const [row] = await tx
     .select({ id: mediaAssets.id, filename: mediaAssets.filename, kind: mediaAssets.kind })
     .from(mediaAssets)
-    .where(and(eq(mediaAssets.tenantId, tenantId), eq(mediaAssets.id, mediaId)));
+    .where(and(eq(mediaAssets.tenantId, tx.scope.tenantId), eq(mediaAssets.id, mediaId)));
   return row;
+}
+
+/** The tenant's display name, for the emails that name the organization. */
+export async function tenantName(tx: TenantTx): Promise<string | undefined> {
+  const [tenant] = await tx.select({ name: tenants.name }).from(tenants).where(eq(tenants.id, tx.scope.tenantId));
+  return tenant?.name;
 }

@@ -1,13 +1,13 @@
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Database } from '@coachline/db/database';
-import { eventEnvelopeSchema } from '@coachline/domain/events';
+import { createLiveEmitter } from '@coachline/runtime/live-emitter';
 import type { Logger } from '@coachline/runtime/logger';
+import type { Mailer } from '@coachline/runtime/mailer';
 import { consumeQueue } from '@coachline/runtime/queue-consumer';
 import { createLiveDelivery, type LiveDelivery } from './channels/live';
-import type { Mailer } from '@coachline/runtime/mailer';
 import type { PushSender } from './channels/web-push';
-import { createNotificationProcessor, type NotificationProcessor } from './notification.processor';
+import { notificationsHandlers } from './handlers/notifications.handlers';
 
 export interface NotificationsWorkerDeps {
   db: Database;
@@ -28,24 +28,21 @@ export interface NotificationsWorkerDeps {
 
 export interface NotificationsWorker {
   readonly worker: Worker;
-  readonly processor: NotificationProcessor;
   close(): Promise<void>;
 }
 
-/** Consumes the `notifications` queue: events and session reminders. */
+/** Consumes the `notifications` queue: every delivery of the platform (in-app, live, email, push). */
 export function createNotificationsWorker(deps: NotificationsWorkerDeps): NotificationsWorker {
-  const processor = createNotificationProcessor({ ...deps, live: deps.live ?? createLiveDelivery(deps.redis) });
-  const worker = consumeQueue(
-    'notifications',
-    {
-      event: (envelope) => processor.event(eventEnvelopeSchema.parse(envelope)),
-      'session.reminder': (job) => processor.reminder(job),
-    },
-    { connection: deps.redis, prefix: deps.prefix, logger: deps.logger, concurrency: deps.concurrency ?? 256, autorun: deps.autorun },
-  );
+  const live = deps.live ?? createLiveDelivery(createLiveEmitter(deps.redis, (error) => deps.logger.warn('live notification publish failed', { error: error.message })));
+  const worker = consumeQueue('notifications', notificationsHandlers({ ...deps, live }), {
+    connection: deps.redis,
+    prefix: deps.prefix,
+    logger: deps.logger,
+    concurrency: deps.concurrency ?? 256,
+    autorun: deps.autorun,
+  });
   return {
     worker,
-    processor,
     // Stops taking jobs and waits for the ones in flight.
     close: () => worker.close(),
   };

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
+import { actorOf, logFieldsOf, type Actor } from '@coachline/domain/actor';
 import { AppError, type ErrorCode } from '@coachline/domain/errors';
 import type { Ack } from '@coachline/domain/socket';
-import { randomUUID } from 'node:crypto';
 import { runWithContext } from '@coachline/runtime/context';
 import type { Logger } from '@coachline/runtime/logger';
+import { currentTraceparent } from '@coachline/runtime/tracing';
 import type { LiveSocket } from './socket-types';
 
 export const failure = (code: ErrorCode, message: string): Ack => ({ ok: false, error: { code, message } });
@@ -17,15 +19,16 @@ export function ackOf(args: unknown[]): (response: Ack) => void {
 /**
  * Wraps an event handler: parses the payload with zod, answers `{ ok: true, ... }`
  * or `{ ok: false, error }`, and never lets an exception escape into the process.
- * Each event gets a request id, carried by its log lines and audit rows.
+ * Each event acts as its own Actor, built from the handshake's claims with a
+ * request id of its own, which its log lines, events and audit rows carry.
  */
-export function handler<S extends z.ZodType, R extends object>(socket: LiveSocket, logger: Logger, event: string, schema: S, run: (input: z.output<S>, requestId: string) => Promise<R>) {
+export function handler<S extends z.ZodType, R extends object>(socket: LiveSocket, logger: Logger, event: string, schema: S, run: (input: z.output<S>, actor: Actor) => Promise<R>) {
   return (...args: unknown[]): Promise<void> => {
-    const requestId = randomUUID();
-    return runWithContext({ requestId, tenantId: socket.data.tenantId, userId: socket.data.userId }, () => handle(args, requestId));
+    const actor = actorOf(socket.data, randomUUID(), currentTraceparent());
+    return runWithContext(logFieldsOf(actor), () => handle(args, actor));
   };
 
-  async function handle(args: unknown[], requestId: string): Promise<void> {
+  async function handle(args: unknown[], actor: Actor): Promise<void> {
     const reply = ackOf(args);
     const parsed = schema.safeParse(args.length > 0 && typeof args[0] !== 'function' ? args[0] : undefined);
     if (!parsed.success) {
@@ -37,7 +40,7 @@ export function handler<S extends z.ZodType, R extends object>(socket: LiveSocke
       return;
     }
     try {
-      reply({ ok: true, ...(await run(parsed.data, requestId)) });
+      reply({ ok: true, ...(await run(parsed.data, actor)) });
     } catch (error) {
       if (error instanceof AppError) {
         reply(failure(error.code, error.message));

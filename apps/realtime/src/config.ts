@@ -1,5 +1,5 @@
 import { accessTokenConfigSchema } from '@coachline/runtime/access-token';
-import { baseConfigSchema, loadConfig, z } from '@coachline/runtime/config';
+import { baseConfigSchema, z } from '@coachline/runtime/config';
 
 export const configSchema = baseConfigSchema.extend(accessTokenConfigSchema.shape).extend({
   /** Socket.io, and /health, /health/ready and /metrics on the same port. */
@@ -29,9 +29,3 @@ export const configSchema = baseConfigSchema.extend(accessTokenConfigSchema.shap
 });
 
 export type Config = z.infer<typeof configSchema>;
-
-/** The process environment, with `overrides` on top (tests set their own queue prefix, log level, ports). */
-export function loadAppConfig(overrides: Record<string, string | number | undefined> = {}): Config {
-  const env = { ...process.env, ...Object.fromEntries(Object.entries(overrides).map(([k, v]) => [k, v === undefined ? undefined : String(v)])) };
-  return loadConfig(configSchema, env);
-}

@@ -12,6 +12,8 @@ import type { Logger } from '@coachline/runtime/logger';
 import { prometheus, type MetricsRegistry } from '@coachline/runtime/metrics';
 import { Presence } from '@coachline/runtime/presence';
 import { checkRedis, type Redis } from '@coachline/runtime/redis';
+import { SendMessageUseCase } from '@coachline/use-cases/messaging/send-message.use-case';
+import { LogSetUseCase } from '@coachline/use-cases/training/log-set.use-case';
 import { ackOf, failure } from './ack';
 import type { Config } from './config';
 import { registerMessageHandlers } from './handlers/message.handler';
@@ -59,7 +61,7 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
   const sub = redis.duplicate();
   for (const client of [pub, sub]) client.on('error', (error: Error) => logger.warn('adapter redis error', { error: error.message }));
   // The adapter fires publishes without handling their promises: during a Redis outage each would be an unhandled rejection, which ends the process.
-  const publish = pub.publish.bind(pub) as (channel: string, message: string | Buffer) => Promise<number>;
+  const publish: (channel: string, message: string | Buffer) => Promise<number> = pub.publish.bind(pub);
   (pub as unknown as { publish: typeof publish }).publish = (channel, message) =>
     publish(channel, message).catch((error: Error) => {
       logger.warn('adapter publish failed', { error: error.message });
@@ -82,6 +84,10 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
     cors: { origin: config.CORS_ORIGINS },
   });
 
+  // Their broadcasts go out through this server's adapter, to clients of every instance.
+  const logSet = new LogSetUseCase(db, io, logger);
+  const sendMessage = new SendMessageUseCase(db, io, logger);
+
   const connected = new prometheus.Gauge({ name: 'realtime_connected_sockets', help: 'Sockets connected to this instance', registers: [deps.metrics] });
   const events = new prometheus.Counter({ name: 'realtime_events_total', help: 'Client events received', labelNames: ['event', 'outcome'], registers: [deps.metrics] });
 
@@ -91,8 +97,7 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token ?? bearer;
     if (typeof token !== 'string' || token.length === 0 || token.length > 4096) return next(unauthenticated('An access token is required in auth.token.'));
     try {
-      const claims = tokens.verify(token);
-      socket.data = { userId: claims.userId, tenantId: claims.tenantId, role: claims.role, expiresAt: claims.expiresAt };
+      socket.data = tokens.verify(token);
       next();
     } catch (error) {
       if (error instanceof InvalidAccessTokenError) return next(unauthenticated('The access token is invalid or expired.'));
@@ -137,7 +142,7 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
     const bucket = new TokenBucket(config.REALTIME_EVENTS_PER_SECOND, config.REALTIME_EVENT_BURST);
     socket.use((packet, next) => {
       // Event names come from clients; only known ones become metric labels, so labels stay bounded.
-      const event = KNOWN_EVENTS.has(packet[0]) ? (packet[0] as string) : 'other';
+      const event = KNOWN_EVENTS.has(packet[0]) ? packet[0] : 'other';
       if (bucket.take()) {
         events.inc({ event, outcome: 'accepted' });
         return next();
@@ -146,8 +151,8 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
       ackOf(packet.slice(1))(failure('RATE_LIMITED', 'Too many events; slow down.'));
     });
 
-    registerWorkoutHandlers(io, socket, db, logger);
-    registerMessageHandlers(io, socket, db, logger);
+    registerWorkoutHandlers(socket, db, logSet, logger);
+    registerMessageHandlers(socket, sendMessage, logger);
 
     track(
       presence.connect(tenantId, userId, memberOf(socket)).then((count) => {
@@ -177,7 +182,7 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
     async close() {
       clearInterval(renewal);
       io.disconnectSockets(true);
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await io.close();
       while (pending.size > 0) await Promise.all([...pending]);
       await Promise.all([pub.quit().catch(() => undefined), sub.quit().catch(() => undefined)]);
     },

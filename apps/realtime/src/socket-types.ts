@@ -1,15 +1,12 @@
 import type { Server, Socket } from 'socket.io';
-import type { Role } from '@coachline/domain/roles';
 import type { ClientToServerEvents, ServerToClientEvents } from '@coachline/domain/socket';
+import type { AccessClaims } from '@coachline/runtime/access-token';
 
-/** What the handshake proved about the socket's user. */
-export interface SocketData {
-  userId: string;
-  tenantId: string;
-  role: Role;
-  /** Token expiry, seconds since the epoch. */
-  expiresAt: number;
-}
+/**
+ * What the handshake proved: the access token's claims (identity and expiry)
+ * and nothing more. Each event builds its Actor from them with `actorOf`.
+ */
+export type SocketData = AccessClaims;
 
 export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 export type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;

@@ -1,6 +1,5 @@
-import { baseConfigSchema, loadConfig, z } from '@coachline/runtime/config';
-import { mailConfigSchema } from '@coachline/runtime/mailer';
-import { storageConfigSchema } from '@coachline/runtime/storage';
+import { baseConfigSchema, z } from '@coachline/runtime/config';
+import { storageConfigSchema } from '@coachline/runtime/storage.config';
 
 const minuteList = z
   .string()
@@ -11,7 +10,7 @@ const minuteList = z
 /** Five-field cron, read by BullMQ's job schedulers. */
 const cron = z.string().regex(/^(\S+\s+){4}\S+$/, 'five-field cron expression');
 
-export const configSchema = baseConfigSchema.extend(storageConfigSchema.shape).extend(mailConfigSchema.shape).extend({
+export const configSchema = baseConfigSchema.extend(storageConfigSchema.shape).extend({
   /** Side port for /health, /health/ready and /metrics. */
   HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(9101),
   /** How long before a session both parties are reminded; tests shorten these. */
@@ -22,10 +21,8 @@ export const configSchema = baseConfigSchema.extend(storageConfigSchema.shape).e
   ARCHIVE_AUDIT_EVENTS_CRON: cron.default('40 3 * * *'),
   /** Audit events older than this move to audit_events_archive. */
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
-  /** Monday morning: the email covers the ISO week that just ended. */
+  /** Monday morning: the notifications worker then emails the ISO week that just ended. */
   WEEKLY_PROGRESS_EMAIL_CRON: cron.default('0 7 * * 1'),
-  /** Timeout of one SMTP send. */
-  DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   ABORT_ABANDONED_UPLOADS_CRON: cron.default('25 * * * *'),
   /** Uploads still pending this long after their intent are aborted and their reservation released. */
   MEDIA_UPLOAD_ABANDON_AFTER_SECONDS: z.coerce.number().int().min(60).default(86_400),
@@ -41,9 +38,3 @@ export const configSchema = baseConfigSchema.extend(storageConfigSchema.shape).e
 });
 
 export type Config = z.infer<typeof configSchema>;
-
-/** The process environment, with `overrides` on top (tests set their own queue prefix, log level, ports). */
-export function loadAppConfig(overrides: Record<string, string | number | undefined> = {}): Config {
-  const env = { ...process.env, ...Object.fromEntries(Object.entries(overrides).map(([k, v]) => [k, v === undefined ? undefined : String(v)])) };
-  return loadConfig(configSchema, env);
-}

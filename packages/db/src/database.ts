@@ -27,6 +27,9 @@ export type TenantTx = Tx & { readonly scope: TenantScope; readonly [tenantScope
  */
 export type SystemTx = Tx & { readonly [systemScoped]: true };
 
+/** A row for a tenant table as a tenant repository takes it: the tenant comes from the transaction. */
+export type NewRow<Table extends { $inferInsert: { tenantId: string } }> = Omit<Table['$inferInsert'], 'tenantId'>;
+
 export interface DatabaseOptions {
   /** The app role: no BYPASSRLS, not the table owner. */
   url: string;
@@ -55,6 +58,13 @@ export interface Database {
   readAsTenant<T>(scope: TenantScope, fn: (tx: TenantTx) => Promise<T>): Promise<T>;
   /** Runs `fn` in one transaction as the system role, which sees every tenant. */
   withSystem<T>(fn: (tx: SystemTx) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in one transaction that every `withTenant` and `readAsTenant`
+   * given this same scope object joins instead of opening its own, so a
+   * request's work and its bookkeeping (an Idempotency-Key's stored response)
+   * commit together or not at all. After-commit work waits for this commit.
+   */
+  unitOfWork<T>(scope: TenantScope, fn: (tx: TenantTx) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
   close(): Promise<void>;
   readonly appPool: pg.Pool;
@@ -119,6 +129,7 @@ export function createDatabase(options: DatabaseOptions): Database {
       const result = await fn(tx);
       // Deferred writes travel with COMMIT; should one fail, the whole transaction rolls back below.
       await batching.commit();
+      runAfterCommit(tx);
       return result;
     } catch (error) {
       // Nothing to roll back when not even the prelude was sent.
@@ -152,17 +163,36 @@ export function createDatabase(options: DatabaseOptions): Database {
     return `SELECT set_config('app.tenant_id', '${tenantId}', true)`;
   };
 
+  /** Open units of work, by the scope object that started them. */
+  const units = new WeakMap<TenantScope, TenantTx>();
+
   return {
     appPool,
     systemPool,
     async withTenant(scope, fn) {
+      const joined = units.get(scope);
+      if (joined) return fn(joined);
       return inTransaction(appPool, `BEGIN; ${tenantSetting(scope.tenantId)}`, (tx) => tenantTx(tx, scope), fn);
     },
     async readAsTenant(scope, fn) {
+      // Inside a unit of work a read must see the unit's own uncommitted writes.
+      const joined = units.get(scope);
+      if (joined) return fn(joined);
       return singleStatement(tenantSetting(scope.tenantId), scope, fn);
     },
     withSystem(fn) {
-      return inTransaction(systemPool, 'BEGIN', (tx) => tx as SystemTx, fn);
+      return inTransaction(systemPool, 'BEGIN', (tx) => Object.create(tx) as SystemTx, fn);
+    },
+    async unitOfWork(scope, fn) {
+      if (units.has(scope)) throw new Error('A unit of work is already open for this scope');
+      return inTransaction(appPool, `BEGIN; ${tenantSetting(scope.tenantId)}`, (tx) => tenantTx(tx, scope), async (tx) => {
+        units.set(scope, tx);
+        try {
+          return await fn(tx);
+        } finally {
+          units.delete(scope);
+        }
+      });
     },
     async ping() {
       await appPool.query('SELECT 1');
@@ -183,6 +213,32 @@ function tenantTx(tx: Tx, scope: TenantScope): TenantTx {
   // Only the fields of a scope, so an Actor's permissions never ride along into logs or events.
   const own: TenantScope = { tenantId: scope.tenantId, requestId: scope.requestId, traceparent: scope.traceparent };
   return Object.create(tx, { scope: { value: own, enumerable: true } }) as TenantTx;
+}
+
+const AFTER_COMMIT = Symbol('afterCommit');
+type WithAfterCommit = { [AFTER_COMMIT]?: (() => void)[] };
+
+/**
+ * Runs `fn` once the transaction has committed (never if it rolls back):
+ * live broadcasts and other announcements of what the transaction wrote. When
+ * the transaction is a joined part of a unit of work, that is the unit's commit.
+ * Best effort by nature: `fn` reports its own failures; one that throws is ignored.
+ */
+export function afterCommit(tx: TenantTx | SystemTx, fn: () => void): void {
+  const holder = tx as WithAfterCommit;
+  (holder[AFTER_COMMIT] ??= []).push(fn);
+}
+
+function runAfterCommit(tx: Tx): void {
+  const queued = (tx as WithAfterCommit)[AFTER_COMMIT];
+  if (!queued) return;
+  for (const fn of queued) {
+    try {
+      fn();
+    } catch {
+      // The commit stands; whoever queued the work logs its failures.
+    }
+  }
 }
 
 /**

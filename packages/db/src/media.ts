@@ -1,5 +1,5 @@
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
-import type { Tx } from './database';
+import type { SystemTx, TenantTx } from './database';
 import { mediaAssets } from './schema/index';
 
 /**
@@ -8,13 +8,13 @@ import { mediaAssets } from './schema/index';
  * (their objects are deleted), so a failure releases its reservation. A
  * variant that is the original itself (documents) is counted once.
  */
-export async function tenantMediaBytes(tx: Tx, tenantId: string): Promise<number> {
+export async function tenantMediaBytes(tx: TenantTx): Promise<number> {
   const result = await tx.execute<{ bytes: string | null }>(sql`
     SELECT coalesce(sum(a.size_bytes + coalesce((
       SELECT sum((v->>'sizeBytes')::bigint) FROM jsonb_array_elements(a.variants) v WHERE v->>'key' <> a.storage_key
     ), 0)), 0)::text AS bytes
     FROM media_assets a
-    WHERE a.tenant_id = ${tenantId} AND a.status <> 'failed'`);
+    WHERE a.tenant_id = ${tx.scope.tenantId} AND a.status <> 'failed'`);
   return Number(result.rows[0]?.bytes ?? 0);
 }
 
@@ -25,8 +25,8 @@ export interface AbandonedUpload {
   uploadId: string | null;
 }
 
-/** Pending uploads started before `before`, across tenants: needs the system role's transaction. */
-export async function findAbandonedUploads(systemTx: Tx, before: Date, limit: number): Promise<AbandonedUpload[]> {
+/** Pending uploads started before `before`, across tenants. */
+export async function findAbandonedUploads(systemTx: SystemTx, before: Date, limit: number): Promise<AbandonedUpload[]> {
   return systemTx
     .select({ tenantId: mediaAssets.tenantId, id: mediaAssets.id, storageKey: mediaAssets.storageKey, uploadId: mediaAssets.uploadId })
     .from(mediaAssets)
@@ -36,11 +36,11 @@ export async function findAbandonedUploads(systemTx: Tx, before: Date, limit: nu
 }
 
 /** Marks a still-pending upload failed, which releases its reservation; false when it moved on meanwhile. */
-export async function failPendingUpload(tx: Tx, tenantId: string, id: string, reason: string): Promise<boolean> {
+export async function failPendingUpload(tx: TenantTx, id: string, reason: string): Promise<boolean> {
   const rows = await tx
     .update(mediaAssets)
     .set({ status: 'failed', failureReason: reason, uploadId: null })
-    .where(and(eq(mediaAssets.tenantId, tenantId), eq(mediaAssets.id, id), eq(mediaAssets.status, 'pending')))
+    .where(and(eq(mediaAssets.tenantId, tx.scope.tenantId), eq(mediaAssets.id, id), eq(mediaAssets.status, 'pending')))
     .returning({ id: mediaAssets.id });
   return rows.length > 0;
 }
@@ -50,11 +50,11 @@ export async function failPendingUpload(tx: Tx, tenantId: string, id: string, re
  * `ids` that belong to the tenant and are processing or ready. Callers answer
  * 422 for the others.
  */
-export async function attachableMediaIds(tx: Tx, tenantId: string, ids: readonly string[]): Promise<Set<string>> {
+export async function attachableMediaIds(tx: TenantTx, ids: readonly string[]): Promise<Set<string>> {
   if (!ids.length) return new Set();
   const rows = await tx
     .select({ id: mediaAssets.id })
     .from(mediaAssets)
-    .where(and(eq(mediaAssets.tenantId, tenantId), inArray(mediaAssets.id, [...ids]), inArray(mediaAssets.status, ['processing', 'ready'])));
+    .where(and(eq(mediaAssets.tenantId, tx.scope.tenantId), inArray(mediaAssets.id, [...ids]), inArray(mediaAssets.status, ['processing', 'ready'])));
   return new Set(rows.map((r) => r.id));
 }

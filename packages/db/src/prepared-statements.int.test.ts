@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { recordAudit } from './audit';
-import { createDatabase, databaseOptions, type TenantTx } from './database';
+import { createDatabase, databaseOptions, type TenantTx, type Tx } from './database';
 import { emit } from './outbox';
+import { preparedQuery } from './prepared';
 
 /**
  * Named statements that travel in a batch run as EXECUTE of a statement
@@ -102,4 +103,11 @@ test('behind a transaction pooler, named statements in a batch are inlined and n
   } finally {
     await pooled.close();
   }
+});
+
+test('a drizzle prepared query is built once per connection, not once per transaction', async () => {
+  const build = jest.fn((tx: Tx) => tx.select({ one: sql<number>`1`.as('one') }).from(sql`tenants`).limit(1).prepare('coachline_test_prepared_once'));
+  const prepared = preparedQuery(build);
+  for (let i = 0; i < 3; i++) await database.withTenant({ tenantId }, (tx) => prepared(tx).execute());
+  expect(build).toHaveBeenCalledTimes(1);
 });

@@ -160,7 +160,7 @@ export class StatementBatchingClient {
     // Only what shapes the rows: pg copies the config it is given property by property.
     const batchConfig: QueryConfig = base.rowMode === undefined ? { text: batch.join('; ') } : { text: batch.join('; '), rowMode: base.rowMode };
     if (base.types !== undefined) batchConfig.types = base.types;
-    const results = (await this.client.query(batchConfig as never)) as unknown as pg.QueryResult | pg.QueryResult[];
+    const results = (await this.client.query(batchConfig)) as unknown as pg.QueryResult | pg.QueryResult[];
     return Array.isArray(results) ? results[results.length - 1]! : results;
   }
 

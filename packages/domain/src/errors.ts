@@ -40,9 +40,6 @@ export class ValidationError extends AppError {
     super(message, fieldErrors);
   }
 }
-export class MalformedJsonError extends AppError {
-  readonly code = 'MALFORMED_JSON' as const;
-}
 export class UnauthenticatedError extends AppError {
   readonly code = 'UNAUTHENTICATED' as const;
 }

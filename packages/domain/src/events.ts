@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { QUEUE_NAMES, type QueueName } from './queues';
+import type { TenantScope } from './actor';
+import { QUEUE_NAMES, type QueueName } from './queue-names';
 
 const id = z.uuid();
 
@@ -67,7 +68,10 @@ export const EVENTS = {
     payload: z.object({ mediaId: id, ownerId: id }),
     queues: ['notifications'],
   },
-} as const satisfies Record<string, { payload: z.ZodType; queues: readonly QueueName[] }>;
+} as const satisfies EventRouting;
+
+/** The shape of the event registry: a payload schema and the consuming queues per event type. */
+export type EventRouting = Record<string, { payload: z.ZodType; queues: readonly QueueName[] }>;
 
 export type EventType = keyof typeof EVENTS;
 export type EventPayload<T extends EventType> = z.infer<(typeof EVENTS)[T]['payload']>;
@@ -85,13 +89,33 @@ export const eventEnvelopeSchema = z.object({
 });
 export type EventEnvelope = z.infer<typeof eventEnvelopeSchema>;
 
-/** Parses an envelope's payload against the registry; throws when it does not match. */
-export function parseEventPayload<T extends EventType>(type: T, payload: unknown): EventPayload<T> {
-  return EVENTS[type].payload.parse(payload) as EventPayload<T>;
-}
+/** An event as its consumer receives it: the envelope, its payload parsed against the registry `R`. */
+export type EventOf<T extends keyof R & string, R extends EventRouting = typeof EVENTS> = Omit<EventEnvelope, 'type' | 'payload'> & {
+  type: T;
+  payload: z.infer<R[T]['payload']>;
+};
+
+/** The event types the registry `R` routes to `queue`. */
+export type EventsRoutedTo<Q extends QueueName, R extends EventRouting = typeof EVENTS> = {
+  [T in keyof R & string]: Q extends R[T]['queues'][number] ? T : never;
+}[keyof R & string];
 
 export function queuesFor(type: EventType): readonly QueueName[] {
   return EVENTS[type].queues;
+}
+
+/** The event types routed to `queue`, in registry order. */
+export function eventsRoutedTo<Q extends QueueName>(queue: Q): EventsRoutedTo<Q>[] {
+  return EVENT_TYPES.filter((type) => (EVENTS[type].queues as readonly QueueName[]).includes(queue)) as EventsRoutedTo<Q>[];
+}
+
+/**
+ * The scope of the work an event or job causes: its tenant, and the request
+ * and trace it came from, so what the consumer writes (events, audit rows,
+ * logs) follows the original action. The one place a consumer's scope is built.
+ */
+export function scopeOf(source: { tenantId: string; requestId?: string; traceparent?: string }): TenantScope {
+  return { tenantId: source.tenantId, requestId: source.requestId, traceparent: source.traceparent };
 }
 
 export { QUEUE_NAMES };

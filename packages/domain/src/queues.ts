@@ -1,29 +1,21 @@
 import { z } from 'zod';
+import { eventEnvelopeSchema, type EVENTS, type EventType } from './events';
+import { QUEUE_NAMES, type QueueName } from './queue-names';
+
+export { QUEUE_NAMES, type QueueName };
 
 /**
- * Queue names are stable identifiers stored in Redis: renaming one strands the
- * jobs already waiting in it. Add, never rename.
+ * The job that carries an outbox event (see `eventEnvelopeSchema`) to every
+ * queue the event registry routes it to; the consumer dispatches it by type.
  */
-export const QUEUE_NAMES = ['notifications', 'media', 'reminders', 'maintenance'] as const;
-export type QueueName = (typeof QUEUE_NAMES)[number];
-
-/** One hash-tagged prefix, so every key of every queue lands on one Redis Cluster slot. */
-export const QUEUE_PREFIX = '{coachline}';
-
-const envelope = z.object({
-  id: z.uuid(),
-  tenantId: z.uuid(),
-  type: z.string(),
-  payload: z.record(z.string(), z.unknown()),
-  occurredAt: z.string(),
-  requestId: z.string().optional(),
-  traceparent: z.string().optional(),
-});
+export const EVENT_JOB = 'event';
+const carriesEvents = { [EVENT_JOB]: eventEnvelopeSchema } as const;
 
 /** Job name -> payload schema, per queue. Consumers parse again: jobs outlive deploys. */
 export const JOBS = {
   notifications: {
-    event: envelope,
+    ...carriesEvents,
+    /** Remind both parties of a session, `offsetMinutes` before it; delayed by the scheduler. */
     'session.reminder': z.object({
       tenantId: z.uuid(),
       sessionId: z.uuid(),
@@ -31,13 +23,18 @@ export const JOBS = {
       requestId: z.string().optional(),
       traceparent: z.string().optional(),
     }),
+    /** Email every athlete (of `tenantIds`, or of every tenant) the ISO week that ended last before `at`. */
+    'weekly-progress': z.object({
+      at: z.iso.datetime(),
+      tenantIds: z.array(z.uuid()).optional(),
+    }),
   },
   media: {
-    event: envelope,
+    ...carriesEvents,
     process: z.object({ tenantId: z.uuid(), mediaId: z.uuid(), reason: z.enum(['upload', 'reprocess']) }),
   },
   reminders: {
-    event: envelope,
+    ...carriesEvents,
   },
   maintenance: {
     'purge-expired': z.object({}),
@@ -49,9 +46,10 @@ export const JOBS = {
 
 export type JobName<Q extends QueueName> = keyof (typeof JOBS)[Q] & string;
 export type JobOf<Q extends QueueName, N extends JobName<Q>> = z.infer<(typeof JOBS)[Q][N]>;
+/** The jobs of a queue other than the event carrier: each has a handler of its own. */
+export type TaskName<Q extends QueueName> = Exclude<JobName<Q>, typeof EVENT_JOB>;
 
-export function parseJob<Q extends QueueName, N extends JobName<Q>>(queue: Q, name: N, data: unknown): JobOf<Q, N> {
-  const schema = (JOBS[queue] as Record<string, z.ZodType>)[name];
-  if (!schema) throw new Error(`No job "${name}" on queue "${queue}"`);
-  return schema.parse(data) as JobOf<Q, N>;
-}
+type RoutedQueue = (typeof EVENTS)[EventType]['queues'][number];
+type QueueWithEventJob = { [Q in QueueName]: typeof EVENT_JOB extends keyof (typeof JOBS)[Q] ? Q : never }[QueueName];
+/** Fails to compile when a queue receives events without an `event` job, or has one and receives none. */
+export const EVENT_JOB_MATCHES_ROUTING: [RoutedQueue] extends [QueueWithEventJob] ? ([QueueWithEventJob] extends [RoutedQueue] ? true : false) : false = true;

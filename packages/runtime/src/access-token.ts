@@ -4,7 +4,10 @@ import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { ROLES, type Role } from '@coachline/domain/roles';
 
-/** What an access token proves: who, in which tenant, as which role. */
+/**
+ * What an access token proves: who, in which tenant, as which role, until
+ * when. Requests and socket events act as the Actor `actorOf` makes of it.
+ */
 export interface AccessClaims {
   userId: string;
   tenantId: string;

@@ -15,7 +15,7 @@ export function withBreaker<A extends unknown[], R>(name: string, fn: (...args: 
   });
   breaker.on('open', () => options.logger.warn('circuit opened', { breaker: name }));
   breaker.on('close', () => options.logger.info('circuit closed', { breaker: name }));
-  return (...args: A) => breaker.fire(...args) as Promise<R>;
+  return (...args: A) => breaker.fire(...args);
 }
 
 /** An open breaker's refusal: retrying it in-process only waits for the same answer. */

@@ -2,11 +2,15 @@ import { z } from 'zod';
 
 export class ConfigError extends Error {}
 
+/** Settings put on top of the process environment (tests set their own queue prefix, log level, ports); undefined unsets one. */
+export type ConfigOverrides = Record<string, string | number | undefined>;
+
 /**
  * Parses the environment once into a typed object; a process with bad
  * configuration stops at start with every problem listed.
  */
-export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined> = process.env): z.infer<S> {
+export function loadConfig<S extends z.ZodType>(schema: S, overrides: ConfigOverrides = {}): z.infer<S> {
+  const env = { ...process.env, ...Object.fromEntries(Object.entries(overrides).map(([k, v]) => [k, v === undefined ? undefined : String(v)])) };
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => `  - ${issue.path.join('.') || '(root)'}: ${issue.message}`);

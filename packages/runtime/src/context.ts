@@ -17,9 +17,3 @@ export function runWithContext<T>(context: WorkContext, fn: () => T): T {
 export function currentContext(): WorkContext | undefined {
   return storage.getStore();
 }
-
-/** Adds fields (a tenant and user once authenticated) to the current context. */
-export function enrichContext(fields: Partial<WorkContext>): void {
-  const store = storage.getStore();
-  if (store) Object.assign(store, fields);
-}

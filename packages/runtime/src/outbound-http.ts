@@ -81,12 +81,12 @@ export function checkDestination(raw: string, allowLoopback: boolean): URL {
 }
 
 /** A resolver for sockets that refuses every non-public answer, at connect time. */
-export function guardedLookup(allowLoopback: boolean, base: LookupFunction = dnsLookup as unknown as LookupFunction): LookupFunction {
+export function guardedLookup(allowLoopback: boolean, base: LookupFunction = dnsLookup): LookupFunction {
   return (hostname, options, callback) => {
     const all: LookupAllOptions = { ...(options as object), all: true };
     base(hostname, all, (error, addresses) => {
       if (error) return callback(error, '', 0);
-      const list = (Array.isArray(addresses) ? addresses : [{ address: addresses, family: 4 }]) as LookupAddress[];
+      const list = Array.isArray(addresses) ? addresses : [{ address: addresses, family: 4 }];
       const refused = list.find((entry) => !isPublicAddress(entry.address, allowLoopback));
       if (list.length === 0 || refused) {
         return callback(new UnsafeDestinationError(`${hostname} resolves to a non-public address`), '', 0);

@@ -1,14 +1,27 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
-import { ZodError } from 'zod';
-import { JOBS, type JobName, type JobOf, type QueueName } from '@coachline/domain/queues';
+import { ZodError, type z } from 'zod';
+import type { TenantScope } from '@coachline/domain/actor';
+import { EVENTS, eventsRoutedTo, type EventEnvelope, type EventOf, type EventRouting, type EventsRoutedTo } from '@coachline/domain/events';
+import { EVENT_JOB, JOBS, type JobOf, type QueueName, type TaskName } from '@coachline/domain/queues';
 import { runWithContext } from './context';
 import type { Logger } from './logger';
 import { withTraceparent } from './tracing';
 
-/** One handler per job name of the queue; the compiler refuses a missing one. */
-export type QueueHandlers<Q extends QueueName> = {
-  [N in JobName<Q>]: (data: JobOf<Q, N>, job: Job) => Promise<void>;
-};
+/** Handles one job; what it returns becomes the job's return value. */
+export type JobHandler<Q extends QueueName, N extends TaskName<Q>> = (data: JobOf<Q, N>) => Promise<unknown>;
+/** Handles one event, its payload already parsed against the registry. */
+export type EventHandler<T extends keyof R & string, R extends EventRouting = typeof EVENTS> = (event: EventOf<T, R>) => Promise<unknown>;
+
+/**
+ * A queue's handler table, derived from `packages/domain`: one handler per job
+ * of the job registry and one per event the routing table sends to the queue.
+ * Complete, not Partial, so routing an event to a queue fails to compile until
+ * the queue's app handles it. `R` is the routing table; only tests change it.
+ */
+export interface QueueHandlers<Q extends QueueName, R extends EventRouting = typeof EVENTS> {
+  jobs: { [N in TaskName<Q>]: JobHandler<Q, N> };
+  events: { [T in EventsRoutedTo<Q, R>]: EventHandler<T, R> };
+}
 
 export interface ConsumeOptions {
   connection: ConnectionOptions;
@@ -19,53 +32,85 @@ export interface ConsumeOptions {
   autorun?: boolean;
 }
 
-/** Thrown at start-up when the handlers do not cover the queue's job registry exactly. */
+/** Thrown at start-up when the handlers do not cover the queue's jobs and routed events exactly. */
 export class HandlerRegistryError extends Error {}
 
-/** Checks the handler table against the registry, since queued jobs outlive any one build. */
-export function assertHandlers(queue: QueueName, handlers: Record<string, unknown>): void {
-  const expected = Object.keys(JOBS[queue]).sort();
-  const given = Object.keys(handlers).sort();
-  const missing = expected.filter((name) => typeof handlers[name] !== 'function');
-  const unknown = given.filter((name) => !expected.includes(name));
-  if (missing.length || unknown.length) {
-    throw new HandlerRegistryError(
-      `Queue "${queue}": ${missing.length ? `no handler for ${missing.join(', ')}` : ''}${missing.length && unknown.length ? '; ' : ''}${unknown.length ? `handlers for unknown jobs ${unknown.join(', ')}` : ''}`,
-    );
-  }
+function mismatch(what: { one: string; many: string }, expected: readonly string[], table: Record<string, unknown>): string[] {
+  const missing = expected.filter((name) => typeof table[name] !== 'function');
+  const unknown = Object.keys(table).filter((name) => !expected.includes(name));
+  return [...(missing.length ? [`no handler for ${what.one}${missing.join(', ')}`] : []), ...(unknown.length ? [`handlers for unknown ${what.many} ${unknown.join(', ')}`] : [])];
 }
 
 /**
- * Consumes a queue: every job's payload is parsed again with its zod schema (a
- * payload that no longer parses is poison and goes straight to the failed set,
- * the dead-letter queue), and runs inside the request id, tenant and trace
- * context it carries. Other errors are retried with the job's backoff.
+ * Checks the handler table against the registries at start-up. The compiler
+ * checks the same, but a table built loosely (a cast, a spread of another
+ * app's handlers) would otherwise drop jobs in production, and queued jobs
+ * outlive any one build.
+ */
+export function assertHandlers(queue: QueueName, handlers: { jobs: Record<string, unknown>; events: Record<string, unknown> }): void {
+  const tasks = Object.keys(JOBS[queue]).filter((name) => name !== EVENT_JOB);
+  const problems = [...mismatch({ one: '', many: 'jobs' }, tasks, handlers.jobs), ...mismatch({ one: 'event ', many: 'events' }, eventsRoutedTo(queue), handlers.events)];
+  if (problems.length) throw new HandlerRegistryError(`Queue "${queue}": ${problems.join('; ')}`);
+}
+
+/** A payload that does not parse can never succeed: straight to the failed set (the dead-letter queue), no retries. */
+const malformed = (name: string, detail: string) => new UnrecoverableError(`Malformed ${name} job, its payload is invalid: ${detail}`);
+
+/** Runs one job of a queue by name, as its worker does; tests call it directly. */
+export type Dispatch = (name: string, data: unknown, jobId?: string) => Promise<unknown>;
+
+/**
+ * The one path from a queued job to its handler: the payload is parsed again
+ * with its zod schema (an event's envelope, then its payload against the event
+ * registry), and the handler runs inside the request id, tenant and trace
+ * context the job carries.
+ */
+export function createDispatcher<Q extends QueueName>(queue: Q, handlers: QueueHandlers<Q>): Dispatch {
+  assertHandlers(queue, handlers);
+  const schemas = JOBS[queue] as Record<string, z.ZodType>;
+  const jobs = handlers.jobs as Record<string, (data: unknown) => Promise<unknown>>;
+  const events = handlers.events as Record<string, (event: unknown) => Promise<unknown>>;
+
+  function handlerFor(name: string, data: unknown): () => Promise<unknown> {
+    if (name !== EVENT_JOB) return () => jobs[name]!(data);
+    const envelope = data as EventEnvelope;
+    const handler = events[envelope.type];
+    // An event no longer routed here (routing changed while it waited) is kept for an operator, not dropped.
+    if (!handler) throw new UnrecoverableError(`Queue "${queue}" has no handler for event "${envelope.type}"`);
+    const payload = EVENTS[envelope.type].payload.safeParse(envelope.payload);
+    if (!payload.success) throw malformed(name, `${envelope.type}: ${payload.error.message}`);
+    return () => handler({ ...envelope, payload: payload.data });
+  }
+
+  return async (name, data, jobId) => {
+    const schema = schemas[name];
+    if (!schema) throw new UnrecoverableError(`No job "${name}" on queue "${queue}"`);
+    const parsed = schema.safeParse(data);
+    if (!parsed.success) throw malformed(name, parsed.error.message);
+    const run = handlerFor(name, parsed.data);
+    const scope = parsed.data as Partial<TenantScope>;
+    try {
+      return await runWithContext({ jobId, tenantId: scope.tenantId, requestId: scope.requestId }, () => withTraceparent(scope.traceparent, run));
+    } catch (error) {
+      // A handler parsing a nested payload that no longer matches: retrying cannot help.
+      if (error instanceof ZodError) throw malformed(name, error.message);
+      throw error;
+    }
+  };
+}
+
+/**
+ * Consumes a queue through its handler table. A malformed job goes straight to
+ * the failed set; other errors are retried with the job's backoff.
  */
 export function consumeQueue<Q extends QueueName>(queue: Q, handlers: QueueHandlers<Q>, options: ConsumeOptions): Worker {
-  assertHandlers(queue, handlers as Record<string, unknown>);
-  const schemas = JOBS[queue] as Record<string, { safeParse(data: unknown): { success: boolean; data?: unknown; error?: { message: string } } }>;
-  const table = handlers as Record<string, (data: unknown, job: Job) => Promise<void>>;
-  const worker = new Worker(
-    queue,
-    async (job: Job) => {
-      const schema = schemas[job.name];
-      const handler = table[job.name];
-      if (!schema || !handler) throw new UnrecoverableError(`No handler for job "${job.name}" on queue "${queue}"`);
-      const parsed = schema.safeParse(job.data);
-      if (!parsed.success) throw new UnrecoverableError(`Job "${job.name}" payload is invalid: ${parsed.error?.message ?? 'unknown'}`);
-      const data = parsed.data as { tenantId?: string; requestId?: string; traceparent?: string };
-      try {
-        return await runWithContext({ jobId: job.id, tenantId: data.tenantId, requestId: data.requestId }, () =>
-          withTraceparent(data.traceparent, () => handler(parsed.data, job)),
-        );
-      } catch (error) {
-        // A handler parsing a nested payload (an event's) that no longer matches: retrying cannot help.
-        if (error instanceof ZodError) throw new UnrecoverableError(`Job "${job.name}" payload is invalid: ${error.message}`);
-        throw error;
-      }
-    },
-    { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency ?? 10, autorun: options.autorun ?? true },
-  );
+  const dispatch = createDispatcher(queue, handlers);
+  const worker = new Worker(queue, (job: Job) => dispatch(job.name, job.data, job.id), {
+    connection: options.connection,
+    prefix: options.prefix,
+    concurrency: options.concurrency ?? 10,
+    autorun: options.autorun ?? true,
+  });
   worker.on('failed', (job, error) => {
     const final = !job || error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
     options.logger.log(final ? 'error' : 'warn', final ? 'job failed for good' : 'job failed, will retry', {

@@ -1,5 +1,6 @@
-import { Queue, Worker, type ConnectionOptions, type JobsOptions, type Processor, type WorkerOptions } from 'bullmq';
-import type { JobName, JobOf, QueueName } from '@coachline/domain/queues';
+import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import type { EventEnvelope } from '@coachline/domain/events';
+import { EVENT_JOB, type JobName, type JobOf, type QueueName } from '@coachline/domain/queues';
 
 /** Retries with exponential backoff; BullMQ adds jitter from `jitter`. */
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
@@ -25,15 +26,25 @@ export class TypedQueue<Q extends QueueName> {
     return this.queue.add(jobName, data, options);
   }
 
+  /**
+   * Upserts a job scheduler that adds `jobName` on every tick of `repeat`. Its
+   * id is the job name, so every process upserting it keeps one schedule and
+   * BullMQ adds one job per tick however many processes run.
+   */
+  repeat<N extends JobName<Q>>(jobName: N, data: JobOf<Q, N>, repeat: { pattern: string; tz: string }) {
+    return this.queue.upsertJobScheduler(jobName, repeat, { name: jobName, data });
+  }
+
   close() {
     return this.queue.close();
   }
 }
 
-export function createWorker<Q extends QueueName>(
-  name: Q,
-  processor: Processor,
-  options: Omit<WorkerOptions, 'connection' | 'prefix'> & { connection: ConnectionOptions; prefix: string },
-): Worker {
-  return new Worker(name, processor, options);
+/**
+ * Adds outbox events to a queue as `event` jobs in one round trip. Job ids
+ * derive from the event, so a second publish of one is ignored while its job
+ * exists. The relay and its reconciler publish only through this.
+ */
+export function addEvents(queue: Queue, events: readonly { envelope: EventEnvelope; jobId: string }[]) {
+  return queue.addBulk(events.map(({ envelope, jobId }) => ({ name: EVENT_JOB, data: envelope, opts: { jobId } })));
 }

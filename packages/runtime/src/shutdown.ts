@@ -1,6 +1,7 @@
 import type { Logger } from './logger';
 
-export type Closer = { name: string; close: () => Promise<unknown> | unknown };
+/** One shutdown step; `close` may return a promise, which is awaited before the next step. */
+export type Closer = { name: string; close: () => unknown };
 
 /**
  * On SIGTERM or SIGINT: run the closers in order (stop taking work first, then

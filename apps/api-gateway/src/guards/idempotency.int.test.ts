@@ -79,3 +79,46 @@ test('a malformed key is 422', async () => {
   const res = await gw.http().post('/v1/invitations').set(gw.auth(admin)).set('idempotency-key', 'has spaces in it').send({ email: `m-${randomUUID()}@example.com`, role: 'ATHLETE' });
   expect(res.status).toBe(422);
 });
+
+test('the same body with its keys in another order is the same request, and replays', async () => {
+  const admin = await gw.signup();
+  const key = randomUUID();
+  const email = `order-${randomUUID()}@example.com`;
+  const first = await gw.http().post('/v1/invitations').set(gw.auth(admin)).set('idempotency-key', key).set('content-type', 'application/json').send(`{"email":"${email}","role":"ATHLETE"}`);
+  const again = await gw.http().post('/v1/invitations').set(gw.auth(admin)).set('idempotency-key', key).set('content-type', 'application/json').send(`{"role":"ATHLETE","email":"${email}"}`);
+  expect(first.status).toBe(201);
+  expect(again.status).toBe(201);
+  expect(again.headers['idempotent-replayed']).toBe('true');
+  expect(again.body).toEqual(first.body);
+});
+
+test('a key left in progress by a request that died frees itself after minutes, not a day', async () => {
+  const admin = await gw.signup();
+  const key = randomUUID();
+  const email = `stale-${randomUUID()}@example.com`;
+  const leave = (minutesAgo: number) =>
+    gw.deps.db.withTenant({ tenantId: admin.tenantId }, (tx) =>
+      tx.execute(
+        `INSERT INTO idempotency_keys (tenant_id, id, user_id, key, request_hash, status, created_at, expires_at)
+         VALUES ('${admin.tenantId}', '${randomUUID()}', '${admin.id}', '${key}', 'whatever', 'in_progress', now() - interval '${minutesAgo} minutes', now() + interval '1 day')`,
+      ),
+    );
+  await leave(1);
+  const meanwhile = await gw.http().post('/v1/invitations').set(gw.auth(admin)).set('idempotency-key', key).send({ email, role: 'ATHLETE' });
+  expect({ status: meanwhile.status, code: meanwhile.body.code }).toEqual({ status: 409, code: 'IDEMPOTENCY_KEY_IN_USE' });
+  await gw.deps.db.withTenant({ tenantId: admin.tenantId }, (tx) => tx.execute(`DELETE FROM idempotency_keys WHERE key = '${key}'`));
+  await leave(6);
+  const later = await gw.http().post('/v1/invitations').set(gw.auth(admin)).set('idempotency-key', key).send({ email, role: 'ATHLETE' });
+  expect(later.status).toBe(201);
+  expect(later.headers['idempotent-replayed']).toBeUndefined();
+  expect(await countInvitations(admin.tenantId, email)).toBe(1);
+});
+
+test('no key row exists while its request runs or after it fails: the stored response commits with the write', async () => {
+  const admin = await gw.signup();
+  const key = randomUUID();
+  const failed = await gw.http().post('/v1/invitations').set(gw.auth(admin)).set('idempotency-key', key).send({ email: `x-${randomUUID()}@example.com`, role: 'NOT_A_ROLE' });
+  expect(failed.status).toBe(422);
+  const rows = await gw.deps.db.withTenant({ tenantId: admin.tenantId }, async (tx) => (await tx.execute(`SELECT status FROM idempotency_keys WHERE key = '${key}'`)).rows);
+  expect(rows).toEqual([]);
+});

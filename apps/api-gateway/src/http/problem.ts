@@ -100,7 +100,7 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
       if (error instanceof RateLimitedError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
       return sendProblem(res, problemOf(error.code, error.message, requestId, error.fieldErrors?.length ? error.fieldErrors : error.code === 'VALIDATION_FAILED' ? [] : undefined));
     }
-    const parsed = fromParserError(error ?? {}, requestId);
+    const parsed = fromParserError((error ?? {}) as { type?: string; status?: number }, requestId);
     if (parsed) return sendProblem(res, parsed);
     const errorId = randomUUID();
     const actor = res.locals.actor as Actor | undefined;

@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
-import { ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError, type FieldError } from '@coachline/domain/errors';
+import { ForbiddenError, NotFoundError, ValidationError, type FieldError } from '@coachline/domain/errors';
 import type { Actor } from '@coachline/domain/actor';
 import type { Permission } from '@coachline/domain/roles';
 
@@ -8,11 +8,14 @@ export type Access = 'public' | 'authenticated' | Permission;
 
 type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
 
-export interface RouteContext<P, Q, B, A extends Access> {
+/** Parsed before the handler runs, or, for a route that defers its input, a function that parses when called. */
+type Input<T, D extends boolean> = D extends true ? () => T : T;
+
+export interface RouteContext<P, Q, B, A extends Access, D extends boolean = false> {
   actor: A extends 'public' ? Actor | undefined : Actor;
   params: P;
-  query: Q;
-  body: B;
+  query: Input<Q, D>;
+  body: Input<B, D>;
   requestId: string;
   req: Request;
   res: Response;
@@ -31,6 +34,7 @@ export interface RouteDefinition<
   QS extends z.ZodType | undefined = undefined,
   BS extends z.ZodType | undefined = undefined,
   A extends Access = Access,
+  D extends boolean = false,
 > {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** Express path, `/v1/...`; OpenAPI shows it with `{param}`. */
@@ -42,17 +46,23 @@ export interface RouteDefinition<
   params?: PS;
   query?: QS;
   body?: BS;
-  /** Proves the path's resource exists and is visible before the body is judged (404 before 422). */
-  resource?: (ctx: { actor: Actor; params: Infer<PS> }) => Promise<void>;
+  /**
+   * The handler gets `query` and `body` as functions that parse (or throw the
+   * ValidationError) when called. For routes whose path names a resource: the
+   * service looks it up and then calls them, in one transaction, so another
+   * tenant's or a missing id is 404 before the input is judged (422).
+   */
+  deferInput?: D;
   responses: Record<number, { description: string; schema?: z.ZodType }>;
   /** Route-specific middleware (rate limits), run after authentication. */
   middleware?: RequestHandler[];
   /** Opt out of Idempotency-Key handling (routes whose replay would be wrong, like token refresh). */
   idempotent?: false;
-  handler: (ctx: RouteContext<Infer<PS>, Infer<QS>, Infer<BS>, A>) => Promise<RouteResult>;
+  handler: (ctx: RouteContext<Infer<PS>, Infer<QS>, Infer<BS>, A, D>) => Promise<RouteResult>;
 }
 
-export type AnyRoute = RouteDefinition<any, any, any, any>;
+/** A route of any schemas, as the app mounts and documents them; `route()` checked its handler against its schemas. */
+export type AnyRoute = RouteDefinition<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined, Access, boolean>;
 
 /** Identity function that infers the schemas' types into the handler. */
 export function route<
@@ -60,8 +70,9 @@ export function route<
   QS extends z.ZodType | undefined = undefined,
   BS extends z.ZodType | undefined = undefined,
   A extends Access = Access,
->(definition: RouteDefinition<PS, QS, BS, A>): AnyRoute {
-  return definition as AnyRoute;
+  D extends boolean = false,
+>(definition: RouteDefinition<PS, QS, BS, A, D>): AnyRoute {
+  return definition;
 }
 
 export function fieldErrors(error: z.ZodError, prefix?: string): FieldError[] {
@@ -119,6 +130,10 @@ export function mountRoute(app: Router, definition: AnyRoute, pipeline: Pipeline
     next();
   };
   const before = definition.access === 'public' ? [] : pipeline.authenticatedMiddleware;
+  // Chosen once per route, so that a route parsing up front allocates nothing for it.
+  const inputOf: (schema: z.ZodType | undefined, value: unknown, where: string) => unknown = definition.deferInput
+    ? (schema, value, where) => () => parseOr(schema, value, where)
+    : parseOr;
 
   const handle: RequestHandler = async (req, res) => {
     const actor = res.locals.actor as Actor | undefined;
@@ -127,13 +142,10 @@ export function mountRoute(app: Router, definition: AnyRoute, pipeline: Pipeline
     if (params && !params.success) throw new NotFoundError('Not found.');
     const parsedParams = params?.data;
     const execute = async (): Promise<RouteResult> => {
-      if (definition.resource) {
-        if (!actor) throw new UnauthenticatedError('Authentication required.');
-        await definition.resource({ actor, params: parsedParams });
-      }
-      const query = parseOr(definition.query, req.query, 'query');
-      const body = parseOr(definition.body, req.body ?? {}, 'body');
-      return definition.handler({ actor, params: parsedParams, query, body, requestId: res.locals.requestId, req, res } as never);
+      // A request with a bad query and a bad body is answered with the query's errors.
+      const query = inputOf(definition.query, req.query, 'query');
+      const body = inputOf(definition.body, req.body ?? {}, 'body');
+      return definition.handler({ actor, params: parsedParams, query, body, requestId: res.locals.requestId as string, req, res });
     };
     const wantsIdempotency = definition.method === 'post' && definition.idempotent !== false && actor && req.get('idempotency-key') !== undefined;
     const result = wantsIdempotency ? await pipeline.idempotent(actor, req, execute) : await execute();

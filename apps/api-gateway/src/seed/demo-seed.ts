@@ -2,7 +2,8 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Database } from '@coachline/db/database';
 import { newId } from '@coachline/db/ids';
 import { exercises, programDays, programPlannedSets, programs } from '@coachline/db/schema/index';
-import { loadGatewayConfig } from '../config';
+import { loadConfig } from '@coachline/runtime/config';
+import { gatewayConfigSchema } from '../config';
 import { createGatewayDeps } from '../deps';
 import { AuthService } from '../modules/identity/auth.service';
 import { InvitationService } from '../modules/identity/invitation.service';
@@ -45,7 +46,7 @@ async function seedProgram(db: Database, tenantId: string, coachId: string) {
 }
 
 async function main() {
-  const config = loadGatewayConfig();
+  const config = loadConfig(gatewayConfigSchema);
   const { deps, close } = createGatewayDeps({ ...config, DATABASE_POOL_SIZE: 2 });
   const { db, tokens } = deps;
   const sessions = new SessionIssuer(tokens, config.REFRESH_TOKEN_TTL_SECONDS);

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { Role } from '@coachline/domain/roles';
+import { loadConfig } from '@coachline/runtime/config';
 import { createApp } from '../app';
-import { loadGatewayConfig } from '../config';
+import { gatewayConfigSchema } from '../config';
 import { createGatewayDeps } from '../deps';
 import { testEnv } from './test-env';
 
@@ -27,7 +28,7 @@ export interface TestUser {
  * makes its own tenants through the API, so files run in parallel.
  */
 export async function startGateway(overrides: Record<string, string> = {}) {
-  const config = loadGatewayConfig(testEnv({ DATABASE_POOL_SIZE: '5', ...overrides }));
+  const config = loadConfig(gatewayConfigSchema, testEnv({ DATABASE_POOL_SIZE: '5', ...overrides }));
   const { deps, close } = createGatewayDeps(config);
   await deps.storage.ensureBucket();
   const app = createApp(deps);
@@ -57,7 +58,7 @@ export async function startGateway(overrides: Record<string, string> = {}) {
   async function tenantWithTeam() {
     const admin = await signup();
     const [coach, athlete, athlete2] = await Promise.all([addMember(admin, 'COACH'), addMember(admin, 'ATHLETE'), addMember(admin, 'ATHLETE')]);
-    return { admin, coach: coach!, athlete: athlete!, athlete2: athlete2! };
+    return { admin, coach, athlete, athlete2 };
   }
 
   const auth = (user: { accessToken: string }) => ({ authorization: `Bearer ${user.accessToken}` });

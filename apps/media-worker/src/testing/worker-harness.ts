@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createDatabase } from '@coachline/db/database';
+import { loadConfig } from '@coachline/runtime/config';
 import { createLogger } from '@coachline/runtime/logger';
 import { TypedQueue } from '@coachline/runtime/queues';
 import { createRedis } from '@coachline/runtime/redis';
 import { createStorage } from '@coachline/runtime/storage';
-import { loadAppConfig } from '../config';
+import { configSchema } from '../config';
 import { createMediaWorker, type MediaWorkerDeps } from '../media-worker';
 
 /**
@@ -12,7 +13,7 @@ import { createMediaWorker, type MediaWorkerDeps } from '../media-worker';
  * provides, on a queue prefix of its own so parallel files never share jobs.
  */
 export async function startMediaWorker(overrides: Partial<MediaWorkerDeps> = {}) {
-  const config = loadAppConfig({ LOG_LEVEL: 'silent' });
+  const config = loadConfig(configSchema, { LOG_LEVEL: 'silent' });
   const db = createDatabase({ url: config.DATABASE_URL, systemUrl: config.DATABASE_SYSTEM_URL, poolSize: 4 });
   const redis = createRedis(config.REDIS_URL);
   const storage = createStorage(config);
@@ -50,14 +51,3 @@ export async function startMediaWorker(overrides: Partial<MediaWorkerDeps> = {})
 }
 
 export type MediaWorkerHarness = Awaited<ReturnType<typeof startMediaWorker>>;
-
-/** Polls until `check` returns a value, with a generous deadline. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

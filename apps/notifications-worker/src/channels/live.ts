@@ -1,14 +1,16 @@
-import { Emitter } from '@socket.io/redis-emitter';
-import type { Redis } from 'ioredis';
-import { rooms, type LiveNotification, type ServerToClientEvents } from '@coachline/domain/socket';
+import { rooms, type LiveNotification } from '@coachline/domain/socket';
+import type { LiveEmitter } from '@coachline/runtime/live-emitter';
 
 export interface LiveDelivery {
   notify(tenantId: string, userId: string, notification: LiveNotification): void;
 }
 
-/** `notification:new` to a user's connections on any realtime server, through the Socket.io Redis adapter's channel. */
-export function createLiveDelivery(redis: Redis): LiveDelivery {
-  const emitter = new Emitter<ServerToClientEvents>(redis);
+/**
+ * `notification:new` to a user's connections on any realtime server, through
+ * the platform's one live emitter (runtime's, which reports a failed publish
+ * rather than throwing: a live notification follows a commit and is best effort).
+ */
+export function createLiveDelivery(emitter: LiveEmitter): LiveDelivery {
   return {
     notify(tenantId, userId, notification) {
       emitter.to(rooms.user(tenantId, userId)).emit('notification:new', notification);

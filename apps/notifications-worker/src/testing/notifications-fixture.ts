@@ -1,15 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { createDatabase, type Tx } from '@coachline/db/database';
-import { memberships, posts, spaceMembers, spaces, tenants, users } from '@coachline/db/schema/index';
+import { newId } from '@coachline/db/ids';
+import { exercises, memberships, posts, spaceMembers, spaces, tenants, users } from '@coachline/db/schema/index';
+import type { EventEnvelope } from '@coachline/domain/events';
+import type { JobOf, TaskName } from '@coachline/domain/queues';
+import { createLiveEmitter } from '@coachline/runtime/live-emitter';
+import { loadConfig } from '@coachline/runtime/config';
 import { createLogger } from '@coachline/runtime/logger';
+import { createMailer } from '@coachline/runtime/mailer';
+import { createDispatcher } from '@coachline/runtime/queue-consumer';
 import { createRedis } from '@coachline/runtime/redis';
 import webpush from 'web-push';
-import { createMailer } from '@coachline/runtime/mailer';
-import { createPushSender } from '../channels/web-push';
-import { createNotificationProcessor } from '../notification.processor';
 import { createLiveDelivery } from '../channels/live';
+import { createPushSender } from '../channels/web-push';
+import { configSchema } from '../config';
+import { notificationsHandlers } from '../handlers/notifications.handlers';
+import type { ProcessorDeps } from '../notification.processor';
 import { startPushService, startSmtpPeer } from './delivery-peers';
-import { loadAppConfig } from '../config';
 
 export interface Member {
   id: string;
@@ -17,9 +24,18 @@ export interface Member {
   name: string;
 }
 
+/** Jobs and events through the notifications queue's handler table, as the worker runs them, without Redis. */
+export function notificationsDispatch(deps: ProcessorDeps) {
+  const dispatch = createDispatcher('notifications', notificationsHandlers(deps));
+  return {
+    event: (envelope: EventEnvelope) => dispatch('event', envelope),
+    job: <N extends TaskName<'notifications'>>(name: N, data: JobOf<'notifications', N>) => dispatch(name, data),
+  };
+}
+
 /** Real Postgres, Redis, SMTP peer and push endpoint for the notifications worker's tests. */
 export async function notificationsFixture() {
-  const config = loadAppConfig({ LOG_LEVEL: 'silent' });
+  const config = loadConfig(configSchema, { LOG_LEVEL: 'silent' });
   const db = createDatabase({ url: config.DATABASE_URL, systemUrl: config.DATABASE_SYSTEM_URL, poolSize: 5 });
   const redis = createRedis(config.REDIS_URL);
   const logger = createLogger('notifications-test', 'silent');
@@ -28,8 +44,9 @@ export async function notificationsFixture() {
   const vapid = { ...webpush.generateVAPIDKeys(), subject: 'mailto:test@coachline.local' };
   const mailer = createMailer({ smtpUrl: smtp.url, mailDir: '', from: 'Coachline <no-reply@coachline.test>', timeoutMs: 5_000, logger });
   const push = createPushSender({ vapid, timeoutMs: 5_000, logger });
-  const deps = { db, redis, logger, mailer, push, live: createLiveDelivery(redis), appUrl: 'https://app.coachline.test' };
-  const processor = createNotificationProcessor(deps);
+  const live = createLiveDelivery(createLiveEmitter(redis, () => undefined));
+  const deps: ProcessorDeps = { db, redis, logger, mailer, push, live, appUrl: 'https://app.coachline.test' };
+  const processor = notificationsDispatch(deps);
 
   async function tenant(memberCount: number) {
     const tenantId = randomUUID();
@@ -42,6 +59,25 @@ export async function notificationsFixture() {
       }
     });
     return { tenantId, people };
+  }
+
+  /** A tenant with a coach, athletes and one exercise: what a week of training needs. */
+  async function coachingTeam(athleteCount: number) {
+    const tenantId = newId();
+    const person = (role: string): Member => ({ id: newId(), email: `${role}-${randomUUID()}@example.com`, name: `${role} ${randomUUID().slice(0, 4)}` });
+    const coach = person('coach');
+    const athletes = Array.from({ length: athleteCount }, () => person('athlete'));
+    const exerciseId = newId();
+    await db.withTenant({ tenantId }, async (tx) => {
+      await tx.insert(tenants).values({ id: tenantId, name: `Studio ${randomUUID().slice(0, 6)}` });
+      await tx.insert(users).values([coach, ...athletes].map((p) => ({ ...p, passwordHash: 'unused' })));
+      await tx.insert(memberships).values([
+        { tenantId, id: newId(), userId: coach.id, role: 'COACH' as const },
+        ...athletes.map((a) => ({ tenantId, id: newId(), userId: a.id, role: 'ATHLETE' as const })),
+      ]);
+      await tx.insert(exercises).values({ tenantId, id: exerciseId, name: 'Back Squat', category: 'legs', primaryMuscle: 'quadriceps' });
+    });
+    return { tenantId, coach, athletes, exerciseId };
   }
 
   async function spaceWithPost(tenantId: string, memberIds: string[], authorId: string) {
@@ -66,6 +102,7 @@ export async function notificationsFixture() {
     deps,
     processor,
     tenant,
+    coachingTeam,
     spaceWithPost,
     async close() {
       mailer.close();
@@ -75,14 +112,4 @@ export async function notificationsFixture() {
       await db.close();
     },
   };
-}
-
-export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, what: string, deadlineMs = 20_000): Promise<T> {
-  const end = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }

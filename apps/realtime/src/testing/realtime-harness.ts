@@ -7,10 +7,11 @@ import { exercises, memberships, tenants, users, workouts } from '@coachline/db/
 import type { Role } from '@coachline/domain/roles';
 import type { ClientToServerEvents, ServerToClientEvents } from '@coachline/domain/socket';
 import { AccessTokens } from '@coachline/runtime/access-token';
+import { loadConfig } from '@coachline/runtime/config';
 import { createLogger } from '@coachline/runtime/logger';
 import { createMetricsRegistry } from '@coachline/runtime/metrics';
 import { createRedis, type Redis } from '@coachline/runtime/redis';
-import { loadAppConfig } from '../config';
+import { configSchema } from '../config';
 import { createRealtimeServer, type RealtimeServer } from '../realtime-server';
 
 export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -28,7 +29,7 @@ export interface Member {
  * (apps never import each other, so there is no gateway to sign up through).
  */
 export function realtimeTestKit(env: Record<string, string> = {}) {
-  const config = loadAppConfig({ JWT_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig(configSchema, { JWT_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'silent', ...env });
   const db: Database = createDatabase({ url: config.DATABASE_URL, poolSize: 5 });
   const redisClients: Redis[] = [];
   const servers: RealtimeServer[] = [];
@@ -57,7 +58,7 @@ export function realtimeTestKit(env: Record<string, string> = {}) {
         await tx.insert(memberships).values({ tenantId, id: newId(), userId: id, role });
         members[key] = { id, role, tenantId, token: tokens.sign({ userId: id, tenantId, role }) };
       }
-      await seedExerciseLibrary(tx, tenantId);
+      await seedExerciseLibrary(tx);
       const [first] = await tx.select({ id: exercises.id }).from(exercises).limit(1);
       return first!.id;
     });

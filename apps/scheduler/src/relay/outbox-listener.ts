@@ -3,7 +3,8 @@ import type { Logger } from '@coachline/runtime/logger';
 
 /**
  * LISTEN outbox on a dedicated connection, reconnecting with backoff. NOTIFY
- * is lost while disconnected, so `onReconnect` lets the relay catch up.
+ * is lost while disconnected, so every (re)connection also calls `onNotify`
+ * once: the relay then catches up on what was inserted meanwhile.
  */
 export function listenForOutbox(options: { url: string; logger: Logger; onNotify: () => void }): { close: () => Promise<void> } {
   let client: pg.Client | undefined;

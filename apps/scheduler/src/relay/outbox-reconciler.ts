@@ -1,11 +1,12 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Database } from '@coachline/db/database';
-import { EVENT_TYPES, queuesFor, type EventType } from '@coachline/domain/events';
+import { eventsRoutedTo } from '@coachline/domain/events';
 import { QUEUE_NAMES, type QueueName } from '@coachline/domain/queues';
 import type { Logger } from '@coachline/runtime/logger';
+import { addEvents } from '@coachline/runtime/queues';
 import { eventJobId } from './job-id';
-import { claimUnprocessed, markPublished, toEnvelope, type OutboxRow, type TenantScope } from './outbox.repository';
+import { claimUnprocessed, markPublished, toEnvelope, type OutboxRow, type TenantFilter } from './outbox.repository';
 import type { RelayMetrics } from './relay.metrics';
 
 export interface OutboxReconcilerDeps {
@@ -22,7 +23,7 @@ export interface OutboxReconcilerDeps {
   maxAttempts?: number;
   intervalMs?: number;
   batchSize?: number;
-  scope?: TenantScope;
+  scope?: TenantFilter;
 }
 
 /** Job states meaning the last job is still alive in Redis: it will run, or it is in the dead-letter set for operators. */
@@ -43,8 +44,6 @@ export function createOutboxReconciler(deps: OutboxReconcilerDeps) {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
 
-  const typesFor = (queue: QueueName): EventType[] => EVENT_TYPES.filter((type) => queuesFor(type).includes(queue));
-
   async function stillInRedis(queue: Queue, queueName: QueueName, row: OutboxRow): Promise<boolean> {
     for (let attempt = 0; attempt < row.publish_attempts; attempt++) {
       const state = await queue.getJobState(eventJobId(row.id, queueName, attempt));
@@ -54,7 +53,7 @@ export function createOutboxReconciler(deps: OutboxReconcilerDeps) {
   }
 
   async function reconcileQueue(queueName: QueueName): Promise<number> {
-    const types = typesFor(queueName);
+    const types = eventsRoutedTo(queueName);
     if (types.length === 0) return 0;
     const queue = deps.queues[queueName];
     // Looks across every tenant's outbox and processed_events: the system role.
@@ -63,7 +62,7 @@ export function createOutboxReconciler(deps: OutboxReconcilerDeps) {
       const lost: OutboxRow[] = [];
       for (const row of rows) if (!(await stillInRedis(queue, queueName, row))) lost.push(row);
       if (lost.length === 0) return 0;
-      await queue.addBulk(lost.map((row) => ({ name: 'event', data: toEnvelope(row), opts: { jobId: eventJobId(row.id, queueName, row.publish_attempts) } })));
+      await addEvents(queue, lost.map((row) => ({ envelope: toEnvelope(row), jobId: eventJobId(row.id, queueName, row.publish_attempts) })));
       await markPublished(tx, lost);
       deps.metrics.republished.inc({ queue: queueName }, lost.length);
       deps.logger.warn('re-published events that were never processed', { queue: queueName, count: lost.length });

@@ -5,7 +5,8 @@ import { emit } from '@coachline/db/outbox';
 import { processOnce } from '@coachline/db/processed-events';
 import { outboxEvents } from '@coachline/db/schema/index';
 import { createMetricsRegistry } from '@coachline/runtime/metrics';
-import { eventually, relayFixture } from '../testing/relay-fixture';
+import { eventually } from '@coachline/testing/eventually';
+import { relayFixture } from '../testing/relay-fixture';
 import { replayFailed } from './dead-letter';
 import { eventJobId } from './job-id';
 import { createOutboxReconciler } from './outbox-reconciler';
@@ -44,10 +45,10 @@ test('several relays publish every event exactly once, with the envelope and a j
   const tenantId = await fx.tenant();
   const ids = await emitPosts(tenantId, 120);
   const [a, b, c] = [relay({ batchSize: 7 }), relay({ batchSize: 11 }), relay({ batchSize: 13 })];
-  const counts = await Promise.all([a!.drain(), b!.drain(), c!.drain()]);
+  const counts = await Promise.all([a.drain(), b.drain(), c.drain()]);
   expect(counts.reduce((x, y) => x + y, 0)).toBe(120);
   expect(await unpublished(tenantId, ids)).toBe(0);
-  const queue = a!.queues.notifications;
+  const queue = a.queues.notifications;
   const waiting = await queue.getWaiting(0, 1000);
   expect(waiting.map((j) => j.id).sort()).toEqual(ids.map((id) => eventJobId(id, 'notifications')).sort());
   const job = await queue.getJob(eventJobId(ids[3]!, 'notifications'));
@@ -73,7 +74,7 @@ test('the reconciler re-publishes events whose jobs Redis lost, and leaves proce
   const r = relay();
   await r.drain();
   const queue = r.queues.notifications;
-  await fx.db.withTenant({ tenantId }, (tx) => processOnce(tx, tenantId, processed!, 'notifications', async () => undefined));
+  await fx.db.withTenant({ tenantId }, (tx) => processOnce(tx, processed!, 'notifications', async () => undefined));
   const worker = new Worker(
     'notifications',
     async (job) => {

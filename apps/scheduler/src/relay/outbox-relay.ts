@@ -5,10 +5,10 @@ import { EVENTS, queuesFor, type EventType } from '@coachline/domain/events';
 import { QUEUE_NAMES, type QueueName } from '@coachline/domain/queues';
 import type { Logger } from '@coachline/runtime/logger';
 import type { MetricsRegistry } from '@coachline/runtime/metrics';
-import { DEFAULT_JOB_OPTIONS } from '@coachline/runtime/queues';
+import { addEvents, DEFAULT_JOB_OPTIONS } from '@coachline/runtime/queues';
 import { eventJobId } from './job-id';
 import { listenForOutbox } from './outbox-listener';
-import { claimForPublishing, toEnvelope, type OutboxRow, type TenantScope } from './outbox.repository';
+import { claimForPublishing, toEnvelope, type OutboxRow, type TenantFilter } from './outbox.repository';
 import { createRelayMetrics, type RelayMetrics } from './relay.metrics';
 
 export interface OutboxRelayDeps {
@@ -25,7 +25,7 @@ export interface OutboxRelayDeps {
   pollIntervalMs?: number;
   /** A batch whose publishing takes longer is rolled back and retried; its jobs are deduplicated by id. */
   publishTimeoutMs?: number;
-  scope?: TenantScope;
+  scope?: TenantFilter;
 }
 
 export interface OutboxRelay {
@@ -82,7 +82,7 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
       await Promise.race([
         Promise.all(
           [...perQueue].map(async ([queue, list]) => {
-            await queues[queue].addBulk(list.map((row) => ({ name: 'event', data: toEnvelope(row), opts: { jobId: eventJobId(row.id, queue) } })));
+            await addEvents(queues[queue], list.map((row) => ({ envelope: toEnvelope(row), jobId: eventJobId(row.id, queue) })));
             metrics.published.inc({ queue }, list.length);
           }),
         ),

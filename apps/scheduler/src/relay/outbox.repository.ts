@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { deferWrite, type Tx } from '@coachline/db/database';
+import { deferWrite, type SystemTx, type Tx } from '@coachline/db/database';
 import type { EventEnvelope, EventType } from '@coachline/domain/events';
 
 export interface OutboxRow {
@@ -14,14 +14,14 @@ export interface OutboxRow {
 }
 
 /** Optional confinement of a relay to some tenants (tests run several relays against one database). */
-export type TenantScope = () => readonly string[];
+export type TenantFilter = () => readonly string[];
 
 /** The transaction's pg client: these queries pass arrays as single parameters, which drizzle's `sql` would expand. */
 const pgOf = (tx: Tx) => (tx as unknown as { $client: pg.PoolClient }).$client;
 
 const COLUMNS = 'tenant_id, id, type, payload, request_id, traceparent, created_at, publish_attempts';
 
-function scopeClause(scope: TenantScope | undefined, params: unknown[]): string {
+function scopeClause(scope: TenantFilter | undefined, params: unknown[]): string {
   if (!scope) return '';
   params.push(scope());
   return ` AND tenant_id = ANY($${params.length}::uuid[])`;
@@ -32,7 +32,7 @@ function scopeClause(scope: TenantScope | undefined, params: unknown[]): string 
  * number of relays claim disjoint batches; the locks last until the caller's
  * transaction ends, so a relay that dies leaves its rows to the others.
  */
-export async function claimUnpublished(tx: Tx, limit: number, scope?: TenantScope): Promise<OutboxRow[]> {
+export async function claimUnpublished(tx: SystemTx, limit: number, scope?: TenantFilter): Promise<OutboxRow[]> {
   const params: unknown[] = [limit];
   const where = scopeClause(scope, params);
   const result = await pgOf(tx).query<OutboxRow>(
@@ -58,7 +58,7 @@ export async function claimUnpublished(tx: Tx, limit: number, scope?: TenantScop
  *   the next claim skips them instead of visiting every row published since
  *   the last vacuum.
  */
-export async function claimForPublishing(tx: Tx, limit: number, scope?: TenantScope): Promise<OutboxRow[]> {
+export async function claimForPublishing(tx: SystemTx, limit: number, scope?: TenantFilter): Promise<OutboxRow[]> {
   const params: unknown[] = [limit];
   const where = scopeClause(scope, params);
   // Travels with the claim, in its round trip; SET LOCAL ends with the transaction.
@@ -74,7 +74,7 @@ export async function claimForPublishing(tx: Tx, limit: number, scope?: TenantSc
   return result.rows.sort((a, b) => a.created_at.getTime() - b.created_at.getTime());
 }
 
-export async function markPublished(tx: Tx, rows: readonly OutboxRow[]): Promise<void> {
+export async function markPublished(tx: SystemTx, rows: readonly OutboxRow[]): Promise<void> {
   if (rows.length === 0) return;
   await pgOf(tx).query(
     `UPDATE outbox_events o SET published_at = now(), publish_attempts = o.publish_attempts + 1
@@ -90,8 +90,8 @@ export async function markPublished(tx: Tx, rows: readonly OutboxRow[]): Promise
  * and below `maxAttempts` publishes. Locked so two reconcilers never race.
  */
 export async function claimUnprocessed(
-  tx: Tx,
-  options: { types: readonly EventType[]; consumer: string; afterSeconds: number; horizonSeconds: number; maxAttempts: number; limit: number; scope?: TenantScope },
+  tx: SystemTx,
+  options: { types: readonly EventType[]; consumer: string; afterSeconds: number; horizonSeconds: number; maxAttempts: number; limit: number; scope?: TenantFilter },
 ): Promise<OutboxRow[]> {
   const params: unknown[] = [options.types, options.consumer, options.afterSeconds, options.horizonSeconds, options.maxAttempts, options.limit];
   const where = scopeClause(options.scope, params);
@@ -112,7 +112,7 @@ export async function claimUnprocessed(
 }
 
 /** Pending count and the age of the oldest pending event, for the lag gauges. */
-export async function pendingStats(tx: Tx): Promise<{ pending: number; lagSeconds: number }> {
+export async function pendingStats(tx: SystemTx): Promise<{ pending: number; lagSeconds: number }> {
   const result = await pgOf(tx).query<{ pending: string; lag: string | null }>(
     `SELECT count(*) AS pending, extract(epoch FROM now() - min(created_at)) AS lag FROM outbox_events WHERE published_at IS NULL`,
   );

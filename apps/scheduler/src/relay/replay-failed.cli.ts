@@ -1,7 +1,8 @@
 import { Queue } from 'bullmq';
 import { QUEUE_NAMES, type QueueName } from '@coachline/domain/queues';
+import { loadConfig } from '@coachline/runtime/config';
 import { createRedis } from '@coachline/runtime/redis';
-import { loadAppConfig } from '../config';
+import { configSchema } from '../config';
 import { replayFailed } from './dead-letter';
 
 /** `pnpm --filter @coachline/scheduler replay-failed <queue>`: re-runs the dead-letter set of one queue. */
@@ -11,7 +12,7 @@ async function main() {
     console.error(`usage: replay-failed <queue>, one of ${QUEUE_NAMES.join(', ')}`);
     process.exit(2);
   }
-  const config = loadAppConfig();
+  const config = loadConfig(configSchema);
   const redis = createRedis(config.REDIS_URL);
   const queue = new Queue(name, { connection: redis, prefix: config.QUEUE_PREFIX });
   try {

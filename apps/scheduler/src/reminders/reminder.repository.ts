@@ -1,5 +1,5 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import type { Tx } from '@coachline/db/database';
+import type { SystemTx, TenantTx } from '@coachline/db/database';
 import { coachingSessions } from '@coachline/db/schema/index';
 
 export interface ScheduledSession {
@@ -9,16 +9,16 @@ export interface ScheduledSession {
 }
 
 /** The session if it is still scheduled: the database, not the event, is the truth. */
-export async function findScheduledSession(tx: Tx, tenantId: string, sessionId: string): Promise<ScheduledSession | undefined> {
+export async function findScheduledSession(tx: TenantTx, sessionId: string): Promise<ScheduledSession | undefined> {
   const [row] = await tx
     .select({ tenantId: coachingSessions.tenantId, sessionId: coachingSessions.id, startsAt: coachingSessions.startsAt })
     .from(coachingSessions)
-    .where(and(eq(coachingSessions.tenantId, tenantId), eq(coachingSessions.id, sessionId), eq(coachingSessions.status, 'scheduled')));
+    .where(and(eq(coachingSessions.tenantId, tx.scope.tenantId), eq(coachingSessions.id, sessionId), eq(coachingSessions.status, 'scheduled')));
   return row;
 }
 
-/** One page of every tenant's scheduled sessions starting after `after`; needs the system role. */
-export async function upcomingSessionsPage(systemTx: Tx, after: { startsAt: Date; tenantId: string; sessionId: string }, limit: number): Promise<ScheduledSession[]> {
+/** One page of every tenant's scheduled sessions starting after `after`. */
+export async function upcomingSessionsPage(systemTx: SystemTx, after: { startsAt: Date; tenantId: string; sessionId: string }, limit: number): Promise<ScheduledSession[]> {
   const s = coachingSessions;
   return systemTx
     .select({ tenantId: s.tenantId, sessionId: s.id, startsAt: s.startsAt })

@@ -1,4 +1,6 @@
 import type { Database } from '@coachline/db/database';
+import { processOnce } from '@coachline/db/processed-events';
+import type { TenantScope } from '@coachline/domain/actor';
 import type { TypedQueue } from '@coachline/runtime/queues';
 import { findScheduledSession, upcomingSessionsPage, type ScheduledSession } from './reminder.repository';
 
@@ -10,10 +12,8 @@ export function reminderJobId(sessionId: string, offsetMinutes: number): string 
   return `session-reminder.${sessionId}.${offsetMinutes}m`;
 }
 
-export interface TraceContext {
-  requestId?: string;
-  traceparent?: string;
-}
+/** The consumer name recorded in processed_events: the relay's reconciler checks the queue's name. */
+const CONSUMER = 'reminders';
 
 /**
  * Session reminders are delayed `session.reminder` jobs on the notifications
@@ -34,11 +34,11 @@ export class ReminderService {
    * status again: if a cancellation committed meanwhile (its event may even
    * have been handled first), the reminders just added are removed.
    */
-  async scheduleIfActive(tenantId: string, sessionId: string, trace: TraceContext = {}): Promise<number> {
-    const session = await this.db.withTenant({ tenantId }, (tx) => findScheduledSession(tx, tenantId, sessionId));
+  async scheduleIfActive(scope: TenantScope, sessionId: string): Promise<number> {
+    const session = await this.db.withTenant(scope, (tx) => findScheduledSession(tx, sessionId));
     if (!session) return 0;
-    const added = await this.add(session, trace);
-    const still = await this.db.withTenant({ tenantId }, (tx) => findScheduledSession(tx, tenantId, sessionId));
+    const added = await this.add(session, scope);
+    const still = await this.db.withTenant(scope, (tx) => findScheduledSession(tx, sessionId));
     if (!still || still.startsAt.getTime() !== session.startsAt.getTime()) {
       await this.cancel(sessionId);
       return 0;
@@ -65,7 +65,7 @@ export class ReminderService {
     while (!options.stopped?.()) {
       // Spans every tenant: the sweep restores reminders for all of them.
       const page = await this.db.withSystem((tx) => upcomingSessionsPage(tx, after, pageSize));
-      for (const session of page) total += await this.add(session, {});
+      for (const session of page) total += await this.add(session, { tenantId: session.tenantId });
       const last = page[page.length - 1];
       if (!last || page.length < pageSize) return total;
       after = { startsAt: last.startsAt, tenantId: last.tenantId, sessionId: last.sessionId };
@@ -73,7 +73,15 @@ export class ReminderService {
     return total;
   }
 
-  private async add(session: ScheduledSession, trace: TraceContext): Promise<number> {
+  /**
+   * Records a session event as handled once its reminders are in Redis (they
+   * are not in the database's transaction, but their ids make a repeat harmless).
+   */
+  async recordHandled(scope: TenantScope, eventId: string): Promise<void> {
+    await this.db.withTenant(scope, (tx) => processOnce(tx, eventId, CONSUMER, async () => undefined));
+  }
+
+  private async add(session: ScheduledSession, scope: TenantScope): Promise<number> {
     let added = 0;
     for (const offsetMinutes of this.offsetsMinutes) {
       const delay = session.startsAt.getTime() - offsetMinutes * MINUTE - this.now();
@@ -81,7 +89,7 @@ export class ReminderService {
       if (delay <= 0) continue;
       await this.notifications.add(
         'session.reminder',
-        { tenantId: session.tenantId, sessionId: session.sessionId, offsetMinutes, ...trace },
+        { tenantId: session.tenantId, sessionId: session.sessionId, offsetMinutes, requestId: scope.requestId, traceparent: scope.traceparent },
         { jobId: reminderJobId(session.sessionId, offsetMinutes), delay },
       );
       added++;

@@ -4,12 +4,13 @@ import type { Database } from '@coachline/db/database';
 import { newId } from '@coachline/db/ids';
 import { exercises, memberships, tenants, users } from '@coachline/db/schema/index';
 import { QUEUE_NAMES } from '@coachline/domain/queues';
+import { loadConfig } from '@coachline/runtime/config';
 import type { Redis } from '@coachline/runtime/redis';
-import { loadAppConfig, type Config } from '../config';
+import { configSchema, type Config } from '../config';
 
 /** The scheduler's configuration for a test: the URLs `pnpm test` provides, a queue prefix of its own. */
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadAppConfig({ LOG_LEVEL: 'silent', QUEUE_PREFIX: `{t-${randomUUID().slice(0, 8)}}`, ...overrides });
+  return loadConfig(configSchema, { LOG_LEVEL: 'silent', QUEUE_PREFIX: `{t-${randomUUID().slice(0, 8)}}`, ...overrides });
 }
 
 export interface Person {

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { createDatabase } from '@coachline/db/database';
 import { tenants } from '@coachline/db/schema/index';
+import { loadConfig } from '@coachline/runtime/config';
 import { createLogger } from '@coachline/runtime/logger';
 import { createRedis } from '@coachline/runtime/redis';
-import { loadAppConfig } from '../config';
+import { configSchema } from '../config';
 
 /** Real Postgres and Redis for relay tests, with a queue prefix of their own so parallel files never share jobs. */
 export function relayFixture() {
-  const config = loadAppConfig({ LOG_LEVEL: 'silent' });
+  const config = loadConfig(configSchema, { LOG_LEVEL: 'silent' });
   const db = createDatabase({ url: config.DATABASE_URL, systemUrl: config.DATABASE_SYSTEM_URL, poolSize: 5 });
   const redis = createRedis(config.REDIS_URL);
   const prefix = `{t-${randomUUID().slice(0, 8)}}`;
@@ -32,15 +33,4 @@ export function relayFixture() {
       await db.close();
     },
   };
-}
-
-/** Polls until `check` returns a value other than undefined, or fails after a generous deadline. */
-export async function eventually<T>(check: () => Promise<T | undefined>, what: string, deadlineMs = 20_000): Promise<T> {
-  const end = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }

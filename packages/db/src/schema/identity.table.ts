@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { foreignKey, index, pgTable, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { foreignKey, index, pgTable, text, unique, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { createdAt, tenantTable, ts } from './tenant-table';
 
 const role = (name: string) => text(name, { enum: ['ADMIN', 'COACH', 'ATHLETE', 'SCHEDULER'] });
@@ -31,7 +31,7 @@ export const memberships = tenantTable(
 );
 
 /** Lets composite foreign keys point at (tenant_id, user_id): a reference can never leave its tenant. */
-export const membershipRef = (t: { tenantId: any }, column: any, name: string) =>
+export const membershipRef = (t: { tenantId: AnyPgColumn }, column: AnyPgColumn, name: string) =>
   foreignKey({ name, columns: [t.tenantId, column], foreignColumns: [memberships.tenantId, memberships.userId] });
 
 export const invitations = tenantTable(

@@ -1,4 +1,4 @@
-import { date, foreignKey, index, integer, jsonb, numeric, real, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { date, foreignKey, index, integer, jsonb, numeric, real, text, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { membershipRef } from './identity.table';
 import { createdAt, tenantTable, ts } from './tenant-table';
 
@@ -17,7 +17,7 @@ export const exercises = tenantTable(
   (t) => [index('exercises_name_idx').on(t.tenantId, t.name)],
 );
 
-const exerciseRef = (t: { tenantId: any }, column: any, name: string) =>
+const exerciseRef = (t: { tenantId: AnyPgColumn }, column: AnyPgColumn, name: string) =>
   foreignKey({ name, columns: [t.tenantId, column], foreignColumns: [exercises.tenantId, exercises.id] });
 
 export const programs = tenantTable('programs', {

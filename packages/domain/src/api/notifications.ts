@@ -18,12 +18,20 @@ export type Channel = (typeof CHANNELS)[number];
 
 export type PreferenceChannels = Record<Channel, Record<NotifyingType, boolean>>;
 
+/** Preferences as stored: channel -> type -> on, possibly partial. */
+export type StoredPreferences = Partial<Record<string, Record<string, boolean>>> | undefined;
+
+/** The one preference rule: a channel is on for a type unless the user turned it off. */
+export function channelOn(stored: StoredPreferences, channel: Channel, type: string): boolean {
+  return stored?.[channel]?.[type] ?? true;
+}
+
 /** Stored preferences (possibly partial) over the defaults: every channel and type, on unless turned off. */
-export function resolvePreferences(stored: Partial<Record<string, Record<string, boolean>>> | undefined): PreferenceChannels {
+export function resolvePreferences(stored: StoredPreferences): PreferenceChannels {
   const result = {} as PreferenceChannels;
   for (const channel of CHANNELS) {
     result[channel] = {} as Record<NotifyingType, boolean>;
-    for (const type of NOTIFYING_TYPES) result[channel][type] = stored?.[channel]?.[type] ?? true;
+    for (const type of NOTIFYING_TYPES) result[channel][type] = channelOn(stored, channel, type);
   }
   return result;
 }

@@ -2,7 +2,7 @@ import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Database } from '@coachline/db/database';
 import { auditEvents } from '@coachline/db/schema/index';
 import type { PageQuery } from '@coachline/domain/api/common';
-import { decodeCursor, page } from '../../http/pagination';
+import { decodeCursor, page } from '@coachline/db/pagination';
 import type { Actor } from '@coachline/domain/actor';
 
 export class AuditService {
@@ -15,7 +15,7 @@ export class AuditService {
       tx
         .select()
         .from(auditEvents)
-        .where(and(eq(auditEvents.tenantId, actor.tenantId), cursor ? lt(auditEvents.id, cursor.id) : undefined))
+        .where(and(eq(auditEvents.tenantId, tx.scope.tenantId), cursor ? lt(auditEvents.id, cursor.id) : undefined))
         .orderBy(desc(auditEvents.id))
         .limit(query.limit + 1),
     );

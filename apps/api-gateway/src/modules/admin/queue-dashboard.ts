@@ -48,5 +48,5 @@ export function mountQueueDashboard(app: Express, queues: Record<QueueName, Queu
   serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH);
   createBullBoard({ queues: Object.values(queues).map((q) => new BullMQAdapter(q)), serverAdapter });
   // The dashboard's UI needs inline scripts and styles, like the API docs.
-  app.use(QUEUE_DASHBOARD_PATH, basicAuth(credentials, 'Coachline queues'), helmet({ contentSecurityPolicy: false }), serverAdapter.getRouter());
+  app.use(QUEUE_DASHBOARD_PATH, basicAuth(credentials, 'Coachline queues'), helmet({ contentSecurityPolicy: false }), serverAdapter.getRouter() as RequestHandler);
 }

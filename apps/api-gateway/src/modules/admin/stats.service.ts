@@ -21,18 +21,19 @@ export class StatsService {
   ) {}
 
   async stats(actor: Actor) {
-    const [tenant, queues] = await Promise.all([this.tenantCounts(actor.tenantId), this.queueDepths()]);
+    const [tenant, queues] = await Promise.all([this.tenantCounts(actor), this.queueDepths()]);
     return { ...tenant, queues };
   }
 
-  private tenantCounts(tenantId: string) {
-    return this.db.withTenant({ tenantId }, async (tx) => {
+  private tenantCounts(actor: Actor) {
+    return this.db.withTenant(actor, async (tx) => {
+      const { tenantId } = tx.scope;
       // One transaction is one connection: the queries run one after another.
       const [members] = await tx.select({ n: count() }).from(memberships).where(eq(memberships.tenantId, tenantId));
       const [workoutCount] = await tx.select({ n: count() }).from(workouts).where(eq(workouts.tenantId, tenantId));
       const [sessions] = await tx.select({ n: count() }).from(coachingSessions).where(eq(coachingSessions.tenantId, tenantId));
       // Originals and their variants: what the tenant's quota is charged for.
-      const mediaBytes = await tenantMediaBytes(tx, tenantId);
+      const mediaBytes = await tenantMediaBytes(tx);
       return { members: members?.n ?? 0, workouts: workoutCount?.n ?? 0, sessions: sessions?.n ?? 0, mediaBytes };
     });
   }

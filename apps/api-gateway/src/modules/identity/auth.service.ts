@@ -7,7 +7,7 @@ import { tenants, users } from '@coachline/db/schema/index';
 import { ConflictError, NotFoundError, UnauthenticatedError } from '@coachline/domain/errors';
 import { permissionsOf, type Role } from '@coachline/domain/roles';
 import type { Actor } from '@coachline/domain/actor';
-import { isUniqueViolation } from '../../http/pg-errors';
+import { isUniqueViolation } from '@coachline/db/pg-errors';
 import * as repo from './identity.repository';
 import { hashOpaqueToken, tenantOfToken } from './opaque-token';
 import { hashPassword, verifyPassword } from './password';
@@ -36,11 +36,11 @@ export class AuthService {
       return await this.db.withTenant({ tenantId, requestId }, async (tx) => {
         await tx.insert(tenants).values({ id: tenantId, name: input.organizationName });
         await tx.insert(users).values({ id: userId, email: input.email, name: input.name, passwordHash });
-        await repo.insertMembership(tx, tenantId, userId, 'ADMIN');
-        await seedExerciseLibrary(tx, tenantId);
+        await repo.insertMembership(tx, userId, 'ADMIN');
+        await seedExerciseLibrary(tx);
         await emit(tx, 'user.signed_up', { userId, email: input.email, name: input.name });
         await recordAudit(tx, { actorId: userId, action: 'tenant.created', entityType: 'tenant', entityId: tenantId, summary: { organizationName: input.organizationName, email: input.email } });
-        const pair = await this.sessions.issue(tx, { userId, tenantId, role: 'ADMIN' });
+        const pair = await this.sessions.issue(tx, { userId, role: 'ADMIN' });
         return { user: { id: userId, email: input.email, name: input.name }, tenant: { id: tenantId, name: input.organizationName }, role: 'ADMIN' as const, ...pair };
       });
     } catch (error) {
@@ -62,9 +62,9 @@ export class AuthService {
     if (!membership) throw new UnauthenticatedError(BAD_CREDENTIALS);
     const { user } = found;
     return this.db.withTenant({ tenantId: membership.tenantId, requestId }, async (tx) => {
-      const tenant = await repo.findTenant(tx, membership.tenantId);
+      const tenant = await repo.findTenant(tx);
       if (!tenant) throw new UnauthenticatedError(BAD_CREDENTIALS);
-      const pair = await this.sessions.issue(tx, { userId: user.id, tenantId: tenant.id, role: membership.role });
+      const pair = await this.sessions.issue(tx, { userId: user.id, role: membership.role });
       await recordAudit(tx, { actorId: user.id, action: 'session.created', entityType: 'user', entityId: user.id });
       return { user: { id: user.id, email: user.email, name: user.name }, tenant, role: membership.role, ...pair };
     });
@@ -79,17 +79,17 @@ export class AuthService {
     if (!tenantId) throw new UnauthenticatedError('The refresh token is invalid.');
     const now = new Date();
     const outcome = await this.db.withTenant({ tenantId, requestId }, async (tx) => {
-      const row = await repo.findRefreshTokenForUpdate(tx, tenantId, hashOpaqueToken(refreshToken));
+      const row = await repo.findRefreshTokenForUpdate(tx, hashOpaqueToken(refreshToken));
       if (!row || row.revokedAt || row.expiresAt <= now) return 'invalid' as const;
       if (row.spentAt) {
-        await repo.revokeFamily(tx, tenantId, row.familyId, now);
+        await repo.revokeFamily(tx, row.familyId, now);
         await recordAudit(tx, { actorId: row.userId, action: 'session.reuse_detected', entityType: 'user', entityId: row.userId, summary: { familyId: row.familyId } });
         return 'reused' as const;
       }
-      const membership = await repo.findMembership(tx, tenantId, row.userId);
+      const membership = await repo.findMembership(tx, row.userId);
       if (!membership) return 'invalid' as const;
-      await repo.spendRefreshToken(tx, tenantId, row.id, now);
-      return this.sessions.issue(tx, { userId: row.userId, tenantId, role: membership.role }, row.familyId);
+      await repo.spendRefreshToken(tx, row.id, now);
+      return this.sessions.issue(tx, { userId: row.userId, role: membership.role }, row.familyId);
     });
     if (outcome === 'invalid') throw new UnauthenticatedError('The refresh token is invalid or expired.');
     if (outcome === 'reused') throw new UnauthenticatedError('The refresh token was already used; every session of its family is revoked.');
@@ -100,9 +100,9 @@ export class AuthService {
     const tenantId = tenantOfToken('rt', refreshToken);
     if (!tenantId) return;
     await this.db.withTenant({ tenantId, requestId }, async (tx) => {
-      const row = await repo.findRefreshTokenForUpdate(tx, tenantId, hashOpaqueToken(refreshToken));
+      const row = await repo.findRefreshTokenForUpdate(tx, hashOpaqueToken(refreshToken));
       if (!row) return;
-      await repo.revokeFamily(tx, tenantId, row.familyId, new Date());
+      await repo.revokeFamily(tx, row.familyId, new Date());
       await recordAudit(tx, { actorId: row.userId, action: 'session.revoked', entityType: 'user', entityId: row.userId, summary: { familyId: row.familyId } });
     });
   }
@@ -110,8 +110,8 @@ export class AuthService {
   async me(actor: Actor) {
     return this.db.withTenant(actor, async (tx) => {
       const user = await repo.findUser(tx, actor.userId);
-      const tenant = await repo.findTenant(tx, actor.tenantId);
-      const membership = await repo.findMembership(tx, actor.tenantId, actor.userId);
+      const tenant = await repo.findTenant(tx);
+      const membership = await repo.findMembership(tx, actor.userId);
       if (!user || !tenant || !membership) throw new NotFoundError('Your membership no longer exists.');
       return { user: { id: user.id, email: user.email, name: user.name }, tenant, role: membership.role, permissions: [...permissionsOf(membership.role)] };
     });

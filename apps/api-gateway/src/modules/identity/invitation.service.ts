@@ -2,8 +2,7 @@ import type { Database } from '@coachline/db/database';
 import { recordAudit } from '@coachline/db/audit';
 import { newId } from '@coachline/db/ids';
 import { emit } from '@coachline/db/outbox';
-import { invitations, users } from '@coachline/db/schema/index';
-import { and, eq } from 'drizzle-orm';
+import { users } from '@coachline/db/schema/index';
 import { ConflictError, ForbiddenError, GoneError, NotFoundError, UnauthenticatedError } from '@coachline/domain/errors';
 import { canInvite, type Role } from '@coachline/domain/roles';
 import type { Actor } from '@coachline/domain/actor';
@@ -28,10 +27,10 @@ export class InvitationService {
     const id = newId();
     await this.db.withTenant(actor, async (tx) => {
       const existing = await repo.findUserByEmail(tx, input.email);
-      if (existing && (await repo.findMembership(tx, actor.tenantId, existing.id))) {
+      if (existing && (await repo.findMembership(tx, existing.id))) {
         throw new ConflictError('This person is already a member.');
       }
-      await tx.insert(invitations).values({ tenantId: actor.tenantId, id, email: input.email, role: input.role, tokenHash: hash, invitedBy: actor.userId, expiresAt });
+      await repo.insertInvitation(tx, { id, email: input.email, role: input.role, tokenHash: hash, invitedBy: actor.userId, expiresAt });
       await emit(tx, 'invitation.created', {
         invitationId: id,
         email: input.email,
@@ -54,10 +53,7 @@ export class InvitationService {
     if (!tenantId) throw new NotFoundError('No such invitation.');
     const now = new Date();
     const probe = await this.db.withTenant({ tenantId, requestId }, async (tx) => {
-      const [invitation] = await tx
-        .select()
-        .from(invitations)
-        .where(and(eq(invitations.tenantId, tenantId), eq(invitations.tokenHash, hashOpaqueToken(input.token))));
+      const invitation = await repo.findInvitation(tx, hashOpaqueToken(input.token));
       return invitation ? { invitation, user: await repo.findUserByEmail(tx, invitation.email) } : undefined;
     });
     if (!probe) throw new NotFoundError('No such invitation.');
@@ -69,7 +65,7 @@ export class InvitationService {
     const newHash = probe.user ? undefined : await hashPassword(input.password);
 
     return this.db.withTenant({ tenantId, requestId }, async (tx) => {
-      const invitation = await repo.findInvitationForUpdate(tx, tenantId, hashOpaqueToken(input.token));
+      const invitation = await repo.findInvitationForUpdate(tx, hashOpaqueToken(input.token));
       if (!invitation || invitation.acceptedAt || invitation.expiresAt <= now) throw new GoneError('This invitation was already used or has expired.');
       let user = await repo.findUserByEmail(tx, invitation.email);
       if (!user) {
@@ -81,13 +77,13 @@ export class InvitationService {
         throw new ConflictError('The account changed while accepting; retry.');
       }
       if (!user) throw new Error('user insert returned nothing');
-      if (await repo.findMembership(tx, tenantId, user.id)) throw new ConflictError('You are already a member of this organization.');
-      await repo.insertMembership(tx, tenantId, user.id, invitation.role);
-      await tx.update(invitations).set({ acceptedAt: now, acceptedBy: user.id }).where(and(eq(invitations.tenantId, tenantId), eq(invitations.id, invitation.id)));
+      if (await repo.findMembership(tx, user.id)) throw new ConflictError('You are already a member of this organization.');
+      await repo.insertMembership(tx, user.id, invitation.role);
+      await repo.markInvitationAccepted(tx, invitation.id, user.id, now);
       await recordAudit(tx, { actorId: user.id, action: 'invitation.accepted', entityType: 'invitation', entityId: invitation.id, summary: { role: invitation.role } });
-      const tenant = await repo.findTenant(tx, tenantId);
+      const tenant = await repo.findTenant(tx);
       if (!tenant) throw new NotFoundError('No such organization.');
-      const pair = await this.sessions.issue(tx, { userId: user.id, tenantId, role: invitation.role });
+      const pair = await this.sessions.issue(tx, { userId: user.id, role: invitation.role });
       return { user: { id: user.id, email: user.email, name: user.name }, tenant, role: invitation.role, ...pair };
     });
   }

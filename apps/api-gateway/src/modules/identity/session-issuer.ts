@@ -1,4 +1,4 @@
-import type { Tx } from '@coachline/db/database';
+import type { TenantTx } from '@coachline/db/database';
 import { newId } from '@coachline/db/ids';
 import type { Role } from '@coachline/domain/roles';
 import type { AccessTokens } from '@coachline/runtime/access-token';
@@ -11,17 +11,20 @@ export interface TokenPair {
   expiresIn: number;
 }
 
-/** Mints an access token and a refresh token (a new family unless one is given), in the caller's transaction. */
+/**
+ * Mints an access token and a refresh token (a new family unless one is given)
+ * in the caller's transaction, for a member of the transaction's tenant.
+ */
 export class SessionIssuer {
   constructor(
     private readonly tokens: AccessTokens,
     private readonly refreshTtlSeconds: number,
   ) {}
 
-  async issue(tx: Tx, claims: { userId: string; tenantId: string; role: Role }, familyId: string = newId()): Promise<TokenPair> {
+  async issue(tx: TenantTx, member: { userId: string; role: Role }, familyId: string = newId()): Promise<TokenPair> {
+    const claims = { userId: member.userId, tenantId: tx.scope.tenantId, role: member.role };
     const refresh = issueOpaqueToken('rt', claims.tenantId);
     await insertRefreshToken(tx, {
-      tenantId: claims.tenantId,
       userId: claims.userId,
       familyId,
       tokenHash: refresh.hash,

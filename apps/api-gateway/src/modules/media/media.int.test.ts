@@ -278,7 +278,7 @@ describe('who sees media', () => {
     const stranger = await gw.signup();
     const foreign = await readyImage(stranger);
     const ids = [id, pending.body.mediaId, foreign.id, newId()];
-    expect(await gw.deps.db.withTenant({ tenantId: athlete.tenantId }, (tx) => attachableMediaIds(tx, athlete.tenantId, ids))).toEqual(new Set([id]));
+    expect(await gw.deps.db.withTenant({ tenantId: athlete.tenantId }, (tx) => attachableMediaIds(tx, ids))).toEqual(new Set([id]));
   });
 
   test("another tenant's media id is 404 on every route", async () => {

@@ -1,11 +1,11 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { Tx } from '@coachline/db/database';
+import type { TenantTx } from '@coachline/db/database';
 import { mediaAssets, tenants } from '@coachline/db/schema/index';
 
 export type MediaAssetRow = typeof mediaAssets.$inferSelect;
 
-export async function findAsset(tx: Tx, tenantId: string, id: string): Promise<MediaAssetRow | undefined> {
-  const [row] = await tx.select().from(mediaAssets).where(and(eq(mediaAssets.tenantId, tenantId), eq(mediaAssets.id, id)));
+export async function findAsset(tx: TenantTx, id: string): Promise<MediaAssetRow | undefined> {
+  const [row] = await tx.select().from(mediaAssets).where(and(eq(mediaAssets.tenantId, tx.scope.tenantId), eq(mediaAssets.id, id)));
   return row;
 }
 
@@ -13,24 +13,24 @@ export async function findAsset(tx: Tx, tenantId: string, id: string): Promise<M
  * Locks the tenant's row until the transaction ends, so concurrent upload
  * intents of one tenant reserve quota one after the other.
  */
-export async function lockTenantQuota(tx: Tx, tenantId: string): Promise<number | null> {
-  const [row] = await tx.select({ quota: tenants.storageQuotaBytes }).from(tenants).where(eq(tenants.id, tenantId)).for('update');
+export async function lockTenantQuota(tx: TenantTx): Promise<number | null> {
+  const [row] = await tx.select({ quota: tenants.storageQuotaBytes }).from(tenants).where(eq(tenants.id, tx.scope.tenantId)).for('update');
   return row?.quota ?? null;
 }
 
 export async function insertPendingAsset(
-  tx: Tx,
-  row: { tenantId: string; id: string; ownerId: string; kind: MediaAssetRow['kind']; filename: string; declaredContentType: string; sizeBytes: number; storageKey: string; uploadId: string; partSize: number },
+  tx: TenantTx,
+  row: { id: string; ownerId: string; kind: MediaAssetRow['kind']; filename: string; declaredContentType: string; sizeBytes: number; storageKey: string; uploadId: string; partSize: number },
 ): Promise<void> {
-  await tx.insert(mediaAssets).values({ ...row, status: 'pending' });
+  await tx.insert(mediaAssets).values({ ...row, tenantId: tx.scope.tenantId, status: 'pending' });
 }
 
 /** Moves a pending asset on; undefined when another request already did. */
-export async function updatePendingAsset(tx: Tx, tenantId: string, id: string, changes: Partial<MediaAssetRow>): Promise<MediaAssetRow | undefined> {
+export async function updatePendingAsset(tx: TenantTx, id: string, changes: Partial<MediaAssetRow>): Promise<MediaAssetRow | undefined> {
   const [row] = await tx
     .update(mediaAssets)
     .set(changes)
-    .where(and(eq(mediaAssets.tenantId, tenantId), eq(mediaAssets.id, id), eq(mediaAssets.status, 'pending')))
+    .where(and(eq(mediaAssets.tenantId, tx.scope.tenantId), eq(mediaAssets.id, id), eq(mediaAssets.status, 'pending')))
     .returning();
   return row;
 }
@@ -39,7 +39,8 @@ export async function updatePendingAsset(tx: Tx, tenantId: string, id: string, c
  * Whether the asset is shown to `userId` somewhere: in a post of a space they
  * belong to, in a message of their conversation, or as a member's profile photo.
  */
-export async function isSharedWith(tx: Tx, tenantId: string, mediaId: string, userId: string): Promise<boolean> {
+export async function isSharedWith(tx: TenantTx, mediaId: string, userId: string): Promise<boolean> {
+  const { tenantId } = tx.scope;
   const result = await tx.execute<{ shared: boolean }>(sql`
     SELECT EXISTS (
       SELECT 1 FROM posts p

@@ -51,8 +51,8 @@ export function mediaRoutes(uploads: UploadService, media: MediaService, limit: 
       tags,
       access: 'media:write',
       params: idParams,
-      resource: ({ actor, params }) => uploads.assertOwnUpload(actor, params.id),
       body: finalizeBody,
+      deferInput: true,
       middleware: [limit.uploadsPerUser],
       responses: {
         202: { description: 'Accepted for processing', schema: finalizeSchema },

@@ -54,10 +54,10 @@ export class MediaService {
    */
   private async visibleAsset(actor: Actor, id: string): Promise<MediaAssetRow> {
     const asset = await this.db.withTenant(actor, async (tx) => {
-      const row = await findAsset(tx, actor.tenantId, id);
+      const row = await findAsset(tx, id);
       if (!row) return undefined;
       if (row.ownerId === actor.userId || actor.permissions.includes('media:read:any')) return row;
-      return (await isSharedWith(tx, actor.tenantId, id, actor.userId)) ? row : undefined;
+      return (await isSharedWith(tx, id, actor.userId)) ? row : undefined;
     });
     if (!asset) throw new NotFoundError('No such media.');
     return asset;

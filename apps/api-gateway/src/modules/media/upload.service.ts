@@ -7,6 +7,7 @@ import type { FinalizeBody, UploadIntentBody } from '@coachline/domain/api/media
 import { ConflictError, GoneError, NotFoundError, PayloadTooLargeError, QuotaExceededError, ValidationError } from '@coachline/domain/errors';
 import { NoSuchObjectError, NoSuchUploadError, type Storage } from '@coachline/runtime/storage';
 import type { Actor } from '@coachline/domain/actor';
+import type { LazyInput } from '@coachline/use-cases/lazy-input';
 import { findAsset, insertPendingAsset, lockTenantQuota, updatePendingAsset, type MediaAssetRow } from './media.repository';
 import { matchesDeclaredType, SNIFF_BYTES } from './media-type';
 
@@ -41,13 +42,12 @@ export class UploadService {
     const uploadId = await this.storage.createMultipartUpload(storageKey, body.contentType);
     try {
       await this.db.withTenant(actor, async (tx) => {
-        const quota = (await lockTenantQuota(tx, actor.tenantId)) ?? this.limits.defaultQuotaBytes;
-        const used = await tenantMediaBytes(tx, actor.tenantId);
+        const quota = (await lockTenantQuota(tx)) ?? this.limits.defaultQuotaBytes;
+        const used = await tenantMediaBytes(tx);
         if (used + body.sizeBytes > quota) {
           throw new QuotaExceededError(`This upload needs ${mib(body.sizeBytes)}, but only ${mib(Math.max(0, quota - used))} of the organization's ${mib(quota)} storage is left.`);
         }
         await insertPendingAsset(tx, {
-          tenantId: actor.tenantId,
           id,
           ownerId: actor.userId,
           kind: body.kind,
@@ -96,9 +96,10 @@ export class UploadService {
    * size or leading bytes contradict the declaration is deleted and its asset
    * marked failed; otherwise `media.uploaded` goes out with the status change.
    */
-  async finalize(actor: Actor, id: string, body: FinalizeBody) {
-    const asset = await this.db.withTenant(actor, (tx) => findAsset(tx, actor.tenantId, id));
+  async finalize(actor: Actor, id: string, input: LazyInput<FinalizeBody>) {
+    const asset = await this.db.withTenant(actor, (tx) => findAsset(tx, id));
     if (!asset || asset.ownerId !== actor.userId) throw new NotFoundError('No such media.');
+    const body = input();
     // A retried finalize (the first answer was lost) gets the same answer.
     if (asset.status === 'processing' || asset.status === 'ready') return { id, status: asset.status };
     if (asset.status === 'failed') throw new ConflictError(`This upload failed: ${asset.failureReason ?? 'unknown reason'}.`);
@@ -115,7 +116,6 @@ export class UploadService {
     const updated = await this.db.withTenant(actor, async (tx) => {
       const row = await updatePendingAsset(
         tx,
-        actor.tenantId,
         id,
         failure
           ? { status: 'failed', failureReason: failure, uploadId: null, finalizedAt: new Date() }
@@ -140,7 +140,7 @@ export class UploadService {
     });
     if (!updated) {
       // A concurrent finalize got there first; answer what it decided.
-      const current = await this.db.withTenant(actor, (tx) => findAsset(tx, actor.tenantId, id));
+      const current = await this.db.withTenant(actor, (tx) => findAsset(tx, id));
       if (current?.status === 'failed') throw new ConflictError(`This upload failed: ${current.failureReason ?? 'unknown reason'}.`);
       return { id, status: current?.status ?? 'processing' };
     }
@@ -201,14 +201,8 @@ export class UploadService {
     return undefined;
   }
 
-  /** 404 unless the caller started this upload. */
-  async assertOwnUpload(actor: Actor, id: string): Promise<void> {
-    const asset = await this.db.withTenant(actor, (tx) => findAsset(tx, actor.tenantId, id));
-    if (!asset || asset.ownerId !== actor.userId) throw new NotFoundError('No such media.');
-  }
-
   private async ownPendingAsset(actor: Actor, id: string) {
-    const asset = await this.db.withTenant(actor, (tx) => findAsset(tx, actor.tenantId, id));
+    const asset = await this.db.withTenant(actor, (tx) => findAsset(tx, id));
     if (!asset || asset.ownerId !== actor.userId) throw new NotFoundError('No such media.');
     if (asset.status !== 'pending' || !asset.uploadId) throw new ConflictError(`This upload is already ${asset.status}.`);
     return asset;

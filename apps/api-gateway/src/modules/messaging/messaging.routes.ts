@@ -1,9 +1,10 @@
 import { idParams, pageOf, pageQuery } from '@coachline/domain/api/common';
 import { conversationSchema, messageSchema, sendMessageBody, startConversationBody } from '@coachline/domain/api/messaging';
+import type { SendMessageUseCase } from '@coachline/use-cases/messaging/send-message.use-case';
 import { route, type AnyRoute } from '../../http/route';
 import type { ConversationService } from './conversation.service';
 
-export function messagingRoutes(conversations: ConversationService): AnyRoute[] {
+export function messagingRoutes(conversations: ConversationService, sendMessage: SendMessageUseCase): AnyRoute[] {
   const tags = ['Messaging'];
   return [
     route({
@@ -45,9 +46,9 @@ export function messagingRoutes(conversations: ConversationService): AnyRoute[] 
       access: 'message:write',
       params: idParams,
       body: sendMessageBody,
-      resource: ({ actor, params }) => conversations.assertParticipant(actor, params.id),
+      deferInput: true,
       responses: { 201: { description: 'Sent', schema: messageSchema } },
-      handler: async ({ actor, params, body }) => ({ status: 201, body: await conversations.send(actor, params.id, body) }),
+      handler: async ({ actor, params, body }) => ({ status: 201, body: await sendMessage.execute(actor, { conversationId: params.id }, body) }),
     }),
   ];
 }

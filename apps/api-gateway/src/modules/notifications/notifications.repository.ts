@@ -1,15 +1,15 @@
 import { and, desc, eq, isNull, lt, sql } from 'drizzle-orm';
-import type { Tx } from '@coachline/db/database';
+import type { NewRow, TenantTx } from '@coachline/db/database';
 import { deviceTokens, notificationPreferences, notifications } from '@coachline/db/schema/index';
 
 /** Newest first. */
-export async function listNotifications(tx: Tx, tenantId: string, userId: string, options: { unread: boolean; limit: number; beforeId?: string }) {
+export async function listNotifications(tx: TenantTx, userId: string, options: { unread: boolean; limit: number; beforeId?: string }) {
   return tx
     .select()
     .from(notifications)
     .where(
       and(
-        eq(notifications.tenantId, tenantId),
+        eq(notifications.tenantId, tx.scope.tenantId),
         eq(notifications.userId, userId),
         options.unread ? isNull(notifications.readAt) : undefined,
         options.beforeId ? lt(notifications.id, options.beforeId) : undefined,
@@ -20,44 +20,44 @@ export async function listNotifications(tx: Tx, tenantId: string, userId: string
 }
 
 /** Marks one of the user's notifications read (keeping the first read time); false when it is not theirs. */
-export async function markRead(tx: Tx, tenantId: string, userId: string, id: string): Promise<boolean> {
+export async function markRead(tx: TenantTx, userId: string, id: string): Promise<boolean> {
   const rows = await tx
     .update(notifications)
     .set({ readAt: sql`coalesce(${notifications.readAt}, now())` })
-    .where(and(eq(notifications.tenantId, tenantId), eq(notifications.userId, userId), eq(notifications.id, id)))
+    .where(and(eq(notifications.tenantId, tx.scope.tenantId), eq(notifications.userId, userId), eq(notifications.id, id)))
     .returning({ id: notifications.id });
   return rows.length > 0;
 }
 
-export async function markAllRead(tx: Tx, tenantId: string, userId: string): Promise<number> {
+export async function markAllRead(tx: TenantTx, userId: string): Promise<number> {
   const rows = await tx
     .update(notifications)
     .set({ readAt: sql`now()` })
-    .where(and(eq(notifications.tenantId, tenantId), eq(notifications.userId, userId), isNull(notifications.readAt)))
+    .where(and(eq(notifications.tenantId, tx.scope.tenantId), eq(notifications.userId, userId), isNull(notifications.readAt)))
     .returning({ id: notifications.id });
   return rows.length;
 }
 
-export async function findPreferences(tx: Tx, tenantId: string, userId: string) {
+export async function findPreferences(tx: TenantTx, userId: string) {
   const [row] = await tx
     .select()
     .from(notificationPreferences)
-    .where(and(eq(notificationPreferences.tenantId, tenantId), eq(notificationPreferences.userId, userId)))
+    .where(and(eq(notificationPreferences.tenantId, tx.scope.tenantId), eq(notificationPreferences.userId, userId)))
     .for('update');
   return row;
 }
 
-export async function upsertPreferences(tx: Tx, row: typeof notificationPreferences.$inferInsert) {
+export async function upsertPreferences(tx: TenantTx, row: NewRow<typeof notificationPreferences>) {
   await tx
     .insert(notificationPreferences)
-    .values(row)
+    .values({ ...row, tenantId: tx.scope.tenantId })
     .onConflictDoUpdate({ target: [notificationPreferences.tenantId, notificationPreferences.userId], set: { channels: row.channels, updatedAt: new Date() } });
 }
 
-export async function upsertDevice(tx: Tx, row: typeof deviceTokens.$inferInsert) {
+export async function upsertDevice(tx: TenantTx, row: NewRow<typeof deviceTokens>) {
   const [device] = await tx
     .insert(deviceTokens)
-    .values(row)
+    .values({ ...row, tenantId: tx.scope.tenantId })
     .onConflictDoUpdate({ target: [deviceTokens.tenantId, deviceTokens.userId, deviceTokens.address], set: { subscription: row.subscription, platform: row.platform, lastFailureAt: null } })
     .returning();
   return device!;

@@ -4,7 +4,7 @@ import { newId } from '@coachline/db/ids';
 import type { notifications } from '@coachline/db/schema/index';
 import { CHANNELS, resolvePreferences } from '@coachline/domain/api/notifications';
 import { NotFoundError } from '@coachline/domain/errors';
-import { decodeCursor, page } from '../../http/pagination';
+import { decodeCursor, page } from '@coachline/db/pagination';
 import type { Actor } from '@coachline/domain/actor';
 import * as repo from './notifications.repository';
 
@@ -25,7 +25,7 @@ export class NotificationService {
   async list(actor: Actor, query: { limit: number; cursor?: string; unread?: 'true' | 'false' }) {
     const cursor = decodeCursor(query.cursor);
     const rows = await this.db.withTenant(actor, (tx) =>
-      repo.listNotifications(tx, actor.tenantId, actor.userId, { unread: query.unread === 'true', limit: query.limit, beforeId: cursor?.id }),
+      repo.listNotifications(tx, actor.userId, { unread: query.unread === 'true', limit: query.limit, beforeId: cursor?.id }),
     );
     const result = page(rows, query.limit, (row) => ({ id: row.id }));
     return { items: result.items.map(notificationOut), nextCursor: result.nextCursor };
@@ -33,33 +33,33 @@ export class NotificationService {
 
   async markRead(actor: Actor, id: string): Promise<void> {
     await this.db.withTenant(actor, async (tx) => {
-      if (!(await repo.markRead(tx, actor.tenantId, actor.userId, id))) throw new NotFoundError('No such notification.');
+      if (!(await repo.markRead(tx, actor.userId, id))) throw new NotFoundError('No such notification.');
       await recordAudit(tx, { actorId: actor.userId, action: 'notification.read', entityType: 'notification', entityId: id });
     });
   }
 
   async markAllRead(actor: Actor): Promise<void> {
     await this.db.withTenant(actor, async (tx) => {
-      const count = await repo.markAllRead(tx, actor.tenantId, actor.userId);
+      const count = await repo.markAllRead(tx, actor.userId);
       await recordAudit(tx, { actorId: actor.userId, action: 'notification.read_all', entityType: 'notification', entityId: null, summary: { count } });
     });
   }
 
   async preferences(actor: Actor) {
-    const row = await this.db.withTenant(actor, (tx) => repo.findPreferences(tx, actor.tenantId, actor.userId));
+    const row = await this.db.withTenant(actor, (tx) => repo.findPreferences(tx, actor.userId));
     return { channels: resolvePreferences(row?.channels) };
   }
 
   /** Partial maps merge into what is stored; entries not sent keep their values. */
   async updatePreferences(actor: Actor, input: { channels: Partial<Record<(typeof CHANNELS)[number], Record<string, boolean | undefined>>> }) {
     return this.db.withTenant(actor, async (tx) => {
-      const stored = (await repo.findPreferences(tx, actor.tenantId, actor.userId))?.channels ?? {};
+      const stored = (await repo.findPreferences(tx, actor.userId))?.channels ?? {};
       const merged: Record<string, Record<string, boolean>> = {};
       for (const channel of CHANNELS) {
         merged[channel] = { ...(stored[channel] ?? {}) };
         for (const [type, enabled] of Object.entries(input.channels[channel] ?? {})) if (enabled !== undefined) merged[channel][type] = enabled;
       }
-      await repo.upsertPreferences(tx, { tenantId: actor.tenantId, id: newId(), userId: actor.userId, channels: merged });
+      await repo.upsertPreferences(tx, { id: newId(), userId: actor.userId, channels: merged });
       await recordAudit(tx, { actorId: actor.userId, action: 'notification_preferences.updated', entityType: 'notification_preferences', entityId: actor.userId, summary: { channels: input.channels } });
       return { channels: resolvePreferences(merged) };
     });
@@ -69,7 +69,6 @@ export class NotificationService {
   async registerDevice(actor: Actor, input: { platform: 'web'; subscription: { endpoint: string; keys: { p256dh: string; auth: string } } } | { platform: 'ios' | 'android'; token: string }) {
     return this.db.withTenant(actor, async (tx) => {
       const device = await repo.upsertDevice(tx, {
-        tenantId: actor.tenantId,
         id: newId(),
         userId: actor.userId,
         platform: input.platform,

@@ -1,9 +1,11 @@
 import { recordAudit } from '@coachline/db/audit';
-import type { Database, Tx } from '@coachline/db/database';
-import type { AvailabilityBody } from '@coachline/domain/api/scheduling';
+import type { Database, TenantTx } from '@coachline/db/database';
+import type { z } from 'zod';
+import type { AvailabilityBody, slotsQuery, timeOffBody } from '@coachline/domain/api/scheduling';
 import { ForbiddenError, NotFoundError } from '@coachline/domain/errors';
 import { generateSlots } from '@coachline/domain/slots';
 import type { Actor } from '@coachline/domain/actor';
+import type { LazyInput } from '@coachline/use-cases/lazy-input';
 import * as repo from './availability.repository';
 import { busySpans } from './session.repository';
 
@@ -16,31 +18,19 @@ export class AvailabilityService {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** 404 unless the id names a coach of the caller's tenant. */
-  async assertCoach(actor: Actor, coachId: string): Promise<void> {
-    const found = await this.db.withTenant(actor, (tx) => repo.isCoach(tx, actor.tenantId, coachId));
-    if (!found) throw new NotFoundError('No such coach.');
-  }
-
-  /** The coach themself, or a role that manages every coach's calendar (SCHEDULER, ADMIN). */
-  async assertCanEdit(actor: Actor, coachId: string): Promise<void> {
-    await this.assertCoach(actor, coachId);
-    if (actor.userId !== coachId && !actor.permissions.includes('availability:write:any')) {
-      throw new ForbiddenError("Only the coach, a scheduler or an admin may change this coach's availability.");
-    }
-  }
-
   async get(actor: Actor, coachId: string) {
     return this.db.withTenant(actor, async (tx) => {
-      const row = await repo.findAvailability(tx, actor.tenantId, coachId);
+      await requireCoach(tx, coachId);
+      const row = await repo.findAvailability(tx, coachId);
       if (!row) throw new NotFoundError('This coach has not set their availability yet.');
       return this.present(tx, actor, row);
     });
   }
 
-  async put(actor: Actor, coachId: string, body: AvailabilityBody) {
+  async put(actor: Actor, coachId: string, input: LazyInput<AvailabilityBody>) {
     return this.db.withTenant(actor, async (tx) => {
-      const row = await repo.upsertAvailability(tx, actor.tenantId, coachId, body);
+      await requireEditable(tx, actor, coachId);
+      const row = await repo.upsertAvailability(tx, coachId, input());
       await recordAudit(tx, {
         actorId: actor.userId,
         action: 'availability.updated',
@@ -52,9 +42,11 @@ export class AvailabilityService {
     });
   }
 
-  async addTimeOff(actor: Actor, coachId: string, body: { start: string; end: string; reason?: string }) {
+  async addTimeOff(actor: Actor, coachId: string, input: LazyInput<z.output<typeof timeOffBody>>) {
     return this.db.withTenant(actor, async (tx) => {
-      const row = await repo.insertTimeOff(tx, { tenantId: actor.tenantId, coachId, startsAt: new Date(body.start), endsAt: new Date(body.end), reason: body.reason ?? null });
+      await requireEditable(tx, actor, coachId);
+      const body = input();
+      const row = await repo.insertTimeOff(tx, { coachId, startsAt: new Date(body.start), endsAt: new Date(body.end), reason: body.reason ?? null });
       await recordAudit(tx, {
         actorId: actor.userId,
         action: 'availability.time_off_added',
@@ -68,7 +60,8 @@ export class AvailabilityService {
 
   async removeTimeOff(actor: Actor, coachId: string, timeOffId: string): Promise<void> {
     await this.db.withTenant(actor, async (tx) => {
-      if (!(await repo.deleteTimeOff(tx, actor.tenantId, coachId, timeOffId))) throw new NotFoundError('No such time off.');
+      await requireEditable(tx, actor, coachId);
+      if (!(await repo.deleteTimeOff(tx, coachId, timeOffId))) throw new NotFoundError('No such time off.');
       await recordAudit(tx, {
         actorId: actor.userId,
         action: 'availability.time_off_removed',
@@ -80,15 +73,17 @@ export class AvailabilityService {
   }
 
   /** Free slots in [from, to) in UTC; a coach without availability has none. */
-  async slots(actor: Actor, coachId: string, range: { from: string; to: string }) {
-    const from = new Date(range.from);
-    const to = new Date(range.to);
+  async slots(actor: Actor, coachId: string, query: LazyInput<z.output<typeof slotsQuery>>) {
     return this.db.withTenant(actor, async (tx) => {
-      const settings = await repo.findAvailability(tx, actor.tenantId, coachId);
+      await requireCoach(tx, coachId);
+      const range = query();
+      const from = new Date(range.from);
+      const to = new Date(range.to);
+      const settings = await repo.findAvailability(tx, coachId);
       if (!settings) return { items: [] };
       // A slot starting just before `to` ends up to one slot later, so sessions and time off are read that far.
       const until = new Date(to.getTime() + settings.slotMinutes * 60_000);
-      const [busy, timeOff] = await Promise.all([busySpans(tx, actor.tenantId, coachId, from, until), repo.listTimeOff(tx, actor.tenantId, coachId, { from, to: until })]);
+      const [busy, timeOff] = await Promise.all([busySpans(tx, coachId, from, until), repo.listTimeOff(tx, coachId, { from, to: until })]);
       const slots = generateSlots(settings, {
         from: from.getTime(),
         to: to.getTime(),
@@ -101,8 +96,8 @@ export class AvailabilityService {
   }
 
   /** Reasons for time off are private to the coach and those who manage calendars. */
-  private async present(tx: Tx, actor: Actor, row: AvailabilityRow) {
-    const timeOff = await repo.listTimeOff(tx, actor.tenantId, row.coachId, { from: this.now() });
+  private async present(tx: TenantTx, actor: Actor, row: AvailabilityRow) {
+    const timeOff = await repo.listTimeOff(tx, row.coachId, { from: this.now() });
     const showReasons = actor.userId === row.coachId || actor.permissions.includes('availability:write:any');
     return {
       coachId: row.coachId,
@@ -113,6 +108,19 @@ export class AvailabilityService {
       cancellationNoticeMinutes: row.cancellationNoticeMinutes,
       timeOff: timeOff.map((t) => timeOffView(t, showReasons)),
     };
+  }
+}
+
+/** 404 unless the id names a coach of the caller's tenant. */
+async function requireCoach(tx: TenantTx, coachId: string): Promise<void> {
+  if (!(await repo.isCoach(tx, coachId))) throw new NotFoundError('No such coach.');
+}
+
+/** The coach themself, or a role that manages every coach's calendar (SCHEDULER, ADMIN). */
+async function requireEditable(tx: TenantTx, actor: Actor, coachId: string): Promise<void> {
+  await requireCoach(tx, coachId);
+  if (actor.userId !== coachId && !actor.permissions.includes('availability:write:any')) {
+    throw new ForbiddenError("Only the coach, a scheduler or an admin may change this coach's availability.");
   }
 }
 

@@ -25,7 +25,7 @@ export class CalendarFeedService {
   async issue(actor: Actor) {
     const { token, hash } = issueOpaqueToken('cal', actor.tenantId);
     const row = await this.db.withTenant(actor, async (tx) => {
-      const feed = await repo.upsertFeed(tx, actor.tenantId, actor.userId, hash);
+      const feed = await repo.upsertFeed(tx, actor.userId, hash);
       await recordAudit(tx, { actorId: actor.userId, action: 'calendar_feed.issued', entityType: 'calendar_feed', entityId: feed.id });
       return feed;
     });
@@ -34,7 +34,7 @@ export class CalendarFeedService {
 
   async revoke(actor: Actor): Promise<void> {
     await this.db.withTenant(actor, async (tx) => {
-      const [deleted] = await repo.deleteFeed(tx, actor.tenantId, actor.userId);
+      const [deleted] = await repo.deleteFeed(tx, actor.userId);
       if (!deleted) return;
       await recordAudit(tx, { actorId: actor.userId, action: 'calendar_feed.revoked', entityType: 'calendar_feed', entityId: deleted.id });
     });
@@ -45,9 +45,9 @@ export class CalendarFeedService {
     const tenantId = tenantOfToken('cal', token);
     if (!tenantId) throw new NotFoundError('No such calendar.');
     return this.db.withTenant({ tenantId }, async (tx) => {
-      const feed = await repo.findFeedByHash(tx, tenantId, hashOpaqueToken(token));
+      const feed = await repo.findFeedByHash(tx, hashOpaqueToken(token));
       if (!feed) throw new NotFoundError('No such calendar.');
-      const sessions = await repo.sessionsOf(tx, tenantId, feed.userId, new Date(now.getTime() - PAST_DAYS * DAY), new Date(now.getTime() + FUTURE_DAYS * DAY));
+      const sessions = await repo.sessionsOf(tx, feed.userId, new Date(now.getTime() - PAST_DAYS * DAY), new Date(now.getTime() + FUTURE_DAYS * DAY));
       const names = await repo.namesOf(tx, [...new Set(sessions.flatMap((s) => [s.coachId, s.athleteId]))]);
       return renderCalendar(
         'Coachline sessions',

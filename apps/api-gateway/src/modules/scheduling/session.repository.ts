@@ -1,34 +1,34 @@
 import { and, asc, eq, gt, lt, or, sql } from 'drizzle-orm';
-import type { Tx } from '@coachline/db/database';
+import type { NewRow, TenantTx } from '@coachline/db/database';
 import { coachingSessions } from '@coachline/db/schema/index';
 
 export type SessionRow = typeof coachingSessions.$inferSelect;
 
-export async function findSession(tx: Tx, tenantId: string, id: string) {
+export async function findSession(tx: TenantTx, id: string) {
   const [row] = await tx
     .select()
     .from(coachingSessions)
-    .where(and(eq(coachingSessions.tenantId, tenantId), eq(coachingSessions.id, id)));
+    .where(and(eq(coachingSessions.tenantId, tx.scope.tenantId), eq(coachingSessions.id, id)));
   return row;
 }
 
-export async function findSessionForUpdate(tx: Tx, tenantId: string, id: string) {
+export async function findSessionForUpdate(tx: TenantTx, id: string) {
   const [row] = await tx
     .select()
     .from(coachingSessions)
-    .where(and(eq(coachingSessions.tenantId, tenantId), eq(coachingSessions.id, id)))
+    .where(and(eq(coachingSessions.tenantId, tx.scope.tenantId), eq(coachingSessions.id, id)))
     .for('update');
   return row;
 }
 
 /** The coach's scheduled sessions overlapping [from, to): they block slots. */
-export async function busySpans(tx: Tx, tenantId: string, coachId: string, from: Date, to: Date) {
+export async function busySpans(tx: TenantTx, coachId: string, from: Date, to: Date) {
   return tx
     .select({ startsAt: coachingSessions.startsAt, endsAt: coachingSessions.endsAt })
     .from(coachingSessions)
     .where(
       and(
-        eq(coachingSessions.tenantId, tenantId),
+        eq(coachingSessions.tenantId, tx.scope.tenantId),
         eq(coachingSessions.coachId, coachId),
         eq(coachingSessions.status, 'scheduled'),
         lt(coachingSessions.startsAt, to),
@@ -37,17 +37,17 @@ export async function busySpans(tx: Tx, tenantId: string, coachId: string, from:
     );
 }
 
-export async function insertSession(tx: Tx, row: typeof coachingSessions.$inferInsert) {
-  const [inserted] = await tx.insert(coachingSessions).values(row).returning();
+export async function insertSession(tx: TenantTx, row: NewRow<typeof coachingSessions>) {
+  const [inserted] = await tx.insert(coachingSessions).values({ ...row, tenantId: tx.scope.tenantId }).returning();
   if (!inserted) throw new Error('session insert returned nothing');
   return inserted;
 }
 
-export async function markCancelled(tx: Tx, tenantId: string, id: string, values: { cancelledAt: Date; cancelledBy: string; cancelReason: string | null; late: boolean }) {
+export async function markCancelled(tx: TenantTx, id: string, values: { cancelledAt: Date; cancelledBy: string; cancelReason: string | null; late: boolean }) {
   const [row] = await tx
     .update(coachingSessions)
     .set({ status: 'cancelled', cancelledAt: values.cancelledAt, cancelledBy: values.cancelledBy, cancelReason: values.cancelReason, lateCancellation: values.late })
-    .where(and(eq(coachingSessions.tenantId, tenantId), eq(coachingSessions.id, id), eq(coachingSessions.status, 'scheduled')))
+    .where(and(eq(coachingSessions.tenantId, tx.scope.tenantId), eq(coachingSessions.id, id), eq(coachingSessions.status, 'scheduled')))
     .returning();
   return row;
 }
@@ -63,14 +63,14 @@ export interface SessionFilter {
 }
 
 /** Ordered by start, then id; `after` is the keyset of the previous page's last row. */
-export async function listSessions(tx: Tx, tenantId: string, filter: SessionFilter, limit: number, after?: { at: Date; id: string }) {
+export async function listSessions(tx: TenantTx, filter: SessionFilter, limit: number, after?: { at: Date; id: string }) {
   const s = coachingSessions;
   return tx
     .select()
     .from(s)
     .where(
       and(
-        eq(s.tenantId, tenantId),
+        eq(s.tenantId, tx.scope.tenantId),
         filter.from ? gt(s.endsAt, filter.from) : undefined,
         filter.to ? lt(s.startsAt, filter.to) : undefined,
         filter.coachId ? eq(s.coachId, filter.coachId) : undefined,

@@ -47,9 +47,7 @@ export function sessionRoutes(sessions: SessionService): AnyRoute[] {
       access: 'session:write',
       params: idParams,
       body: cancelSessionBody,
-      resource: async ({ actor, params }) => {
-        await sessions.get(actor, params.id);
-      },
+      deferInput: true,
       responses: {
         200: { description: 'Cancelled; `late` when within the coach’s cancellation notice', schema: coachingSessionSchema },
         409: { description: 'Not scheduled any more, or already started' },

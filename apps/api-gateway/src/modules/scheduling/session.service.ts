@@ -3,12 +3,13 @@ import type { Database } from '@coachline/db/database';
 import { newId } from '@coachline/db/ids';
 import { emit } from '@coachline/db/outbox';
 import type { z } from 'zod';
-import type { listSessionsQuery } from '@coachline/domain/api/scheduling';
+import type { cancelSessionBody, listSessionsQuery } from '@coachline/domain/api/scheduling';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@coachline/domain/errors';
 import { checkBooking, type BookingCheck } from '@coachline/domain/slots';
-import { decodeCursor, page } from '../../http/pagination';
-import { isExclusionViolation } from '../../http/pg-errors';
+import { decodeCursor, page } from '@coachline/db/pagination';
+import { isExclusionViolation } from '@coachline/db/pg-errors';
 import type { Actor } from '@coachline/domain/actor';
+import type { LazyInput } from '@coachline/use-cases/lazy-input';
 import { findAvailability, findMemberRole, isCoach, listTimeOff } from './availability.repository';
 import * as repo from './session.repository';
 
@@ -57,16 +58,16 @@ export class SessionService {
     const start = new Date(body.start);
     try {
       return await this.db.withTenant(actor, async (tx) => {
-        if (!(await isCoach(tx, actor.tenantId, body.coachId))) {
+        if (!(await isCoach(tx, body.coachId))) {
           throw new ValidationError('No such coach.', [{ path: 'coachId', message: 'not a coach of this organization' }]);
         }
-        if ((await findMemberRole(tx, actor.tenantId, athleteId)) !== 'ATHLETE') {
+        if ((await findMemberRole(tx, athleteId)) !== 'ATHLETE') {
           throw new ValidationError('No such athlete.', [{ path: 'athleteId', message: 'not an athlete of this organization' }]);
         }
-        const settings = await findAvailability(tx, actor.tenantId, body.coachId);
+        const settings = await findAvailability(tx, body.coachId);
         if (!settings) throw new ValidationError(WHY_NOT.outside_availability, [{ path: 'start', message: 'the coach has no availability' }]);
         const end = new Date(start.getTime() + settings.slotMinutes * 60_000);
-        const timeOff = await listTimeOff(tx, actor.tenantId, body.coachId, { from: start, to: end });
+        const timeOff = await listTimeOff(tx, body.coachId, { from: start, to: end });
         const verdict = checkBooking(
           settings,
           timeOff.map((t) => ({ start: t.startsAt.getTime(), end: t.endsAt.getTime() })),
@@ -76,7 +77,6 @@ export class SessionService {
         if (verdict !== 'ok') throw new ValidationError(WHY_NOT[verdict], [{ path: 'start', message: WHY_NOT[verdict] }]);
 
         const row = await repo.insertSession(tx, {
-          tenantId: actor.tenantId,
           id: newId(),
           coachId: body.coachId,
           athleteId,
@@ -110,23 +110,24 @@ export class SessionService {
 
   /** 404 for a session the caller may not see (another tenant's, or another athlete's). */
   async get(actor: Actor, id: string) {
-    const row = await this.db.withTenant(actor, (tx) => repo.findSession(tx, actor.tenantId, id));
+    const row = await this.db.withTenant(actor, (tx) => repo.findSession(tx, id));
     if (!row || !canSee(actor, row)) throw new NotFoundError('No such session.');
     return sessionView(row);
   }
 
   /** Frees the slot; cancelling within the coach's cancellation notice is flagged `late`. */
-  async cancel(actor: Actor, id: string, body: { reason?: string }) {
+  async cancel(actor: Actor, id: string, input: LazyInput<z.output<typeof cancelSessionBody>>) {
     return this.db.withTenant(actor, async (tx) => {
-      const row = await repo.findSessionForUpdate(tx, actor.tenantId, id);
+      const row = await repo.findSessionForUpdate(tx, id);
       if (!row || !canSee(actor, row)) throw new NotFoundError('No such session.');
+      const body = input();
       if (!canCancel(actor, row)) throw new ForbiddenError('Only the athlete, the coach, a scheduler or an admin may cancel this session.');
       if (row.status !== 'scheduled') throw new ConflictError(`The session is ${row.status}, not scheduled.`);
       const now = this.now();
       if (row.startsAt <= now) throw new ConflictError('The session has already started.');
-      const settings = await findAvailability(tx, actor.tenantId, row.coachId);
+      const settings = await findAvailability(tx, row.coachId);
       const late = now.getTime() > row.startsAt.getTime() - (settings?.cancellationNoticeMinutes ?? 0) * 60_000;
-      const updated = await repo.markCancelled(tx, actor.tenantId, id, { cancelledAt: now, cancelledBy: actor.userId, cancelReason: body.reason ?? null, late });
+      const updated = await repo.markCancelled(tx, id, { cancelledAt: now, cancelledBy: actor.userId, cancelReason: body.reason ?? null, late });
       if (!updated) throw new ConflictError('The session was changed meanwhile; retry.');
       await emit(tx, 'session.cancelled', {
         sessionId: updated.id,
@@ -160,7 +161,7 @@ export class SessionService {
       participantId: actor.permissions.includes('session:read:any') ? undefined : actor.userId,
     };
     const rows = await this.db.withTenant(actor, (tx) =>
-      repo.listSessions(tx, actor.tenantId, filter, query.limit, cursor?.at ? { at: new Date(cursor.at), id: cursor.id } : undefined),
+      repo.listSessions(tx, filter, query.limit, cursor?.at ? { at: new Date(cursor.at), id: cursor.id } : undefined),
     );
     const result = page(rows, query.limit, (row) => ({ id: row.id, at: row.startsAt.toISOString() }));
     return { items: result.items.map(sessionView), nextCursor: result.nextCursor };

@@ -1,47 +1,47 @@
 import { and, desc, eq, lt, gt, asc, sql } from 'drizzle-orm';
-import type { Tx } from '@coachline/db/database';
+import type { NewRow, TenantTx } from '@coachline/db/database';
 import { preparedQuery } from '@coachline/db/prepared';
 import { comments, posts, spaceMembers, spaces } from '@coachline/db/schema/index';
 
-export async function isSpaceMember(tx: Tx, tenantId: string, spaceId: string, userId: string): Promise<boolean> {
+export async function isSpaceMember(tx: TenantTx, spaceId: string, userId: string): Promise<boolean> {
   const rows = await tx
     .select({ id: spaceMembers.id })
     .from(spaceMembers)
-    .where(and(eq(spaceMembers.tenantId, tenantId), eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.userId, userId)));
+    .where(and(eq(spaceMembers.tenantId, tx.scope.tenantId), eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.userId, userId)));
   return rows.length > 0;
 }
 
-export async function findPost(tx: Tx, tenantId: string, postId: string) {
-  const [row] = await tx.select().from(posts).where(and(eq(posts.tenantId, tenantId), eq(posts.id, postId)));
+export async function findPost(tx: TenantTx, postId: string) {
+  const [row] = await tx.select().from(posts).where(and(eq(posts.tenantId, tx.scope.tenantId), eq(posts.id, postId)));
   return row;
 }
 
-export async function insertSpace(tx: Tx, row: typeof spaces.$inferInsert) {
-  const [space] = await tx.insert(spaces).values(row).returning();
+export async function insertSpace(tx: TenantTx, row: NewRow<typeof spaces>) {
+  const [space] = await tx.insert(spaces).values({ ...row, tenantId: tx.scope.tenantId }).returning();
   return space!;
 }
 
-export async function insertSpaceMember(tx: Tx, row: typeof spaceMembers.$inferInsert) {
-  const [member] = await tx.insert(spaceMembers).values(row).returning();
+export async function insertSpaceMember(tx: TenantTx, row: NewRow<typeof spaceMembers>) {
+  const [member] = await tx.insert(spaceMembers).values({ ...row, tenantId: tx.scope.tenantId }).returning();
   return member!;
 }
 
-export async function listSpacesOf(tx: Tx, tenantId: string, userId: string, limit: number, afterId?: string) {
+export async function listSpacesOf(tx: TenantTx, userId: string, limit: number, afterId?: string) {
   return tx
     .select({ id: spaces.id, name: spaces.name, description: spaces.description, createdBy: spaces.createdBy, createdAt: spaces.createdAt })
     .from(spaces)
     .innerJoin(spaceMembers, and(eq(spaceMembers.tenantId, spaces.tenantId), eq(spaceMembers.spaceId, spaces.id), eq(spaceMembers.userId, userId)))
-    .where(and(eq(spaces.tenantId, tenantId), afterId ? gt(spaces.id, afterId) : undefined))
+    .where(and(eq(spaces.tenantId, tx.scope.tenantId), afterId ? gt(spaces.id, afterId) : undefined))
     .orderBy(asc(spaces.id))
     .limit(limit + 1);
 }
 
 /** Newest first. */
-export async function listPosts(tx: Tx, tenantId: string, spaceId: string, limit: number, beforeId?: string) {
+export async function listPosts(tx: TenantTx, spaceId: string, limit: number, beforeId?: string) {
   return tx
     .select()
     .from(posts)
-    .where(and(eq(posts.tenantId, tenantId), eq(posts.spaceId, spaceId), beforeId ? lt(posts.id, beforeId) : undefined))
+    .where(and(eq(posts.tenantId, tx.scope.tenantId), eq(posts.spaceId, spaceId), beforeId ? lt(posts.id, beforeId) : undefined))
     .orderBy(desc(posts.id))
     .limit(limit + 1);
 }
@@ -62,23 +62,23 @@ const insertPostQuery = preparedQuery((tx) =>
     .prepare('insert_post'),
 );
 
-export async function insertPost(tx: Tx, row: { tenantId: string; id: string; spaceId: string; authorId: string; body: string; mediaIds: string[] }) {
-  const [post] = await insertPostQuery(tx).execute(row);
+export async function insertPost(tx: TenantTx, row: { id: string; spaceId: string; authorId: string; body: string; mediaIds: string[] }) {
+  const [post] = await insertPostQuery(tx).execute({ ...row, tenantId: tx.scope.tenantId });
   return post!;
 }
 
 /** Oldest first, as a thread reads. */
-export async function listComments(tx: Tx, tenantId: string, postId: string, limit: number, afterId?: string) {
+export async function listComments(tx: TenantTx, postId: string, limit: number, afterId?: string) {
   return tx
     .select()
     .from(comments)
-    .where(and(eq(comments.tenantId, tenantId), eq(comments.postId, postId), afterId ? gt(comments.id, afterId) : undefined))
+    .where(and(eq(comments.tenantId, tx.scope.tenantId), eq(comments.postId, postId), afterId ? gt(comments.id, afterId) : undefined))
     .orderBy(asc(comments.id))
     .limit(limit + 1);
 }
 
-export async function insertComment(tx: Tx, row: typeof comments.$inferInsert) {
-  const [comment] = await tx.insert(comments).values(row).returning();
+export async function insertComment(tx: TenantTx, row: NewRow<typeof comments>) {
+  const [comment] = await tx.insert(comments).values({ ...row, tenantId: tx.scope.tenantId }).returning();
   return comment!;
 }
 

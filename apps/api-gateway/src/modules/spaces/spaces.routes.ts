@@ -5,8 +5,6 @@ import type { SpaceService } from './spaces.service';
 
 export function spaceRoutes(spaces: SpaceService): AnyRoute[] {
   const tags = ['Spaces'];
-  const inSpace = ({ actor, params }: { actor: Parameters<SpaceService['requireMember']>[0]; params: { id: string } }) => spaces.requireMember(actor, params.id);
-  const postVisible = ({ actor, params }: { actor: Parameters<SpaceService['requirePostVisible']>[0]; params: { id: string } }) => spaces.requirePostVisible(actor, params.id);
   return [
     route({
       method: 'post',
@@ -35,7 +33,7 @@ export function spaceRoutes(spaces: SpaceService): AnyRoute[] {
       tags,
       access: 'space:manage',
       params: idParams,
-      resource: inSpace,
+      deferInput: true,
       body: addSpaceMemberBody,
       responses: { 201: { description: 'Added', schema: spaceMemberSchema }, 409: { description: 'Already a member' } },
       handler: async ({ actor, params, body }) => ({ status: 201, body: await spaces.addMember(actor, params.id, body) }),
@@ -47,7 +45,7 @@ export function spaceRoutes(spaces: SpaceService): AnyRoute[] {
       tags,
       access: 'space:read',
       params: idParams,
-      resource: inSpace,
+      deferInput: true,
       query: pageQuery,
       responses: { 200: { description: 'Posts', schema: pageOf(postSchema) } },
       handler: async ({ actor, params, query }) => ({ status: 200, body: await spaces.listPosts(actor, params.id, query) }),
@@ -59,7 +57,7 @@ export function spaceRoutes(spaces: SpaceService): AnyRoute[] {
       tags,
       access: 'space:write',
       params: idParams,
-      resource: inSpace,
+      deferInput: true,
       body: createPostBody,
       responses: { 201: { description: 'Posted', schema: postSchema } },
       handler: async ({ actor, params, body }) => ({ status: 201, body: await spaces.createPost(actor, params.id, body) }),
@@ -71,7 +69,7 @@ export function spaceRoutes(spaces: SpaceService): AnyRoute[] {
       tags,
       access: 'space:read',
       params: idParams,
-      resource: postVisible,
+      deferInput: true,
       query: pageQuery,
       responses: { 200: { description: 'Comments', schema: pageOf(commentSchema) } },
       handler: async ({ actor, params, query }) => ({ status: 200, body: await spaces.listComments(actor, params.id, query) }),
@@ -83,7 +81,7 @@ export function spaceRoutes(spaces: SpaceService): AnyRoute[] {
       tags,
       access: 'space:write',
       params: idParams,
-      resource: postVisible,
+      deferInput: true,
       body: createCommentBody,
       responses: { 201: { description: 'Commented', schema: commentSchema } },
       handler: async ({ actor, params, body }) => ({ status: 201, body: await spaces.createComment(actor, params.id, body) }),

@@ -1,13 +1,14 @@
-import type { Database } from '@coachline/db/database';
+import type { Database, TenantTx } from '@coachline/db/database';
 import { recordAudit } from '@coachline/db/audit';
 import { newId } from '@coachline/db/ids';
 import { emit } from '@coachline/db/outbox';
 import type { comments, posts, spaceMembers, spaces } from '@coachline/db/schema/index';
 import type { PageQuery } from '@coachline/domain/api/common';
 import { ConflictError, NotFoundError, ValidationError } from '@coachline/domain/errors';
-import { decodeCursor, page } from '../../http/pagination';
-import { isForeignKeyViolation, isUniqueViolation } from '../../http/pg-errors';
+import { decodeCursor, page } from '@coachline/db/pagination';
+import { isForeignKeyViolation, isUniqueViolation } from '@coachline/db/pg-errors';
 import type { Actor } from '@coachline/domain/actor';
+import type { LazyInput } from '@coachline/use-cases/lazy-input';
 import * as repo from './spaces.repository';
 import { attachableMediaIds } from '@coachline/db/media';
 
@@ -20,24 +21,11 @@ const commentOut = (c: typeof comments.$inferSelect) => ({ id: c.id, postId: c.p
 export class SpaceService {
   constructor(private readonly db: Database) {}
 
-  async requireMember(actor: Actor, spaceId: string): Promise<void> {
-    const member = await this.db.withTenant(actor, (tx) => repo.isSpaceMember(tx, actor.tenantId, spaceId, actor.userId));
-    if (!member) throw new NotFoundError('No such space.');
-  }
-
-  async requirePostVisible(actor: Actor, postId: string): Promise<void> {
-    const visible = await this.db.withTenant(actor, async (tx) => {
-      const post = await repo.findPost(tx, actor.tenantId, postId);
-      return post ? repo.isSpaceMember(tx, actor.tenantId, post.spaceId, actor.userId) : false;
-    });
-    if (!visible) throw new NotFoundError('No such post.');
-  }
-
   async create(actor: Actor, input: { name: string; description?: string }) {
     return this.db.withTenant(actor, async (tx) => {
       const id = newId();
-      const space = await repo.insertSpace(tx, { tenantId: actor.tenantId, id, name: input.name, description: input.description ?? null, createdBy: actor.userId });
-      await repo.insertSpaceMember(tx, { tenantId: actor.tenantId, id: newId(), spaceId: id, userId: actor.userId });
+      const space = await repo.insertSpace(tx, { id, name: input.name, description: input.description ?? null, createdBy: actor.userId });
+      await repo.insertSpaceMember(tx, { id: newId(), spaceId: id, userId: actor.userId });
       await recordAudit(tx, { actorId: actor.userId, action: 'space.created', entityType: 'space', entityId: id, summary: { name: input.name } });
       return spaceOut(space);
     });
@@ -45,16 +33,18 @@ export class SpaceService {
 
   async listMine(actor: Actor, query: PageQuery) {
     const cursor = decodeCursor(query.cursor);
-    const rows = await this.db.withTenant(actor, (tx) => repo.listSpacesOf(tx, actor.tenantId, actor.userId, query.limit, cursor?.id));
+    const rows = await this.db.withTenant(actor, (tx) => repo.listSpacesOf(tx, actor.userId, query.limit, cursor?.id));
     const result = page(rows, query.limit, (row) => ({ id: row.id }));
     return { items: result.items.map(spaceOut), nextCursor: result.nextCursor };
   }
 
-  async addMember(actor: Actor, spaceId: string, input: { userId: string }) {
+  async addMember(actor: Actor, spaceId: string, input: LazyInput<{ userId: string }>) {
     try {
       return await this.db.withTenant(actor, async (tx) => {
-        const member = await repo.insertSpaceMember(tx, { tenantId: actor.tenantId, id: newId(), spaceId, userId: input.userId });
-        await recordAudit(tx, { actorId: actor.userId, action: 'space.member_added', entityType: 'space', entityId: spaceId, summary: { userId: input.userId } });
+        await requireMember(tx, actor, spaceId);
+        const { userId } = input();
+        const member = await repo.insertSpaceMember(tx, { id: newId(), spaceId, userId });
+        await recordAudit(tx, { actorId: actor.userId, action: 'space.member_added', entityType: 'space', entityId: spaceId, summary: { userId } });
         return memberOut(member);
       });
     } catch (error) {
@@ -65,43 +55,62 @@ export class SpaceService {
     }
   }
 
-  async listPosts(actor: Actor, spaceId: string, query: PageQuery) {
-    const cursor = decodeCursor(query.cursor);
-    const rows = await this.db.withTenant(actor, (tx) => repo.listPosts(tx, actor.tenantId, spaceId, query.limit, cursor?.id));
-    const result = page(rows, query.limit, (row) => ({ id: row.id }));
-    return { items: result.items.map(postOut), nextCursor: result.nextCursor };
+  async listPosts(actor: Actor, spaceId: string, lazyQuery: LazyInput<PageQuery>) {
+    return this.db.withTenant(actor, async (tx) => {
+      await requireMember(tx, actor, spaceId);
+      const query = lazyQuery();
+      const cursor = decodeCursor(query.cursor);
+      const result = page(await repo.listPosts(tx, spaceId, query.limit, cursor?.id), query.limit, (row) => ({ id: row.id }));
+      return { items: result.items.map(postOut), nextCursor: result.nextCursor };
+    });
   }
 
   /** The post and its `post.created` event commit together. */
-  async createPost(actor: Actor, spaceId: string, input: { body: string; mediaIds?: string[] }) {
-    const mediaIds = [...new Set(input.mediaIds ?? [])];
+  async createPost(actor: Actor, spaceId: string, input: LazyInput<{ body: string; mediaIds?: string[] }>) {
     return this.db.withTenant(actor, async (tx) => {
+      await requireMember(tx, actor, spaceId);
+      const { body, mediaIds: requested } = input();
+      const mediaIds = [...new Set(requested ?? [])];
       // Only this tenant's uploads that finalized (processing or ready) can be attached.
-      const found = await attachableMediaIds(tx, actor.tenantId, mediaIds);
+      const found = await attachableMediaIds(tx, mediaIds);
       const missing = mediaIds.filter((id) => !found.has(id));
       if (missing.length) throw new ValidationError('Unknown media.', missing.map((id) => ({ path: `mediaIds.${mediaIds.indexOf(id)}`, message: 'No such media, or it is not uploaded yet' })));
       const id = newId();
-      const post = await repo.insertPost(tx, { tenantId: actor.tenantId, id, spaceId, authorId: actor.userId, body: input.body, mediaIds });
+      const post = await repo.insertPost(tx, { id, spaceId, authorId: actor.userId, body, mediaIds });
       await emit(tx, 'post.created', { postId: id, spaceId, authorId: actor.userId });
       await recordAudit(tx, { actorId: actor.userId, action: 'post.created', entityType: 'post', entityId: id, summary: { spaceId } });
       return postOut(post);
     });
   }
 
-  async listComments(actor: Actor, postId: string, query: PageQuery) {
-    const cursor = decodeCursor(query.cursor);
-    const rows = await this.db.withTenant(actor, (tx) => repo.listComments(tx, actor.tenantId, postId, query.limit, cursor?.id));
-    const result = page(rows, query.limit, (row) => ({ id: row.id }));
-    return { items: result.items.map(commentOut), nextCursor: result.nextCursor };
+  async listComments(actor: Actor, postId: string, lazyQuery: LazyInput<PageQuery>) {
+    return this.db.withTenant(actor, async (tx) => {
+      await requirePostVisible(tx, actor, postId);
+      const query = lazyQuery();
+      const cursor = decodeCursor(query.cursor);
+      const result = page(await repo.listComments(tx, postId, query.limit, cursor?.id), query.limit, (row) => ({ id: row.id }));
+      return { items: result.items.map(commentOut), nextCursor: result.nextCursor };
+    });
   }
 
-  async createComment(actor: Actor, postId: string, input: { body: string }) {
+  async createComment(actor: Actor, postId: string, input: LazyInput<{ body: string }>) {
     return this.db.withTenant(actor, async (tx) => {
+      await requirePostVisible(tx, actor, postId);
+      const { body } = input();
       const id = newId();
-      const comment = await repo.insertComment(tx, { tenantId: actor.tenantId, id, postId, authorId: actor.userId, body: input.body });
+      const comment = await repo.insertComment(tx, { id, postId, authorId: actor.userId, body });
       await emit(tx, 'comment.created', { commentId: id, postId, authorId: actor.userId });
       await recordAudit(tx, { actorId: actor.userId, action: 'comment.created', entityType: 'comment', entityId: id, summary: { postId } });
       return commentOut(comment);
     });
   }
+}
+
+async function requireMember(tx: TenantTx, actor: Actor, spaceId: string): Promise<void> {
+  if (!(await repo.isSpaceMember(tx, spaceId, actor.userId))) throw new NotFoundError('No such space.');
+}
+
+async function requirePostVisible(tx: TenantTx, actor: Actor, postId: string): Promise<void> {
+  const post = await repo.findPost(tx, postId);
+  if (!post || !(await repo.isSpaceMember(tx, post.spaceId, actor.userId))) throw new NotFoundError('No such post.');
 }

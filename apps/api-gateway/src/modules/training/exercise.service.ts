@@ -3,7 +3,7 @@ import { recordAudit } from '@coachline/db/audit';
 import { newId } from '@coachline/db/ids';
 import type { z } from 'zod';
 import type { exerciseBody, exerciseQuery } from '@coachline/domain/api/training';
-import { decodeCursor, page } from '../../http/pagination';
+import { decodeCursor, page } from '@coachline/db/pagination';
 import type { Actor } from '@coachline/domain/actor';
 import { insertExercise, listExercises, type ExerciseRow } from './training.repository';
 
@@ -21,14 +21,14 @@ export class ExerciseService {
 
   async list(actor: Actor, query: z.output<typeof exerciseQuery>) {
     const cursor = decodeCursor(query.cursor);
-    const rows = await this.db.withTenant(actor, (tx) => listExercises(tx, actor.tenantId, { q: query.q || undefined, category: query.category }, query.limit, cursor?.id));
+    const rows = await this.db.withTenant(actor, (tx) => listExercises(tx, { q: query.q || undefined, category: query.category }, query.limit, cursor?.id));
     const result = page(rows, query.limit, (row) => ({ id: row.id }));
     return { items: result.items.map(toExercise), nextCursor: result.nextCursor };
   }
 
   async create(actor: Actor, body: z.output<typeof exerciseBody>) {
     const row = await this.db.withTenant(actor, async (tx) => {
-      const inserted = await insertExercise(tx, { tenantId: actor.tenantId, id: newId(), ...body, equipment: body.equipment ?? null, createdBy: actor.userId });
+      const inserted = await insertExercise(tx, { id: newId(), ...body, equipment: body.equipment ?? null, createdBy: actor.userId });
       await recordAudit(tx, { actorId: actor.userId, action: 'exercise.created', entityType: 'exercise', entityId: inserted.id, summary: { name: inserted.name } });
       return inserted;
     });

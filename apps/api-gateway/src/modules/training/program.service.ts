@@ -1,12 +1,13 @@
-import type { Database, Tx } from '@coachline/db/database';
+import type { Database, TenantTx } from '@coachline/db/database';
 import { recordAudit } from '@coachline/db/audit';
 import { newId } from '@coachline/db/ids';
 import type { z } from 'zod';
 import type { PageQuery } from '@coachline/domain/api/common';
 import type { assignmentBody, programBody } from '@coachline/domain/api/training';
 import { NotFoundError, ValidationError, type FieldError } from '@coachline/domain/errors';
-import { decodeCursor, page } from '../../http/pagination';
+import { decodeCursor, page } from '@coachline/db/pagination';
 import type { Actor } from '@coachline/domain/actor';
+import type { LazyInput } from '@coachline/use-cases/lazy-input';
 import {
   existingExerciseIds,
   findMemberRole,
@@ -20,7 +21,8 @@ import {
   type ProgramRow,
 } from './training.repository';
 
-function toProgram(program: ProgramRow, days: ProgramDayRow[], sets: ProgramPlannedSetRow[]) {
+/** From stored rows or from those just written, which carry no tenant: the view never shows it. */
+function toProgram(program: ProgramRow, days: Omit<ProgramDayRow, 'tenantId'>[], sets: Omit<ProgramPlannedSetRow, 'tenantId'>[]) {
   return {
     id: program.id,
     name: program.name,
@@ -43,8 +45,8 @@ function toProgram(program: ProgramRow, days: ProgramDayRow[], sets: ProgramPlan
 }
 
 /** Validates that every exerciseId of a body names an exercise of the tenant, listing each bad path. */
-export async function assertExercisesExist(tx: Tx, tenantId: string, refs: { path: string; exerciseId: string }[]) {
-  const known = await existingExerciseIds(tx, tenantId, [...new Set(refs.map((r) => r.exerciseId))]);
+export async function assertExercisesExist(tx: TenantTx, refs: { path: string; exerciseId: string }[]) {
+  const known = await existingExerciseIds(tx, [...new Set(refs.map((r) => r.exerciseId))]);
   const errors: FieldError[] = refs.filter((r) => !known.has(r.exerciseId)).map((r) => ({ path: r.path, message: 'Unknown exercise' }));
   if (errors.length > 0) throw new ValidationError('Some exercises do not exist.', errors);
 }
@@ -53,19 +55,16 @@ export class ProgramService {
   constructor(private readonly db: Database) {}
 
   async create(actor: Actor, body: z.output<typeof programBody>) {
-    const { tenantId } = actor;
     return this.db.withTenant(actor, async (tx) => {
       await assertExercisesExist(
         tx,
-        tenantId,
         body.days.flatMap((day, d) => day.exercises.map((e, i) => ({ path: `days.${d}.exercises.${i}.exerciseId`, exerciseId: e.exerciseId }))),
       );
       const programId = newId();
-      const days = body.days.map((day, position) => ({ tenantId, id: newId(), programId, position, name: day.name }));
+      const days = body.days.map((day, position) => ({ id: newId(), programId, position, name: day.name }));
       const sets = body.days.flatMap((day, d) =>
         day.exercises.flatMap((exercise, exercisePosition) =>
           exercise.sets.map((set, setPosition) => ({
-            tenantId,
             id: newId(),
             dayId: days[d]!.id,
             exerciseId: exercise.exerciseId,
@@ -78,41 +77,35 @@ export class ProgramService {
           })),
         ),
       );
-      const program = await insertProgram(tx, { tenantId, id: programId, name: body.name, description: body.description ?? null, createdBy: actor.userId }, days, sets);
+      const program = await insertProgram(tx, { id: programId, name: body.name, description: body.description ?? null, createdBy: actor.userId }, days, sets);
       await recordAudit(tx, { actorId: actor.userId, action: 'program.created', entityType: 'program', entityId: programId, summary: { name: body.name, days: days.length } });
       return toProgram(program, days, sets);
     });
   }
 
-  /** 404 for a missing or another tenant's program. */
-  async assertExists(actor: Actor, programId: string) {
-    const program = await this.db.withTenant(actor, (tx) => findProgram(tx, actor.tenantId, programId));
-    if (!program) throw new NotFoundError('Program not found.');
-  }
-
   async get(actor: Actor, programId: string) {
     return this.db.withTenant(actor, async (tx) => {
-      const program = await findProgram(tx, actor.tenantId, programId);
+      const program = await findProgram(tx, programId);
       if (!program) throw new NotFoundError('Program not found.');
-      const { days, sets } = await programContents(tx, actor.tenantId, programId);
+      const { days, sets } = await programContents(tx, programId);
       return toProgram(program, days, sets);
     });
   }
 
   async list(actor: Actor, query: PageQuery) {
     const cursor = decodeCursor(query.cursor);
-    const rows = await this.db.withTenant(actor, (tx) => listPrograms(tx, actor.tenantId, query.limit, cursor?.id));
+    const rows = await this.db.withTenant(actor, (tx) => listPrograms(tx, query.limit, cursor?.id));
     const result = page(rows, query.limit, (row) => ({ id: row.id }));
     return { items: result.items.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() })), nextCursor: result.nextCursor };
   }
 
-  async assign(actor: Actor, programId: string, body: z.output<typeof assignmentBody>) {
-    const { tenantId } = actor;
+  async assign(actor: Actor, programId: string, input: LazyInput<z.output<typeof assignmentBody>>) {
     return this.db.withTenant(actor, async (tx) => {
-      if (!(await findProgram(tx, tenantId, programId))) throw new NotFoundError('Program not found.');
-      const role = await findMemberRole(tx, tenantId, body.athleteId);
+      if (!(await findProgram(tx, programId))) throw new NotFoundError('Program not found.');
+      const body = input();
+      const role = await findMemberRole(tx, body.athleteId);
       if (role !== 'ATHLETE') throw new ValidationError('Programs are assigned to athletes of this organization.', [{ path: 'athleteId', message: 'Not an athlete of this organization' }]);
-      const row = await insertAssignment(tx, { tenantId, id: newId(), programId, athleteId: body.athleteId, startDate: body.startDate, assignedBy: actor.userId });
+      const row = await insertAssignment(tx, { id: newId(), programId, athleteId: body.athleteId, startDate: body.startDate, assignedBy: actor.userId });
       await recordAudit(tx, { actorId: actor.userId, action: 'program.assigned', entityType: 'program_assignment', entityId: row.id, summary: { programId, athleteId: body.athleteId } });
       return { id: row.id, programId, athleteId: row.athleteId, startDate: row.startDate, assignedBy: row.assignedBy, createdAt: row.createdAt.toISOString() };
     });

@@ -1,14 +1,14 @@
-import type { Database } from '@coachline/db/database';
+import type { Database, TenantTx } from '@coachline/db/database';
 import { recordAudit } from '@coachline/db/audit';
 import { newId } from '@coachline/db/ids';
-import { canActFor } from '@coachline/db/workout-access';
 import type { z } from 'zod';
-import type { bodyMetricBody, bodyMetricQuery } from '@coachline/domain/api/training';
+import type { bodyMetricBody, bodyMetricQuery, progressQuery } from '@coachline/domain/api/training';
 import { ForbiddenError, NotFoundError } from '@coachline/domain/errors';
-import { decodeCursor, page } from '../../http/pagination';
+import { decodeCursor, page } from '@coachline/db/pagination';
 import type { Actor } from '@coachline/domain/actor';
+import type { LazyInput } from '@coachline/use-cases/lazy-input';
+import { canActFor } from '@coachline/use-cases/training/workout-access';
 import { dailyE1rm, findMemberRole, insertBodyMetric, listBodyMetrics, standingRecords, weeklyVolume, type BodyMetricRow } from './training.repository';
-import { trainingActor } from './workout.service';
 
 const toBodyMetric = (row: BodyMetricRow) => ({
   id: row.id,
@@ -23,17 +23,11 @@ const toBodyMetric = (row: BodyMetricRow) => ({
 export class ProgressService {
   constructor(private readonly db: Database) {}
 
-  /** 404 for someone who is not a member of the tenant, 403 for another athlete. */
-  async assertCanSee(actor: Actor, userId: string) {
-    const role = await this.db.withTenant(actor, (tx) => findMemberRole(tx, actor.tenantId, userId));
-    if (!role) throw new NotFoundError('Member not found.');
-    if (!canActFor(trainingActor(actor), userId, 'read')) throw new ForbiddenError("Athletes see only their own progress.");
-  }
-
-  async progress(actor: Actor, athleteId: string, exerciseId?: string) {
-    const { tenantId } = actor;
+  async progress(actor: Actor, athleteId: string, query: LazyInput<z.output<typeof progressQuery>>) {
     return this.db.withTenant(actor, async (tx) => {
-      const [records, e1rm, volume] = [await standingRecords(tx, tenantId, athleteId, exerciseId), await dailyE1rm(tx, tenantId, athleteId, exerciseId), await weeklyVolume(tx, tenantId, athleteId, exerciseId)];
+      await assertCanSee(tx, actor, athleteId);
+      const { exerciseId } = query();
+      const [records, e1rm, volume] = [await standingRecords(tx, athleteId, exerciseId), await dailyE1rm(tx, athleteId, exerciseId), await weeklyVolume(tx, athleteId, exerciseId)];
       return {
         athleteId,
         personalRecords: records.map((r) => ({
@@ -51,9 +45,8 @@ export class ProgressService {
   }
 
   async recordBodyMetric(actor: Actor, body: z.output<typeof bodyMetricBody>) {
-    const { tenantId } = actor;
     const row = await this.db.withTenant(actor, async (tx) => {
-      const inserted = await insertBodyMetric(tx, { tenantId, id: newId(), userId: actor.userId, weightKg: body.weightKg, bodyFatPct: body.bodyFatPct ?? null, measuredAt: new Date(body.measuredAt) });
+      const inserted = await insertBodyMetric(tx, { id: newId(), userId: actor.userId, weightKg: body.weightKg, bodyFatPct: body.bodyFatPct ?? null, measuredAt: new Date(body.measuredAt) });
       await recordAudit(tx, { actorId: actor.userId, action: 'body_metric.recorded', entityType: 'body_metric', entityId: inserted.id });
       return inserted;
     });
@@ -62,11 +55,18 @@ export class ProgressService {
 
   async listBodyMetrics(actor: Actor, query: z.output<typeof bodyMetricQuery>) {
     const userId = query.userId ?? actor.userId;
-    if (userId !== actor.userId) await this.assertCanSee(actor, userId);
-    const cursor = decodeCursor(query.cursor);
-    const after = cursor?.at ? { at: new Date(cursor.at), id: cursor.id } : undefined;
-    const rows = await this.db.withTenant(actor, (tx) => listBodyMetrics(tx, actor.tenantId, userId, query.limit, after));
+    const rows = await this.db.withTenant(actor, async (tx) => {
+      if (userId !== actor.userId) await assertCanSee(tx, actor, userId);
+      const cursor = decodeCursor(query.cursor);
+      return listBodyMetrics(tx, userId, query.limit, cursor?.at ? { at: new Date(cursor.at), id: cursor.id } : undefined);
+    });
     const result = page(rows, query.limit, (row) => ({ id: row.id, at: row.measuredAt.toISOString() }));
     return { items: result.items.map(toBodyMetric), nextCursor: result.nextCursor };
   }
+}
+
+/** 404 for someone who is not a member of the tenant, 403 for another athlete. */
+async function assertCanSee(tx: TenantTx, actor: Actor, userId: string) {
+  if (!(await findMemberRole(tx, userId))) throw new NotFoundError('Member not found.');
+  if (!canActFor(actor, userId, 'read')) throw new ForbiddenError('Athletes see only their own progress.');
 }

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, ilike, inArray, lt, or, sql } from 'drizzle-orm';
-import type { Tx } from '@coachline/db/database';
+import type { NewRow, TenantTx } from '@coachline/db/database';
 import {
   bodyMetrics,
   exercises,
@@ -25,13 +25,13 @@ export type BodyMetricRow = typeof bodyMetrics.$inferSelect;
 /** `%` and `_` in a search are literal characters, not wildcards. */
 const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-export async function listExercises(tx: Tx, tenantId: string, filter: { q?: string; category?: ExerciseRow['category'] }, limit: number, afterId?: string) {
+export async function listExercises(tx: TenantTx, filter: { q?: string; category?: ExerciseRow['category'] }, limit: number, afterId?: string) {
   return tx
     .select()
     .from(exercises)
     .where(
       and(
-        eq(exercises.tenantId, tenantId),
+        eq(exercises.tenantId, tx.scope.tenantId),
         filter.q ? ilike(exercises.name, `%${likeLiteral(filter.q)}%`) : undefined,
         filter.category ? eq(exercises.category, filter.category) : undefined,
         afterId ? gt(exercises.id, afterId) : undefined,
@@ -41,50 +41,52 @@ export async function listExercises(tx: Tx, tenantId: string, filter: { q?: stri
     .limit(limit + 1);
 }
 
-export async function insertExercise(tx: Tx, row: typeof exercises.$inferInsert) {
-  const [inserted] = await tx.insert(exercises).values(row).returning();
+export async function insertExercise(tx: TenantTx, row: NewRow<typeof exercises>) {
+  const [inserted] = await tx.insert(exercises).values({ ...row, tenantId: tx.scope.tenantId }).returning();
   return inserted!;
 }
 
 /** The ids among `ids` that name exercises of the tenant. */
-export async function existingExerciseIds(tx: Tx, tenantId: string, ids: string[]): Promise<Set<string>> {
+export async function existingExerciseIds(tx: TenantTx, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
   const rows = await tx
     .select({ id: exercises.id })
     .from(exercises)
-    .where(and(eq(exercises.tenantId, tenantId), inArray(exercises.id, ids)));
+    .where(and(eq(exercises.tenantId, tx.scope.tenantId), inArray(exercises.id, ids)));
   return new Set(rows.map((r) => r.id));
 }
 
-export async function findMemberRole(tx: Tx, tenantId: string, userId: string) {
+export async function findMemberRole(tx: TenantTx, userId: string) {
   const [row] = await tx
     .select({ role: memberships.role })
     .from(memberships)
-    .where(and(eq(memberships.tenantId, tenantId), eq(memberships.userId, userId)));
+    .where(and(eq(memberships.tenantId, tx.scope.tenantId), eq(memberships.userId, userId)));
   return row?.role;
 }
 
 export async function insertProgram(
-  tx: Tx,
-  program: typeof programs.$inferInsert,
-  days: (typeof programDays.$inferInsert)[],
-  sets: (typeof programPlannedSets.$inferInsert)[],
+  tx: TenantTx,
+  program: NewRow<typeof programs>,
+  days: NewRow<typeof programDays>[],
+  sets: NewRow<typeof programPlannedSets>[],
 ) {
-  const [row] = await tx.insert(programs).values(program).returning();
-  await tx.insert(programDays).values(days);
-  if (sets.length > 0) await tx.insert(programPlannedSets).values(sets);
+  const { tenantId } = tx.scope;
+  const [row] = await tx.insert(programs).values({ ...program, tenantId }).returning();
+  await tx.insert(programDays).values(days.map((day) => ({ ...day, tenantId })));
+  if (sets.length > 0) await tx.insert(programPlannedSets).values(sets.map((set) => ({ ...set, tenantId })));
   return row!;
 }
 
-export async function findProgram(tx: Tx, tenantId: string, programId: string) {
+export async function findProgram(tx: TenantTx, programId: string) {
   const [row] = await tx
     .select()
     .from(programs)
-    .where(and(eq(programs.tenantId, tenantId), eq(programs.id, programId)));
+    .where(and(eq(programs.tenantId, tx.scope.tenantId), eq(programs.id, programId)));
   return row;
 }
 
-export async function programContents(tx: Tx, tenantId: string, programId: string) {
+export async function programContents(tx: TenantTx, programId: string) {
+  const { tenantId } = tx.scope;
   const days = await tx
     .select()
     .from(programDays)
@@ -100,7 +102,7 @@ export async function programContents(tx: Tx, tenantId: string, programId: strin
   return { days, sets };
 }
 
-export async function listPrograms(tx: Tx, tenantId: string, limit: number, afterId?: string) {
+export async function listPrograms(tx: TenantTx, limit: number, afterId?: string) {
   return tx
     .select({
       id: programs.id,
@@ -112,39 +114,41 @@ export async function listPrograms(tx: Tx, tenantId: string, limit: number, afte
       dayCount: sql<number>`(SELECT count(*)::int FROM program_days d WHERE d.tenant_id = "programs"."tenant_id" AND d.program_id = "programs"."id")`,
     })
     .from(programs)
-    .where(and(eq(programs.tenantId, tenantId), afterId ? gt(programs.id, afterId) : undefined))
+    .where(and(eq(programs.tenantId, tx.scope.tenantId), afterId ? gt(programs.id, afterId) : undefined))
     .orderBy(asc(programs.id))
     .limit(limit + 1);
 }
 
-export async function insertAssignment(tx: Tx, row: typeof programAssignments.$inferInsert) {
-  const [inserted] = await tx.insert(programAssignments).values(row).returning();
+export async function insertAssignment(tx: TenantTx, row: NewRow<typeof programAssignments>) {
+  const [inserted] = await tx.insert(programAssignments).values({ ...row, tenantId: tx.scope.tenantId }).returning();
   return inserted!;
 }
 
-export async function findProgramDay(tx: Tx, tenantId: string, programId: string, position: number) {
+export async function findProgramDay(tx: TenantTx, programId: string, position: number) {
   const [row] = await tx
     .select()
     .from(programDays)
-    .where(and(eq(programDays.tenantId, tenantId), eq(programDays.programId, programId), eq(programDays.position, position)));
+    .where(and(eq(programDays.tenantId, tx.scope.tenantId), eq(programDays.programId, programId), eq(programDays.position, position)));
   return row;
 }
 
-export async function daySets(tx: Tx, tenantId: string, dayId: string) {
+export async function daySets(tx: TenantTx, dayId: string) {
   return tx
     .select()
     .from(programPlannedSets)
-    .where(and(eq(programPlannedSets.tenantId, tenantId), eq(programPlannedSets.dayId, dayId)))
+    .where(and(eq(programPlannedSets.tenantId, tx.scope.tenantId), eq(programPlannedSets.dayId, dayId)))
     .orderBy(asc(programPlannedSets.exercisePosition), asc(programPlannedSets.setPosition));
 }
 
-export async function insertWorkout(tx: Tx, workout: typeof workouts.$inferInsert, planned: (typeof workoutPlannedSets.$inferInsert)[]) {
-  const [row] = await tx.insert(workouts).values(workout).returning();
-  const plannedRows = planned.length ? await tx.insert(workoutPlannedSets).values(planned).returning() : [];
+export async function insertWorkout(tx: TenantTx, workout: NewRow<typeof workouts>, planned: NewRow<typeof workoutPlannedSets>[]) {
+  const { tenantId } = tx.scope;
+  const [row] = await tx.insert(workouts).values({ ...workout, tenantId }).returning();
+  const plannedRows = planned.length ? await tx.insert(workoutPlannedSets).values(planned.map((set) => ({ ...set, tenantId }))).returning() : [];
   return { workout: row!, planned: plannedRows.sort((a, b) => a.position - b.position) };
 }
 
-export async function workoutContents(tx: Tx, tenantId: string, workoutId: string) {
+export async function workoutContents(tx: TenantTx, workoutId: string) {
+  const { tenantId } = tx.scope;
   const planned = await tx
     .select()
     .from(workoutPlannedSets)
@@ -158,13 +162,13 @@ export async function workoutContents(tx: Tx, tenantId: string, workoutId: strin
   return { planned, sets };
 }
 
-export async function listWorkouts(tx: Tx, tenantId: string, filter: { athleteId?: string; status?: 'in_progress' | 'completed' }, limit: number, beforeId?: string) {
+export async function listWorkouts(tx: TenantTx, filter: { athleteId?: string; status?: 'in_progress' | 'completed' }, limit: number, beforeId?: string) {
   return tx
     .select()
     .from(workouts)
     .where(
       and(
-        eq(workouts.tenantId, tenantId),
+        eq(workouts.tenantId, tx.scope.tenantId),
         filter.athleteId ? eq(workouts.athleteId, filter.athleteId) : undefined,
         filter.status ? eq(workouts.status, filter.status) : undefined,
         beforeId ? lt(workouts.id, beforeId) : undefined,
@@ -174,67 +178,67 @@ export async function listWorkouts(tx: Tx, tenantId: string, filter: { athleteId
     .limit(limit + 1);
 }
 
-export async function workoutTotals(tx: Tx, tenantId: string, workoutId: string) {
+export async function workoutTotals(tx: TenantTx, workoutId: string) {
   const [row] = await tx
     .select({ sets: sql<number>`count(*)::int`, volumeKg: sql<number>`coalesce(sum(${workoutSets.reps} * ${workoutSets.weightKg}), 0)::float8` })
     .from(workoutSets)
-    .where(and(eq(workoutSets.tenantId, tenantId), eq(workoutSets.workoutId, workoutId)));
+    .where(and(eq(workoutSets.tenantId, tx.scope.tenantId), eq(workoutSets.workoutId, workoutId)));
   return row!;
 }
 
-export async function markCompleted(tx: Tx, tenantId: string, workoutId: string, completedAt: Date, summary: unknown) {
+export async function markCompleted(tx: TenantTx, workoutId: string, completedAt: Date, summary: unknown) {
   await tx
     .update(workouts)
     .set({ status: 'completed', completedAt, summary })
-    .where(and(eq(workouts.tenantId, tenantId), eq(workouts.id, workoutId)));
+    .where(and(eq(workouts.tenantId, tx.scope.tenantId), eq(workouts.id, workoutId)));
 }
 
 /** The latest record per exercise and kind: records only ever rise, so the latest is the standing one. */
-export async function standingRecords(tx: Tx, tenantId: string, athleteId: string, exerciseId?: string) {
+export async function standingRecords(tx: TenantTx, athleteId: string, exerciseId?: string) {
   const result = await tx.execute<{ exercise_id: string; kind: 'e1rm' | 'weight' | 'reps'; value: number; weight_kg: number | null; set_id: string; achieved_at: Date | string }>(sql`
     SELECT DISTINCT ON (exercise_id, kind) exercise_id, kind, value::float8 AS value, weight_kg::float8 AS weight_kg, set_id, achieved_at
       FROM ${personalRecords}
-     WHERE tenant_id = ${tenantId} AND athlete_id = ${athleteId} ${exerciseId ? sql`AND exercise_id = ${exerciseId}` : sql``}
+     WHERE tenant_id = ${tx.scope.tenantId} AND athlete_id = ${athleteId} ${exerciseId ? sql`AND exercise_id = ${exerciseId}` : sql``}
      ORDER BY exercise_id, kind, achieved_at DESC, id DESC`);
   return result.rows;
 }
 
 /** Best estimated 1RM per UTC day and exercise. */
-export async function dailyE1rm(tx: Tx, tenantId: string, athleteId: string, exerciseId?: string) {
+export async function dailyE1rm(tx: TenantTx, athleteId: string, exerciseId?: string) {
   const result = await tx.execute<{ date: string; exercise_id: string; value: number }>(sql`
     SELECT to_char(logged_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS date, exercise_id,
            round(max(weight_kg * (1 + reps / 30.0)), 2)::float8 AS value
       FROM ${workoutSets}
-     WHERE tenant_id = ${tenantId} AND athlete_id = ${athleteId} ${exerciseId ? sql`AND exercise_id = ${exerciseId}` : sql``}
+     WHERE tenant_id = ${tx.scope.tenantId} AND athlete_id = ${athleteId} ${exerciseId ? sql`AND exercise_id = ${exerciseId}` : sql``}
      GROUP BY 1, 2
      ORDER BY 1, 2`);
   return result.rows;
 }
 
 /** Volume per ISO week (starting Monday, UTC). */
-export async function weeklyVolume(tx: Tx, tenantId: string, athleteId: string, exerciseId?: string) {
+export async function weeklyVolume(tx: TenantTx, athleteId: string, exerciseId?: string) {
   const result = await tx.execute<{ week_start: string; value: number }>(sql`
     SELECT to_char(date_trunc('week', logged_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS week_start,
            round(sum(reps * weight_kg), 2)::float8 AS value
       FROM ${workoutSets}
-     WHERE tenant_id = ${tenantId} AND athlete_id = ${athleteId} ${exerciseId ? sql`AND exercise_id = ${exerciseId}` : sql``}
+     WHERE tenant_id = ${tx.scope.tenantId} AND athlete_id = ${athleteId} ${exerciseId ? sql`AND exercise_id = ${exerciseId}` : sql``}
      GROUP BY 1
      ORDER BY 1`);
   return result.rows;
 }
 
-export async function insertBodyMetric(tx: Tx, row: typeof bodyMetrics.$inferInsert) {
-  const [inserted] = await tx.insert(bodyMetrics).values(row).returning();
+export async function insertBodyMetric(tx: TenantTx, row: NewRow<typeof bodyMetrics>) {
+  const [inserted] = await tx.insert(bodyMetrics).values({ ...row, tenantId: tx.scope.tenantId }).returning();
   return inserted!;
 }
 
-export async function listBodyMetrics(tx: Tx, tenantId: string, userId: string, limit: number, after?: { at: Date; id: string }) {
+export async function listBodyMetrics(tx: TenantTx, userId: string, limit: number, after?: { at: Date; id: string }) {
   return tx
     .select()
     .from(bodyMetrics)
     .where(
       and(
-        eq(bodyMetrics.tenantId, tenantId),
+        eq(bodyMetrics.tenantId, tx.scope.tenantId),
         eq(bodyMetrics.userId, userId),
         after ? or(lt(bodyMetrics.measuredAt, after.at), and(eq(bodyMetrics.measuredAt, after.at), lt(bodyMetrics.id, after.id))) : undefined,
       ),

@@ -75,7 +75,7 @@ export function trainingRoutes(exercises: ExerciseService, programs: ProgramServ
       access: 'program:assign',
       params: idParams,
       body: assignmentBody,
-      resource: ({ actor, params }) => programs.assertExists(actor, params.id),
+      deferInput: true,
       responses: { 201: { description: 'Assigned', schema: assignmentSchema } },
       handler: async ({ actor, params, body }) => ({ status: 201, body: await programs.assign(actor, params.id, body) }),
     }),

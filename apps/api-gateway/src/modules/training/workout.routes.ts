@@ -14,12 +14,13 @@ import {
   workoutQuery,
   workoutSchema,
 } from '@coachline/domain/api/training';
+import type { LogSetUseCase } from '@coachline/use-cases/training/log-set.use-case';
 import { route, type AnyRoute } from '../../http/route';
 import type { ProgressService } from './progress.service';
 import type { WorkoutService } from './workout.service';
 
 /** Workouts, set logging, progress and body metrics. */
-export function workoutRoutes(workouts: WorkoutService, progress: ProgressService): AnyRoute[] {
+export function workoutRoutes(workouts: WorkoutService, progress: ProgressService, logSet: LogSetUseCase): AnyRoute[] {
   const tags = ['Training'];
   return [
     route({
@@ -60,9 +61,9 @@ export function workoutRoutes(workouts: WorkoutService, progress: ProgressServic
       access: 'workout:write',
       params: idParams,
       body: logSetBody,
-      resource: ({ actor, params }) => workouts.assertVisible(actor, params.id, 'write'),
+      deferInput: true,
       responses: { 201: { description: 'Logged (or the stored set, for a replayed id)', schema: logSetResultSchema }, 409: { description: 'The workout is completed' } },
-      handler: async ({ actor, params, body }) => ({ status: 201, body: await workouts.logSet(actor, params.id, body) }),
+      handler: async ({ actor, params, body }) => ({ status: 201, body: await logSet.execute(actor, params.id, body) }),
     }),
     route({
       method: 'post',
@@ -71,7 +72,6 @@ export function workoutRoutes(workouts: WorkoutService, progress: ProgressServic
       tags,
       access: 'workout:write',
       params: idParams,
-      resource: ({ actor, params }) => workouts.assertVisible(actor, params.id, 'write'),
       responses: { 200: { description: 'Completed', schema: completedWorkoutSchema }, 409: { description: 'Already completed' } },
       handler: async ({ actor, params }) => ({ status: 200, body: await workouts.complete(actor, params.id) }),
     }),
@@ -83,9 +83,9 @@ export function workoutRoutes(workouts: WorkoutService, progress: ProgressServic
       access: 'workout:read',
       params: idParams,
       query: progressQuery,
-      resource: ({ actor, params }) => progress.assertCanSee(actor, params.id),
+      deferInput: true,
       responses: { 200: { description: 'Progress', schema: athleteProgressSchema } },
-      handler: async ({ actor, params, query }) => ({ status: 200, body: await progress.progress(actor, params.id, query.exerciseId) }),
+      handler: async ({ actor, params, query }) => ({ status: 200, body: await progress.progress(actor, params.id, query) }),
     }),
     route({
       method: 'post',

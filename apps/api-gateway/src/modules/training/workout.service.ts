@@ -1,17 +1,14 @@
 import type { Database } from '@coachline/db/database';
 import { recordAudit } from '@coachline/db/audit';
 import { newId } from '@coachline/db/ids';
-import { canActFor, workoutFor, type TrainingActor, type WorkoutRow } from '@coachline/db/workout-access';
-import { logSet, recordsOfWorkout, type LogSetInput, type LogSetResult } from '@coachline/db/workout-sets';
+import { recordsOfWorkout, type WorkoutRow } from '@coachline/db/workout-sets';
 import type { z } from 'zod';
 import type { workoutBody, workoutQuery } from '@coachline/domain/api/training';
 import { ConflictError, ForbiddenError, ValidationError } from '@coachline/domain/errors';
-import { rooms } from '@coachline/domain/socket';
 import { roundKg } from '@coachline/domain/training-rules';
-import type { LiveEmitter } from '@coachline/runtime/live-emitter';
-import type { Logger } from '@coachline/runtime/logger';
-import { decodeCursor, page } from '../../http/pagination';
-import { logFieldsOf, type Actor } from '@coachline/domain/actor';
+import { decodeCursor, page } from '@coachline/db/pagination';
+import type { Actor } from '@coachline/domain/actor';
+import { canActFor, workoutFor } from '@coachline/use-cases/training/workout-access';
 import {
   daySets,
   findMemberRole,
@@ -25,8 +22,6 @@ import {
   type WorkoutPlannedSetRow,
   type WorkoutSetRow,
 } from './training.repository';
-
-export const trainingActor = (actor: Actor): TrainingActor => ({ tenantId: actor.tenantId, userId: actor.userId, role: actor.role, requestId: actor.requestId });
 
 const toWorkoutHeader = (w: WorkoutRow) => ({
   id: w.id,
@@ -43,32 +38,27 @@ const toPlannedSet = (p: WorkoutPlannedSetRow) => ({ id: p.id, exerciseId: p.exe
 const toLoggedSet = (s: WorkoutSetRow) => ({ id: s.id, exerciseId: s.exerciseId, reps: s.reps, weightKg: s.weightKg, rpe: s.rpe, plannedSetId: s.plannedSetId, loggedAt: s.loggedAt.toISOString() });
 
 export class WorkoutService {
-  constructor(
-    private readonly db: Database,
-    private readonly live: LiveEmitter,
-    private readonly logger: Logger,
-  ) {}
+  constructor(private readonly db: Database) {}
 
   async start(actor: Actor, body: z.output<typeof workoutBody>) {
-    const { tenantId } = actor;
     const athleteId = body.athleteId ?? actor.userId;
-    if (!canActFor(trainingActor(actor), athleteId, 'write')) throw new ForbiddenError('Only coaches and admins start workouts for other athletes.');
+    if (!canActFor(actor, athleteId, 'write')) throw new ForbiddenError('Only coaches and admins start workouts for other athletes.');
     if (body.dayIndex !== undefined && body.programId === undefined) throw new ValidationError('dayIndex needs a programId.', [{ path: 'dayIndex', message: 'Requires programId' }]);
     return this.db.withTenant(actor, async (tx) => {
-      if (athleteId !== actor.userId && !(await findMemberRole(tx, tenantId, athleteId))) {
+      if (athleteId !== actor.userId && !(await findMemberRole(tx, athleteId))) {
         throw new ValidationError('No such member in this organization.', [{ path: 'athleteId', message: 'Unknown member' }]);
       }
       const workoutId = newId();
-      let planned: { tenantId: string; id: string; workoutId: string; exerciseId: string; position: number; reps: number; weightKg: number | null; rpe: number | null }[] = [];
+      let planned: { id: string; workoutId: string; exerciseId: string; position: number; reps: number; weightKg: number | null; rpe: number | null }[] = [];
       if (body.programId) {
-        if (!(await findProgram(tx, tenantId, body.programId))) throw new ValidationError('The program does not exist.', [{ path: 'programId', message: 'Unknown program' }]);
-        const day = await findProgramDay(tx, tenantId, body.programId, body.dayIndex ?? 0);
+        if (!(await findProgram(tx, body.programId))) throw new ValidationError('The program does not exist.', [{ path: 'programId', message: 'Unknown program' }]);
+        const day = await findProgramDay(tx, body.programId, body.dayIndex ?? 0);
         if (!day) throw new ValidationError('The program has no such day.', [{ path: 'dayIndex', message: 'No such day in the program' }]);
-        planned = (await daySets(tx, tenantId, day.id)).map((set, position) => ({ tenantId, id: newId(), workoutId, exerciseId: set.exerciseId, position, reps: set.reps, weightKg: set.weightKg, rpe: set.rpe }));
+        planned = (await daySets(tx, day.id)).map((set, position) => ({ id: newId(), workoutId, exerciseId: set.exerciseId, position, reps: set.reps, weightKg: set.weightKg, rpe: set.rpe }));
       }
       const created = await insertWorkout(
         tx,
-        { tenantId, id: workoutId, athleteId, programId: body.programId ?? null, dayIndex: body.programId ? (body.dayIndex ?? 0) : null, title: body.title ?? null, status: 'in_progress' },
+        { id: workoutId, athleteId, programId: body.programId ?? null, dayIndex: body.programId ? (body.dayIndex ?? 0) : null, title: body.title ?? null, status: 'in_progress' },
         planned,
       );
       await recordAudit(tx, { actorId: actor.userId, action: 'workout.started', entityType: 'workout', entityId: workoutId, summary: { athleteId, programId: body.programId ?? null } });
@@ -76,14 +66,10 @@ export class WorkoutService {
     });
   }
 
-  async assertVisible(actor: Actor, workoutId: string, mode: 'read' | 'write') {
-    await this.db.withTenant(actor, (tx) => workoutFor(tx, trainingActor(actor), workoutId, mode));
-  }
-
   async get(actor: Actor, workoutId: string) {
     return this.db.withTenant(actor, async (tx) => {
-      const workout = await workoutFor(tx, trainingActor(actor), workoutId, 'read');
-      const { planned, sets } = await workoutContents(tx, actor.tenantId, workoutId);
+      const workout = await workoutFor(tx, actor, workoutId, 'read');
+      const { planned, sets } = await workoutContents(tx, workoutId);
       return { ...toWorkoutHeader(workout), plannedSets: planned.map(toPlannedSet), sets: sets.map(toLoggedSet) };
     });
   }
@@ -95,40 +81,24 @@ export class WorkoutService {
       athleteId = actor.userId;
     }
     const cursor = decodeCursor(query.cursor);
-    const rows = await this.db.withTenant(actor, (tx) => listWorkouts(tx, actor.tenantId, { athleteId, status: query.status }, query.limit, cursor?.id));
+    const rows = await this.db.withTenant(actor, (tx) => listWorkouts(tx, { athleteId, status: query.status }, query.limit, cursor?.id));
     const result = page(rows, query.limit, (row) => ({ id: row.id }));
     return { items: result.items.map(toWorkoutHeader), nextCursor: result.nextCursor };
   }
 
-  async logSet(actor: Actor, workoutId: string, input: LogSetInput) {
-    const result = await this.db.withTenant(actor, (tx) => logSet(tx, trainingActor(actor), workoutId, input));
-    if (!result.replayed) this.broadcast(actor, result);
-    return { set: result.set, progress: result.progress, personalRecord: result.personalRecord };
-  }
-
-  /** After commit, so watchers never see a set that was rolled back. */
-  private broadcast(actor: Actor, result: LogSetResult) {
-    try {
-      this.live.to(rooms.workout(actor.tenantId, result.workoutId)).emit('set:completed', { workoutId: result.workoutId, set: result.set, progress: result.progress, personalRecord: result.personalRecord });
-    } catch (error) {
-      this.logger.warn('live broadcast failed', { ...logFieldsOf(actor), error: (error as Error).message });
-    }
-  }
-
   async complete(actor: Actor, workoutId: string) {
-    const { tenantId } = actor;
     return this.db.withTenant(actor, async (tx) => {
-      const workout = await workoutFor(tx, trainingActor(actor), workoutId, 'write', true);
+      const workout = await workoutFor(tx, actor, workoutId, 'write', true);
       if (workout.status === 'completed') throw new ConflictError('The workout is already completed.');
       const completedAt = new Date();
-      const totals = await workoutTotals(tx, tenantId, workoutId);
+      const totals = await workoutTotals(tx, workoutId);
       const summary = {
         sets: totals.sets,
         volumeKg: roundKg(totals.volumeKg),
         durationSeconds: Math.max(0, Math.round((completedAt.getTime() - workout.startedAt.getTime()) / 1000)),
-        personalRecords: await recordsOfWorkout(tx, tenantId, workoutId),
+        personalRecords: await recordsOfWorkout(tx, workoutId),
       };
-      await markCompleted(tx, tenantId, workoutId, completedAt, summary);
+      await markCompleted(tx, workoutId, completedAt, summary);
       await recordAudit(tx, { actorId: actor.userId, action: 'workout.completed', entityType: 'workout', entityId: workoutId, summary: { sets: summary.sets, volumeKg: summary.volumeKg } });
       return { id: workoutId, status: 'completed' as const, completedAt: completedAt.toISOString(), summary };
     });

@@ -1,0 +1,41 @@
+import type { EventType } from '@coachline/domain/events';
+import type { EventHandler, QueueHandlers } from '@coachline/runtime/queue-consumer';
+import { createNotificationProcessor, type ProcessorDeps } from '../notification.processor';
+import type { EventPlanner } from '../notification-plan';
+import { commentCreated } from './comment-created.handler';
+import { invitationCreatedHandler } from './invitation-created.handler';
+import { mediaReady } from './media-ready.handler';
+import { messageCreated } from './message-created.handler';
+import { postCreated } from './post-created.handler';
+import { sessionCancelled } from './session-cancelled.handler';
+import { sessionReminderHandler } from './session-reminder.handler';
+import { sessionScheduled } from './session-scheduled.handler';
+import { userSignedUpHandler } from './user-signed-up.handler';
+import { weeklyProgressHandler } from './weekly-progress.handler';
+
+/**
+ * The `notifications` queue, one handler file per job and event. Events that
+ * notify people in-app are planned by their handler file and go through the
+ * processor, which batches them per tenant; emails of one kind (sign-up,
+ * invitation, weekly progress) are sent by theirs.
+ */
+export function notificationsHandlers(deps: ProcessorDeps): QueueHandlers<'notifications'> {
+  const processor = createNotificationProcessor(deps);
+  const planned = <T extends EventType>(planner: EventPlanner<T>): EventHandler<T> => (event) => processor.notify(event, planner);
+  return {
+    jobs: {
+      'session.reminder': sessionReminderHandler(processor),
+      'weekly-progress': weeklyProgressHandler(deps),
+    },
+    events: {
+      'post.created': planned(postCreated),
+      'comment.created': planned(commentCreated),
+      'message.created': planned(messageCreated),
+      'session.scheduled': planned(sessionScheduled),
+      'session.cancelled': planned(sessionCancelled),
+      'media.ready': planned(mediaReady),
+      'user.signed_up': userSignedUpHandler(processor),
+      'invitation.created': invitationCreatedHandler(processor),
+    },
+  };
+}

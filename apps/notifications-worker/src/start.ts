@@ -1,0 +1,32 @@
+import { createDatabase, databaseOptions } from '@coachline/db/database';
+import { startHealthServer } from '@coachline/runtime/health';
+import type { Logger } from '@coachline/runtime/logger';
+import { createMailer } from '@coachline/runtime/mailer';
+import { createMetricsRegistry } from '@coachline/runtime/metrics';
+import { checkRedis, createRedis } from '@coachline/runtime/redis';
+import type { Closer } from '@coachline/runtime/shutdown';
+import { createPushSender, vapidKeys } from './channels/web-push';
+import type { Config } from './config';
+import { createNotificationsWorker } from './notifications-worker';
+
+/** Consumes the notifications queue and delivers; main.ts loads this module once tracing is on. */
+export async function start(config: Config, logger: Logger): Promise<Closer[]> {
+  const db = createDatabase(databaseOptions(config, 'notifications-worker'));
+  const redis = createRedis(config.REDIS_URL);
+  const metrics = createMetricsRegistry('notifications-worker');
+
+  const health = await startHealthServer(config.HEALTH_PORT, { db: () => db.ping(), redis: () => checkRedis(redis) }, metrics);
+  const mailer = createMailer({ smtpUrl: config.SMTP_URL, mailDir: config.MAIL_DIR, from: config.MAIL_FROM, timeoutMs: config.DELIVERY_TIMEOUT_MS, logger });
+  const vapid = vapidKeys({ publicKey: config.VAPID_PUBLIC_KEY, privateKey: config.VAPID_PRIVATE_KEY, subject: config.VAPID_SUBJECT }, logger);
+  const push = createPushSender({ vapid, timeoutMs: config.DELIVERY_TIMEOUT_MS, logger });
+  const worker = createNotificationsWorker({ db, redis, prefix: config.QUEUE_PREFIX, logger, mailer, push, appUrl: config.PUBLIC_APP_URL, concurrency: config.NOTIFICATIONS_CONCURRENCY });
+  logger.info('notifications-worker started', { healthPort: config.HEALTH_PORT, smtp: Boolean(config.SMTP_URL), mailDir: config.SMTP_URL ? undefined : config.MAIL_DIR });
+
+  return [
+    { name: 'worker', close: () => worker.close() },
+    { name: 'mailer', close: () => mailer.close() },
+    { name: 'health', close: () => new Promise((resolve) => health.close(() => resolve(undefined))) },
+    { name: 'redis', close: () => redis.quit() },
+    { name: 'postgres', close: () => db.close() },
+  ];
+}
