@@ -1,34 +1,15 @@
 // `pnpm dev`: installs what is missing, starts or finds Postgres and Redis,
 // migrates, seeds the demo tenant, then runs every app through turbo. Ctrl-C
 // stops the apps and the servers this launcher started.
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { devSecrets } from './lib/dev-secrets.mjs';
 import { bootstrap, bin, logger, migrate, ROOT } from './lib/platform.mjs';
 import { portOpen, waitFor } from './lib/net.mjs';
 import { run } from './lib/process.mjs';
 import { ensureServices, prepareDatabase, ServicesUnavailable } from './lib/services.mjs';
 
 const log = logger('dev');
-
-/** Development secrets, made once and kept in .local so tokens survive restarts. */
-function devSecrets() {
-  const path = join(ROOT, '.local', 'dev-secrets.json');
-  const kept = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : {};
-  const made = {
-    JWT_SECRET: () => randomBytes(32).toString('hex'),
-    QUEUE_DASHBOARD_CREDENTIALS: () => `operator:${randomBytes(12).toString('hex')}`,
-    ENCRYPTION_KEYS: () => `dev1:${randomBytes(32).toString('base64')}`,
-  };
-  const missing = Object.keys(made).filter((key) => !kept[key]);
-  if (missing.length === 0) return kept;
-  // A file from before a secret existed gets the new one added; the kept ones stay, so tokens survive.
-  const secrets = { ...kept, ...Object.fromEntries(missing.map((key) => [key, made[key]()])) };
-  mkdirSync(join(ROOT, '.local'), { recursive: true });
-  writeFileSync(path, JSON.stringify(secrets, null, 2), { mode: 0o600 });
-  return secrets;
-}
 
 /** Development defaults: loose enough for local test suites, as API.md promises. */
 const DEV_DEFAULTS = {
@@ -84,7 +65,7 @@ try {
   const urls = await prepareDatabase(services.ownerUrl, process.env.COACHLINE_DATABASE ?? 'coachline');
   await migrate(urls);
   APP_PORTS = [Number(process.env.PORT ?? 3000), Number(process.env.REALTIME_PORT ?? 3001), 9101, 9102, 9103];
-  const env = { ...DEV_DEFAULTS, ...devSecrets(), ...process.env, ...urls, REDIS_URL: process.env.REDIS_URL ?? services.redisUrl, ...services.s3Env };
+  const env = { ...DEV_DEFAULTS, ...devSecrets(ROOT), ...process.env, ...urls, REDIS_URL: process.env.REDIS_URL ?? services.redisUrl, ...services.s3Env };
   await run(bin('tsx'), [join(ROOT, 'apps/api-gateway/src/seed/demo-seed.ts')], { cwd: ROOT, env });
   log(`queue dashboard: http://localhost:${env.PORT ?? 3000}/admin/queues (${env.QUEUE_DASHBOARD_CREDENTIALS})`);
   log(`API http://localhost:${env.PORT ?? 3000} (docs at /docs), realtime ws://localhost:${env.REALTIME_PORT ?? 3001}`);

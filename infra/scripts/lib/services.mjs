@@ -22,7 +22,7 @@ function withUser(url, user) {
   return u.toString();
 }
 
-function withDatabase(url, database) {
+export function withDatabase(url, database) {
   const u = new URL(url);
   u.pathname = `/${database}`;
   return u.toString();
@@ -78,7 +78,7 @@ async function startEmbeddedPostgres(dataDir, port, log) {
 }
 
 /** Postgres from the system's binaries, for machines where the embedded package cannot run. */
-async function startSystemPostgres(dataDir, port, log) {
+export async function startSystemPostgres(dataDir, port, log) {
   const bin = ['/usr/lib/postgresql/17/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/15/bin'].find((d) => existsSync(join(d, 'pg_ctl')));
   if (!bin) return undefined;
   const asPostgres = (cmd, args) => (isRoot() ? run('su', ['postgres', '-s', '/bin/sh', '-c', [cmd, ...args].map((a) => `'${a}'`).join(' ')]) : run(cmd, args));
@@ -92,7 +92,8 @@ async function startSystemPostgres(dataDir, port, log) {
   return async () => asPostgres(join(bin, 'pg_ctl'), ['-D', dataDir, '-m', 'fast', '-w', 'stop']);
 }
 
-async function ensurePostgres(root, env, log) {
+/** Starts or finds Postgres alone: commands that touch only the database need no Redis or S3. */
+export async function ensurePostgres(root, env, log) {
   if (env.DATABASE_OWNER_URL) {
     if (!(await pgAnswers(env.DATABASE_OWNER_URL))) throw new ServicesUnavailable(`DATABASE_OWNER_URL does not answer.\n\n${HOW_TO}`);
     return { ownerUrl: env.DATABASE_OWNER_URL, stop: undefined };
