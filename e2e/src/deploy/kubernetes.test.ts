@@ -97,7 +97,7 @@ describe.each(Object.entries(rendered))('%s', (_variant, resources) => {
     const [container] = podSpec(find(resources, 'Deployment', app)).containers;
     expect(container?.envFrom).toEqual([{ configMapRef: { name: 'coachline-config' } }]);
     // What the operator's Secret holds, in the shape each key takes.
-    const fromSecret = (key: string) => (key.endsWith('_URL') ? (key.startsWith('REDIS') ? 'redis://:pw@redis:6379' : key === 'SMTP_URL' ? 'smtp://mail:587' : 'postgres://u:pw@pgbouncer:6432/coachline') : key === 'QUEUE_DASHBOARD_CREDENTIALS' ? 'operator:0123456789abcdef' : 'x'.repeat(43));
+    const fromSecret = (key: string) => (key.endsWith('_URL') ? (key.startsWith('REDIS') ? 'redis://:pw@redis:6379' : key === 'SMTP_URL' ? 'smtp://mail:587' : 'postgres://u:pw@pgbouncer:6432/coachline') : key === 'QUEUE_DASHBOARD_CREDENTIALS' ? 'operator:0123456789abcdef' : key === 'ENCRYPTION_KEYS' ? `k1:${Buffer.alloc(32, 7).toString('base64')}` : 'x'.repeat(43));
     const env: Record<string, string> = { ...configMap };
     for (const e of container?.env ?? []) {
       const ref = e.valueFrom?.secretKeyRef;
