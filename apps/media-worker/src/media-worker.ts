@@ -55,7 +55,7 @@ export function createMediaWorker(deps: MediaWorkerDeps) {
     return outcome;
   };
   const handlers = mediaHandlers(run);
-  const worker = consumeQueue('media', handlers, { connection: deps.connection, prefix: deps.prefix, logger: deps.logger, concurrency: deps.concurrency, autorun: deps.autorun });
+  const worker = consumeQueue('media', handlers, { connection: deps.connection, prefix: deps.prefix, logger: deps.logger, concurrency: deps.concurrency, autorun: deps.autorun, metrics: deps.metrics });
   const dispatch = createDispatcher('media', handlers);
 
   return {

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Database } from '@coachline/db/database';
 import { createLiveEmitter } from '@coachline/runtime/live-emitter';
 import type { Logger } from '@coachline/runtime/logger';
+import type { MetricsRegistry } from '@coachline/runtime/metrics';
 import type { Mailer } from '@coachline/runtime/mailer';
 import type { SecretBox } from '@coachline/runtime/secret-box';
 import { consumeQueue } from '@coachline/runtime/queue-consumer';
@@ -28,6 +29,7 @@ export interface NotificationsWorkerDeps {
   batchSize?: number;
   batchesInFlight?: number;
   autorun?: boolean;
+  metrics?: MetricsRegistry;
 }
 
 export interface NotificationsWorker {
@@ -44,6 +46,7 @@ export function createNotificationsWorker(deps: NotificationsWorkerDeps): Notifi
     logger: deps.logger,
     concurrency: deps.concurrency ?? 256,
     autorun: deps.autorun,
+    metrics: deps.metrics,
   });
   return {
     worker,

@@ -32,6 +32,7 @@ export async function start(config: Config, logger: Logger): Promise<Closer[]> {
     appUrl: config.PUBLIC_APP_URL,
     secrets: secretBoxFromSetting(config.ENCRYPTION_KEYS),
     concurrency: config.NOTIFICATIONS_CONCURRENCY,
+    metrics,
     emailLimits: {
       perRecipient: config.NOTIFICATION_EMAILS_PER_RECIPIENT,
       windowSeconds: config.NOTIFICATION_EMAIL_WINDOW_SECONDS,

@@ -1,7 +1,9 @@
 import type { Worker } from 'bullmq';
 import type { Database } from '@coachline/db/database';
 import type { Logger } from '@coachline/runtime/logger';
+import type { MetricsRegistry } from '@coachline/runtime/metrics';
 import { consumeQueue } from '@coachline/runtime/queue-consumer';
+import { exportQueueDepths } from '@coachline/runtime/queue-metrics';
 import { TypedQueue } from '@coachline/runtime/queues';
 import { QUEUE_NAMES } from '@coachline/domain/queues';
 import type { Redis } from '@coachline/runtime/redis';
@@ -20,6 +22,7 @@ export interface SchedulerDeps {
   redis: Redis;
   logger: Logger;
   storage: Storage;
+  metrics?: MetricsRegistry;
 }
 
 /**
@@ -40,6 +43,8 @@ export function createScheduler(deps: SchedulerDeps) {
   let repair: ReturnType<typeof startRepairLoop> | undefined;
   // Every queue's failed set, for the infrastructure retry (other apps consume them).
   const allQueues = QUEUE_NAMES.map((name) => (name === 'notifications' ? notifications : name === 'maintenance' ? maintenance : new TypedQueue(name, redis, prefix)));
+  // Every queue's depth, read from Redis on each scrape (the relay publishes to all of them, so they are this process's concern).
+  if (deps.metrics) exportQueueDepths(deps.metrics, allQueues.map((q) => q.queue));
   const recurring: RecurringJob[] = [
     { name: 'purge-expired', pattern: config.PURGE_EXPIRED_CRON },
     { name: 'archive-audit-events', pattern: config.ARCHIVE_AUDIT_EVENTS_CRON },
@@ -52,7 +57,7 @@ export function createScheduler(deps: SchedulerDeps) {
     maintenance,
     async start() {
       workers.push(
-        consumeQueue('reminders', remindersHandlers({ reminders, logger }), { connection: redis, prefix, logger, concurrency: 8 }),
+        consumeQueue('reminders', remindersHandlers({ reminders, logger }), { connection: redis, prefix, logger, concurrency: 8, metrics: deps.metrics }),
         consumeQueue(
           'maintenance',
           maintenanceHandlers({
@@ -63,7 +68,7 @@ export function createScheduler(deps: SchedulerDeps) {
             auditRetentionDays: config.AUDIT_RETENTION_DAYS,
             uploadAbandonAfterSeconds: config.MEDIA_UPLOAD_ABANDON_AFTER_SECONDS,
           }),
-          { connection: redis, prefix, logger, concurrency: 1 },
+          { connection: redis, prefix, logger, concurrency: 1, metrics: deps.metrics },
         ),
       );
       await upsertRecurringJobs(maintenance, recurring, config.JOB_SCHEDULE_TZ);

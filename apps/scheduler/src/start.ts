@@ -15,7 +15,7 @@ export async function start(config: Config, logger: Logger): Promise<Closer[]> {
   const redis = createRedis(config.REDIS_URL);
   const metrics = createMetricsRegistry('scheduler');
   const storage = createStorage(config);
-  const scheduler = createScheduler({ config, db, redis, logger, storage });
+  const scheduler = createScheduler({ config, db, redis, logger, storage, metrics });
 
   const health = await startHealthServer(config.HEALTH_PORT, { db: () => db.ping(), redis: () => checkRedis(redis) }, metrics);
   await scheduler.start();

@@ -13,9 +13,9 @@ test('every alert has an expression, a duration, a severity and a summary', () =
   }
 });
 
-test('the rules and the dashboard cover error rate, p99 latency, outbox lag, queue flow, failed jobs and event-loop lag', () => {
+test('the rules and the dashboard cover error rate, p99 latency, outbox lag, queue depth and flow, failed jobs and event-loop lag', () => {
   const all = named.map((n) => n.expr).join('\n');
-  for (const signal of ['status=~"5.."', 'histogram_quantile(0.99', 'outbox_lag_seconds', 'outbox_pending_events', 'outbox_republished_jobs_total', 'outcome="failed"', 'nodejs_eventloop_lag_p99_seconds']) {
+  for (const signal of ['status=~"5.."', 'histogram_quantile(0.99', 'outbox_lag_seconds', 'outbox_pending_events', 'outbox_republished_jobs_total', 'bullmq_queue_jobs{state="waiting"}', 'queue_jobs_processed_total{outcome="failed"}', 'outcome="failed"', 'nodejs_eventloop_lag_p99_seconds']) {
     expect(all).toContain(signal);
   }
 });

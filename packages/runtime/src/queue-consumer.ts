@@ -5,6 +5,8 @@ import { EVENTS, eventsRoutedTo, type EventEnvelope, type EventOf, type EventRou
 import { EVENT_JOB, JOBS, type JobOf, type QueueName, type TaskName } from '@coachline/domain/queues';
 import { runWithContext } from './context';
 import type { Logger } from './logger';
+import type { MetricsRegistry } from './metrics';
+import { jobOutcomes } from './queue-metrics';
 import { withTraceparent } from './tracing';
 
 /** Handles one job; what it returns becomes the job's return value. */
@@ -30,6 +32,8 @@ export interface ConsumeOptions {
   concurrency?: number;
   /** Consumers started by a test wait for `run()`; services start at once. */
   autorun?: boolean;
+  /** Where the worker counts its jobs' outcomes (`queue_jobs_processed_total`). */
+  metrics?: MetricsRegistry;
 }
 
 /** Thrown at start-up when the handlers do not cover the queue's jobs and routed events exactly. */
@@ -111,8 +115,11 @@ export function consumeQueue<Q extends QueueName>(queue: Q, handlers: QueueHandl
     concurrency: options.concurrency ?? 10,
     autorun: options.autorun ?? true,
   });
+  const outcomes = options.metrics && jobOutcomes(options.metrics);
+  if (outcomes) worker.on('completed', () => outcomes.inc({ queue, outcome: 'completed' }));
   worker.on('failed', (job, error) => {
     const final = !job || error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+    outcomes?.inc({ queue, outcome: final ? 'failed' : 'retried' });
     options.logger.log(final ? 'error' : 'warn', final ? 'job failed for good' : 'job failed, will retry', {
       queue,
       job: job?.name,
