@@ -7,11 +7,16 @@ const DAY = 24 * 60 * MINUTE;
 /** The longest slots query: a month of slots is a few thousand at most. */
 export const MAX_SLOT_RANGE_DAYS = 31;
 
-/** An IANA zone name such as `Europe/Berlin`; offsets and unknown names are refused. */
+/**
+ * An IANA zone name such as `Europe/Berlin`; offsets and unknown names are refused.
+ * The shape is checked first because Node 22+ (ICU with ECMA-402 2024) accepts
+ * offsets such as `+02:00` as zones, and a weekly rule needs a zone with its DST rules.
+ */
 export const timezoneString = z
   .string()
   .min(1)
   .max(64)
+  .regex(/^[A-Za-z][A-Za-z0-9_+\-/]*$/, 'Expected an IANA zone name such as Europe/Berlin')
   .refine((zone) => IANAZone.isValidZone(zone), { message: 'Unknown IANA time zone' });
 
 const wallClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Expected HH:MM (00:00 to 23:59)');
