@@ -21,6 +21,8 @@ const DEV_DEFAULTS = {
   RATE_LIMIT_INVITE_PER_IP_PER_HOUR: '5000',
   RATE_LIMIT_USER_PER_MINUTE: '10000',
   RATE_LIMIT_TENANT_PER_MINUTE: '100000',
+  // One mail folder for the platform, whichever app's folder turbo starts it in.
+  MAIL_DIR: join(ROOT, '.local', 'mail'),
 };
 
 let services;
