@@ -48,6 +48,8 @@ describe.each(APPS)('$name process', ({ name, portVar }) => {
       const body = (await ready.json()) as { status: string; checks: Record<string, string> };
       expect(body).toMatchObject({ status: 'ready', checks: { db: 'up', redis: 'up' } });
       expect(Object.values(body.checks).every((check) => check === 'up')).toBe(true);
+      // The scheduler is ready only once its outbox relay runs.
+      if (name === 'scheduler') expect(body.checks).toMatchObject({ relay: 'up' });
       expect(await (await fetch(`http://127.0.0.1:${port}/health`)).json()).toEqual({ status: 'ok' });
       const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       expect(metrics).toContain('process_cpu_user_seconds_total');

@@ -17,9 +17,15 @@ export async function start(config: Config, logger: Logger): Promise<Closer[]> {
   const storage = createStorage(config);
   const scheduler = createScheduler({ config, db, redis, logger, storage, metrics });
 
-  const health = await startHealthServer(config.HEALTH_PORT, { db: () => db.ping(), redis: () => checkRedis(redis) }, metrics);
+  let relaying = false;
+  // Ready only once the relay runs: before that, events would wait in the outbox behind a replica that reports ready.
+  const relayRunning = async () => {
+    if (!relaying) throw new Error('relay not started');
+  };
+  const health = await startHealthServer(config.HEALTH_PORT, { db: () => db.ping(), redis: () => checkRedis(redis), relay: relayRunning }, metrics);
   await scheduler.start();
   const relay = startRelay(config, { db, redis, logger, registry: metrics });
+  relaying = true;
   logger.info('scheduler started', { healthPort: config.HEALTH_PORT });
 
   return [
