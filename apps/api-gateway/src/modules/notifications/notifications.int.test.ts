@@ -80,6 +80,34 @@ test('devices: a Web Push subscription or a native token, 201; malformed ones 42
   expect((await gw.http().post('/v1/devices').set(gw.auth(athlete)).send({ platform: 'fax', token: 'x' })).status).toBe(422);
 });
 
+test('devices: the caller lists and removes their own; anyone else\'s device is 404', async () => {
+  const { athlete, coach } = await gw.tenantWithTeam();
+  const other = await gw.tenantWithTeam();
+  const register = async (user: typeof athlete, token: string) => (await gw.http().post('/v1/devices').set(gw.auth(user)).send({ platform: 'android', token })).body.id as string;
+  const first = await register(athlete, 'fcm-one');
+  const second = await register(athlete, 'fcm-two');
+  const coachs = await register(coach, 'fcm-coach');
+  const foreign = await register(other.athlete, 'fcm-foreign');
+
+  const listed = await gw.http().get('/v1/devices').set(gw.auth(athlete));
+  expect(listed.status).toBe(200);
+  expect(listed.body.items.map((d: { id: string }) => d.id)).toEqual([second, first]);
+  expect(listed.body.items[0]).toEqual({ id: second, platform: 'android', createdAt: expect.any(String) });
+  const paged = await gw.http().get('/v1/devices?limit=1').set(gw.auth(athlete));
+  expect(paged.body.items).toHaveLength(1);
+  const rest = await gw.http().get(`/v1/devices?limit=1&cursor=${encodeURIComponent(paged.body.nextCursor as string)}`).set(gw.auth(athlete));
+  expect(rest.body).toEqual({ items: [expect.objectContaining({ id: first })], nextCursor: null });
+  expect((await gw.http().get('/v1/devices?limit=0').set(gw.auth(athlete))).status).toBe(422);
+
+  expect((await gw.http().delete(`/v1/devices/${coachs}`).set(gw.auth(athlete))).status).toBe(404);
+  expect((await gw.http().delete(`/v1/devices/${foreign}`).set(gw.auth(athlete))).status).toBe(404);
+  expect((await gw.http().delete('/v1/devices/not-a-uuid').set(gw.auth(athlete))).status).toBe(404);
+  expect((await gw.http().delete(`/v1/devices/${first}`).set(gw.auth(athlete))).status).toBe(204);
+  expect((await gw.http().delete(`/v1/devices/${first}`).set(gw.auth(athlete))).status).toBe(404);
+  expect((await gw.http().get('/v1/devices').set(gw.auth(athlete))).body.items.map((d: { id: string }) => d.id)).toEqual([second]);
+  expect((await gw.http().get('/v1/devices').set(gw.auth(coach))).body.items.map((d: { id: string }) => d.id)).toEqual([coachs]);
+});
+
 test('devices: a Web Push endpoint that is not https: on a public address is 422 at registration, in any notation', async () => {
   const { athlete } = await gw.tenantWithTeam();
   const keys = { p256dh: 'BOr1', auth: 'xyz' };

@@ -62,3 +62,22 @@ export async function upsertDevice(tx: TenantTx, row: NewRow<typeof deviceTokens
     .returning();
   return device!;
 }
+
+/** Newest first. */
+export async function listDevices(tx: TenantTx, userId: string, options: { limit: number; beforeId?: string }) {
+  return tx
+    .select()
+    .from(deviceTokens)
+    .where(and(eq(deviceTokens.tenantId, tx.scope.tenantId), eq(deviceTokens.userId, userId), options.beforeId ? lt(deviceTokens.id, options.beforeId) : undefined))
+    .orderBy(desc(deviceTokens.id))
+    .limit(options.limit + 1);
+}
+
+/** Deletes one of the user's devices; false when it is not theirs. */
+export async function deleteDevice(tx: TenantTx, userId: string, id: string): Promise<boolean> {
+  const rows = await tx
+    .delete(deviceTokens)
+    .where(and(eq(deviceTokens.tenantId, tx.scope.tenantId), eq(deviceTokens.userId, userId), eq(deviceTokens.id, id)))
+    .returning({ id: deviceTokens.id });
+  return rows.length > 0;
+}

@@ -1,4 +1,4 @@
-import { idParams, pageOf } from '@coachline/domain/api/common';
+import { idParams, pageOf, pageQuery } from '@coachline/domain/api/common';
 import { deviceSchema, notificationListQuery, notificationSchema, preferencesSchema, registerDeviceBody, updatePreferencesBody } from '@coachline/domain/api/notifications';
 import { route, type AnyRoute } from '../../http/route';
 import type { NotificationService } from './notifications.service';
@@ -69,6 +69,29 @@ export function notificationRoutes(service: NotificationService): AnyRoute[] {
       body: registerDeviceBody,
       responses: { 201: { description: 'Registered', schema: deviceSchema } },
       handler: async ({ actor, body }) => ({ status: 201, body: await service.registerDevice(actor, body) }),
+    }),
+    route({
+      method: 'get',
+      path: '/v1/devices',
+      summary: "The caller's registered devices, newest first",
+      tags,
+      access: 'notification:read',
+      query: pageQuery,
+      responses: { 200: { description: 'Devices', schema: pageOf(deviceSchema) } },
+      handler: async ({ actor, query }) => ({ status: 200, body: await service.listDevices(actor, query) }),
+    }),
+    route({
+      method: 'delete',
+      path: '/v1/devices/:id',
+      summary: 'Stop pushing to one of the caller\'s devices',
+      tags,
+      access: 'notification:write',
+      params: idParams,
+      responses: { 204: { description: 'Removed' } },
+      handler: async ({ actor, params }) => {
+        await service.removeDevice(actor, params.id);
+        return { status: 204 };
+      },
     }),
   ];
 }

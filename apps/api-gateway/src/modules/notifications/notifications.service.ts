@@ -1,13 +1,15 @@
 import type { Database } from '@coachline/db/database';
 import { recordAudit } from '@coachline/db/audit';
 import { newId } from '@coachline/db/ids';
-import type { notifications } from '@coachline/db/schema/index';
+import type { deviceTokens, notifications } from '@coachline/db/schema/index';
 import { CHANNELS, resolvePreferences } from '@coachline/domain/api/notifications';
 import { NotFoundError, ValidationError } from '@coachline/domain/errors';
 import { checkDestination, UnsafeDestinationError } from '@coachline/runtime/outbound-http';
 import { decodeCursor, page } from '@coachline/db/pagination';
 import type { Actor } from '@coachline/domain/actor';
 import * as repo from './notifications.repository';
+
+const deviceOut = (d: typeof deviceTokens.$inferSelect) => ({ id: d.id, platform: d.platform, createdAt: d.createdAt.toISOString() });
 
 const notificationOut = (n: typeof notifications.$inferSelect) => ({
   id: n.id,
@@ -90,7 +92,22 @@ export class NotificationService {
         subscription: input.platform === 'web' ? { endpoint: input.subscription.endpoint, keys: input.subscription.keys } : null,
       });
       await recordAudit(tx, { actorId: actor.userId, action: 'device.registered', entityType: 'device', entityId: device.id, summary: { platform: input.platform } });
-      return { id: device.id, platform: device.platform, createdAt: device.createdAt.toISOString() };
+      return deviceOut(device);
+    });
+  }
+
+  async listDevices(actor: Actor, query: { limit: number; cursor?: string }) {
+    const cursor = decodeCursor(query.cursor);
+    const rows = await this.db.withTenant(actor, (tx) => repo.listDevices(tx, actor.userId, { limit: query.limit, beforeId: cursor?.id }));
+    const result = page(rows, query.limit, (row) => ({ id: row.id }));
+    return { items: result.items.map(deviceOut), nextCursor: result.nextCursor };
+  }
+
+  /** Another user's device is as unknown as a missing one. */
+  async removeDevice(actor: Actor, id: string): Promise<void> {
+    await this.db.withTenant(actor, async (tx) => {
+      if (!(await repo.deleteDevice(tx, actor.userId, id))) throw new NotFoundError('No such device.');
+      await recordAudit(tx, { actorId: actor.userId, action: 'device.removed', entityType: 'device', entityId: id });
     });
   }
 }
