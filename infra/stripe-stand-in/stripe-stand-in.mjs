@@ -140,19 +140,19 @@ export async function startStripeStandIn({ port = 0, host = '127.0.0.1', webhook
     return emitEvents(account, list, { send });
   }
 
-  async function renew(entry, { fail }) {
+  async function renew(entry, { fail, send }) {
     const { account, sub } = entry;
     if (sub.status === 'canceled') throw new StandInError(400, 'The subscription is canceled.');
     advancePeriod(sub);
     const invoice = invoiceFor(account, sub, { paid: !fail, reason: 'subscription_cycle' });
     sub.status = fail ? 'past_due' : 'active';
-    return emitEvents(account, fail ? [['invoice.payment_failed', invoice], ['customer.subscription.updated', sub]] : [['invoice.paid', invoice], ['customer.subscription.updated', sub]]);
+    return emitEvents(account, fail ? [['invoice.payment_failed', invoice], ['customer.subscription.updated', sub]] : [['invoice.paid', invoice], ['customer.subscription.updated', sub]], { send });
   }
 
-  async function cancel(entry) {
+  async function cancel(entry, { send }) {
     entry.sub.status = 'canceled';
     entry.sub.canceled_at = now();
-    return emitEvents(entry.account, [['customer.subscription.deleted', entry.sub]]);
+    return emitEvents(entry.account, [['customer.subscription.deleted', entry.sub]], { send });
   }
 
   const view = (session) => {
@@ -274,7 +274,8 @@ export async function startStripeStandIn({ port = 0, host = '127.0.0.1', webhook
     }
     if (method === 'POST' && (m = /^\/_stand-in\/subscriptions\/([^/]+)\/(renew|fail-renewal|cancel)$/.exec(path))) {
       const entry = find(state.subscriptions, m[1], 'subscription');
-      const events = m[2] === 'cancel' ? await cancel(entry) : await renew(entry, { fail: m[2] === 'fail-renewal' });
+      const send = url.searchParams.get('deliver') !== 'false';
+      const events = m[2] === 'cancel' ? await cancel(entry, { send }) : await renew(entry, { fail: m[2] === 'fail-renewal', send });
       return { json: { subscription: entry.sub, events: events.map(summary) } };
     }
     if (method === 'GET' && path === '/_stand-in/events') {

@@ -75,10 +75,11 @@ export class BillingService {
   private async markPaid(tx: TenantTx, purchase: PurchaseRow, payment: { reference: string; amountCents: number; currency: string; paymentIntentId?: string | null }, announce: boolean) {
     if (purchase.status === 'refunded') return 'refunded already';
     const first = purchase.status !== 'paid';
-    const updated = await updatePurchase(tx, purchase.id, {
-      ...(first ? { status: 'paid', paidAt: new Date(), amountCents: payment.amountCents, currency: payment.currency } : {}),
+    const changes = {
+      ...(first ? { status: 'paid' as const, paidAt: new Date(), amountCents: payment.amountCents, currency: payment.currency } : {}),
       ...(payment.paymentIntentId ? { paymentIntentId: payment.paymentIntentId } : {}),
-    });
+    };
+    const updated = Object.keys(changes).length > 0 ? await updatePurchase(tx, purchase.id, changes) : purchase;
     if (first) await grantPurchase(tx, updated, await productOf(tx, updated));
     if (announce) {
       await emit(tx, 'purchase.paid', { purchaseId: purchase.id, userId: purchase.userId, productId: purchase.productId, amountCents: payment.amountCents, currency: payment.currency, reference: payment.reference });
@@ -139,7 +140,7 @@ export class BillingService {
       status,
       lastEventAt: eventAt,
       ...(periodEnd ? { currentPeriodEnd: periodEnd } : {}),
-      ...(status === 'past_due' ? { paymentUpdateUrl: extra.paymentUpdateUrl ?? sub.paymentUpdateUrl, ...(changed ? { pastDueSince: eventAt, dunningReminders: 0, lastRemindedAt: null } : {}) } : { paymentUpdateUrl: null, pastDueSince: null }),
+      ...(status === 'past_due' ? { paymentUpdateUrl: extra.paymentUpdateUrl ?? sub.paymentUpdateUrl, ...(changed ? { pastDueSince: new Date(), dunningReminders: 0, lastRemindedAt: null } : {}) } : { paymentUpdateUrl: null, pastDueSince: null }),
     });
     if (!changed) return 'unchanged';
     const purchase = (await lockPurchase(tx, sub.purchaseId))!;
