@@ -98,7 +98,7 @@ export function createRoutes(deps: GatewayDeps): AnyRoute[] {
     ...spaceRoutes(new SpaceService(db)),
     ...notificationRoutes(new NotificationService(db, { allowLoopbackPush: config.NODE_ENV === 'development' })),
     ...paymentRoutes(new ProductService(db), new CheckoutService(db, stripe, logger, config.STRIPE_APPLICATION_FEE_BPS), new PurchaseService(db, stripe, logger), new EntitlementService(db)),
-    ...stripeAccountRoutes(new StripeAccountService(db, stripe, config.PUBLIC_APP_URL)),
+    ...stripeAccountRoutes(new StripeAccountService(db, stripe, config.PUBLIC_APP_URL, logger)),
     ...stripeWebhookRoutes(new StripeWebhookService(db, stripe, config.STRIPE_WEBHOOK_SECRET, logger)),
   ];
 }

@@ -5,6 +5,8 @@ import type { Actor } from '@coachline/domain/actor';
 import type { linkStripeAccountBody } from '@coachline/domain/api/payments';
 import { ConflictError, NotFoundError } from '@coachline/domain/errors';
 import type { z } from 'zod';
+import type { Logger } from '@coachline/runtime/logger';
+import { callStripe } from './stripe-errors';
 import { requireStripe, type StripeClient } from './stripe.client';
 import * as repo from './stripe-account.repository';
 
@@ -18,6 +20,7 @@ export class StripeAccountService {
     private readonly db: Database,
     private readonly stripe: StripeClient | undefined,
     private readonly appUrl: string,
+    private readonly logger: Logger,
   ) {}
 
   /** Creates the connected account on first call; every call returns a fresh onboarding link. */
@@ -26,7 +29,7 @@ export class StripeAccountService {
     let row = await this.db.withTenant(actor, (tx) => repo.findAccount(tx));
     const created = !row;
     if (!row) {
-      const account = await stripe.accounts.create({ type: 'express', metadata: { tenantId: actor.tenantId } });
+      const account = await callStripe(this.logger, 'create the account', () => stripe.accounts.create({ type: 'express', metadata: { tenantId: actor.tenantId } }, { idempotencyKey: `account-${actor.tenantId}` }));
       try {
         row = await this.db.withTenant(actor, async (tx) => {
           const inserted = await repo.insertAccount(tx, account.id);
@@ -38,12 +41,15 @@ export class StripeAccountService {
         throw error;
       }
     }
-    const link = await stripe.accountLinks.create({
-      account: row.accountId,
-      type: 'account_onboarding',
-      refresh_url: body.refreshUrl ?? new URL('/settings/payments?refresh=1', this.appUrl).toString(),
-      return_url: body.returnUrl ?? new URL('/settings/payments', this.appUrl).toString(),
-    });
+    const accountId = row.accountId;
+    const link = await callStripe(this.logger, 'start the onboarding', () =>
+      stripe.accountLinks.create({
+        account: accountId,
+        type: 'account_onboarding',
+        refresh_url: body.refreshUrl ?? new URL('/settings/payments?refresh=1', this.appUrl).toString(),
+        return_url: body.returnUrl ?? new URL('/settings/payments', this.appUrl).toString(),
+      }),
+    );
     return { created, account: accountView(row, link.url) };
   }
 
@@ -52,7 +58,8 @@ export class StripeAccountService {
     const stripe = requireStripe(this.stripe);
     const row = await this.db.withTenant(actor, (tx) => repo.findAccount(tx));
     if (!row) throw new NotFoundError('No Stripe account is linked yet.');
-    const account = await stripe.accounts.retrieve(row.accountId);
+    const accountId = row.accountId;
+    const account = await callStripe(this.logger, 'read the account', () => stripe.accounts.retrieve(accountId));
     const updated = await this.db.withTenant(actor, (tx) => repo.updateAccountStatus(tx, { chargesEnabled: account.charges_enabled ?? false, detailsSubmitted: account.details_submitted ?? false }));
     return accountView(updated);
   }
