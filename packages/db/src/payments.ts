@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { NewRow, TenantTx } from './database';
 import { products, purchases, subscriptions } from './schema/index';
 
@@ -71,17 +71,6 @@ export async function updateSubscription(tx: TenantTx, id: string, values: Parti
     .where(and(eq(subscriptions.tenantId, tx.scope.tenantId), eq(subscriptions.id, id)))
     .returning();
   return row!;
-}
-
-/** The member's most recent subscription, whatever its status. */
-export async function latestSubscriptionOf(tx: TenantTx, userId: string): Promise<SubscriptionRow | undefined> {
-  const [row] = await tx
-    .select()
-    .from(subscriptions)
-    .where(and(eq(subscriptions.tenantId, tx.scope.tenantId), eq(subscriptions.userId, userId)))
-    .orderBy(desc(subscriptions.createdAt), desc(subscriptions.id))
-    .limit(1);
-  return row;
 }
 
 export async function lockSubscriptionOfPurchase(tx: TenantTx, purchaseId: string): Promise<SubscriptionRow | undefined> {

@@ -1,4 +1,4 @@
-import { and, eq, isNotNull } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { NewRow, TenantTx } from './database';
 import { newId } from './ids';
 import { programAssignments } from './schema/index';
@@ -25,13 +25,4 @@ export async function removeForPurchase(tx: TenantTx, purchaseId: string): Promi
     .where(and(eq(programAssignments.tenantId, tx.scope.tenantId), eq(programAssignments.purchaseId, purchaseId)))
     .returning({ id: programAssignments.id });
   return removed.length;
-}
-
-/** Program ids a member holds through purchases. */
-export async function purchasedProgramIds(tx: TenantTx, userId: string): Promise<string[]> {
-  const rows = await tx
-    .selectDistinct({ programId: programAssignments.programId })
-    .from(programAssignments)
-    .where(and(eq(programAssignments.tenantId, tx.scope.tenantId), eq(programAssignments.athleteId, userId), isNotNull(programAssignments.purchaseId)));
-  return rows.map((r) => r.programId).sort();
 }

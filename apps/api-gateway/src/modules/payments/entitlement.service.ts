@@ -1,10 +1,8 @@
-import { creditBalance } from '@coachline/db/credit-ledger';
 import type { Database } from '@coachline/db/database';
-import { latestSubscriptionOf } from '@coachline/db/payments';
-import { purchasedProgramIds } from '@coachline/db/program-assignments';
 import type { Actor } from '@coachline/domain/actor';
-import { findMemberRole } from '../scheduling/availability.repository';
 import { NotFoundError } from '@coachline/domain/errors';
+import { findMemberRole } from '../scheduling/availability.repository';
+import { entitlementsOf } from './entitlement.repository';
 import { subjectOf } from './purchase.service';
 
 /** What a member holds through purchases: programs, the credit balance (the ledger's sum), the latest subscription. */
@@ -15,12 +13,15 @@ export class EntitlementService {
     const userId = subjectOf(actor, requested) ?? actor.userId;
     return this.db.withTenant(actor, async (tx) => {
       if (userId !== actor.userId && !(await findMemberRole(tx, userId))) throw new NotFoundError('No such member.');
-      const [programIds, sessionCredits, subscription] = [await purchasedProgramIds(tx, userId), await creditBalance(tx, userId), await latestSubscriptionOf(tx, userId)];
+      const row = await entitlementsOf(tx, userId);
+      const subscription = row.subscription;
       return {
         userId,
-        programIds,
-        sessionCredits,
-        subscription: subscription ? { productId: subscription.productId, status: subscription.status, currentPeriodEnd: subscription.currentPeriodEnd?.toISOString() ?? null } : null,
+        programIds: row.program_ids ?? [],
+        sessionCredits: row.credits,
+        subscription: subscription
+          ? { productId: subscription.product_id, status: subscription.status, currentPeriodEnd: subscription.current_period_end ? new Date(subscription.current_period_end).toISOString() : null }
+          : null,
       };
     });
   }
