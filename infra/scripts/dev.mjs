@@ -8,6 +8,7 @@ import { bootstrap, bin, logger, migrate, ROOT } from './lib/platform.mjs';
 import { portOpen, waitFor } from './lib/net.mjs';
 import { run } from './lib/process.mjs';
 import { ensureServices, prepareDatabase, ServicesUnavailable } from './lib/services.mjs';
+import { ensureStripe } from './lib/stripe.mjs';
 
 const log = logger('dev');
 
@@ -26,6 +27,7 @@ const DEV_DEFAULTS = {
 };
 
 let services;
+let stripe;
 let apps;
 let APP_PORTS = [];
 let stopping = false;
@@ -54,6 +56,7 @@ async function shutdown(code) {
   }
   if (services) {
     log('stopping the servers this launcher started');
+    await stripe?.stop?.();
     await services.stop();
   }
   process.exit(code);
@@ -67,7 +70,15 @@ try {
   const urls = await prepareDatabase(services.ownerUrl, process.env.COACHLINE_DATABASE ?? 'coachline');
   await migrate(urls);
   APP_PORTS = [Number(process.env.PORT ?? 3000), Number(process.env.REALTIME_PORT ?? 3001), 9101, 9102, 9103];
-  const env = { ...DEV_DEFAULTS, ...devSecrets(ROOT), ...process.env, ...urls, REDIS_URL: process.env.REDIS_URL ?? services.redisUrl, ...services.s3Env };
+  const { stripeWebhookSecret, ...secrets } = devSecrets(ROOT);
+  const port = Number(process.env.PORT ?? 3000);
+  stripe = await ensureStripe(process.env, {
+    port: Number(process.env.COACHLINE_STRIPE_PORT ?? 12111),
+    webhookSecret: stripeWebhookSecret,
+    webhookUrl: `http://127.0.0.1:${port}/v1/webhooks/stripe`,
+    log,
+  });
+  const env = { ...DEV_DEFAULTS, ...secrets, ...process.env, ...urls, REDIS_URL: process.env.REDIS_URL ?? services.redisUrl, ...services.s3Env, ...stripe.env };
   await run(bin('tsx'), [join(ROOT, 'apps/api-gateway/src/seed/demo-seed.ts')], { cwd: ROOT, env });
   log(`queue dashboard: http://localhost:${env.PORT ?? 3000}/admin/queues (${env.QUEUE_DASHBOARD_CREDENTIALS})`);
   log(`API http://localhost:${env.PORT ?? 3000} (docs at /docs), realtime ws://localhost:${env.REALTIME_PORT ?? 3001}`);

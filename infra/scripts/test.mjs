@@ -7,9 +7,11 @@ import { redisFlushDb } from './lib/net.mjs';
 import { run } from './lib/process.mjs';
 import { resetLocalBucket } from './lib/s3.mjs';
 import { ensureServices, prepareDatabase, ServicesUnavailable } from './lib/services.mjs';
+import { ensureStripe } from './lib/stripe.mjs';
 
 const log = logger('test');
 let services;
+let stripe;
 let exitCode = 0;
 try {
   await bootstrap(log);
@@ -31,6 +33,9 @@ try {
   // One sealing key per run, shared by the gateway and the workers the tests start in one process.
   env.ENCRYPTION_KEYS ??= `test:${randomBytes(32).toString('base64')}`;
   resetLocalBucket(ROOT, services.s3Env, env.S3_BUCKET);
+  // A stand-in of the run's own, on any free port: each test routes its accounts' webhooks to its own gateway.
+  stripe = await ensureStripe(process.env, { port: Number(process.env.COACHLINE_STRIPE_PORT ?? 0), webhookSecret: `whsec_${randomBytes(24).toString('hex')}`, log });
+  Object.assign(env, stripe.env);
   log(`running tests against database ${database}`);
   await run(bin('jest'), ['--config', 'jest.config.cjs', ...process.argv.slice(2)], { cwd: ROOT, env });
 } catch (error) {
@@ -38,6 +43,7 @@ try {
   if (error instanceof ServicesUnavailable) log(error.message);
   else if (!/jest .* exited with/.test(error.message)) log(error.stack ?? error.message);
 } finally {
+  await stripe?.stop?.();
   await services?.stop();
 }
 process.exit(exitCode);

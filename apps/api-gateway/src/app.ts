@@ -24,6 +24,7 @@ import { clientIp, createLimiter } from './guards/rate-limit';
 import { createPipeline } from './pipeline';
 import { mountQueueDashboard } from './modules/admin/queue-dashboard';
 import { createRoutes } from './routes';
+import type { StripeClient } from './modules/payments/stripe.client';
 
 export interface GatewayDeps {
   config: GatewayConfig;
@@ -38,6 +39,8 @@ export interface GatewayDeps {
   live: LiveEmitter;
   /** Read handles on every queue, for operators' dashboard and the admin stats' depths; the gateway enqueues nothing. */
   queues: Record<QueueName, Queue>;
+  /** Stripe's SDK, on the organization's connected accounts; undefined where payments are not configured. */
+  stripe: StripeClient | undefined;
 }
 
 /** Builds the whole HTTP app from its dependencies; only main.ts listens, so tests run it with supertest. */

@@ -23,7 +23,18 @@ const mediaConfigSchema = z.object({
   RATE_LIMIT_UPLOADS_PER_USER_PER_HOUR: z.coerce.number().int().min(1).default(300),
 });
 
-export const gatewayConfigSchema = baseConfigSchema.extend(accessTokenConfigSchema.shape).extend(storageConfigSchema.shape).extend(mediaConfigSchema.shape).extend(encryptionConfigSchema.shape).extend({
+/** Stripe, through its SDK; see modules/payments/README.md. Without a secret key the payment routes answer 503. */
+const stripeConfigSchema = z.object({
+  STRIPE_SECRET_KEY: z.string().min(1).optional(),
+  /** The signing secret of the Connect webhook endpoint (`whsec_...`). */
+  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** Another address for Stripe's API (the local stand-in); unset = api.stripe.com. */
+  STRIPE_API_URL: z.url().optional(),
+  /** The platform's fee on each payment, in basis points (250 = 2.5 %); 0 takes none. */
+  STRIPE_APPLICATION_FEE_BPS: z.coerce.number().int().min(0).max(10_000).default(0),
+});
+
+export const gatewayConfigSchema = baseConfigSchema.extend(accessTokenConfigSchema.shape).extend(storageConfigSchema.shape).extend(mediaConfigSchema.shape).extend(encryptionConfigSchema.shape).extend(stripeConfigSchema.shape).extend({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   /** Origins allowed by CORS; empty allows none (server-to-server and mobile clients need no CORS). */
   CORS_ORIGINS: list,

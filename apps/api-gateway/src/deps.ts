@@ -8,6 +8,7 @@ import { createStorage } from '@coachline/runtime/storage';
 import type { GatewayDeps } from './app';
 import { monitoredQueues } from './modules/admin/queue-dashboard';
 import type { GatewayConfig } from './config';
+import { createStripeClient } from './modules/payments/stripe.client';
 
 /**
  * Connects everything the gateway needs, once, for main.ts, the test harness and
@@ -23,7 +24,7 @@ export function createGatewayDeps(config: GatewayConfig, logger: Logger = create
   // The emitter's own connection, with ioredis's usual retries: a publish waits out a short Redis blip.
   const liveRedis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 20 });
   const live = createLiveEmitter(liveRedis, (error) => logger.warn('live publish failed', { error: error.message }));
-  const deps: GatewayDeps = { config, logger, db, redis, metrics: createMetricsRegistry('api-gateway'), tokens, storage, live, queues: monitoredQueues(redis, config.QUEUE_PREFIX) };
+  const deps: GatewayDeps = { config, logger, db, redis, metrics: createMetricsRegistry('api-gateway'), tokens, storage, live, queues: monitoredQueues(redis, config.QUEUE_PREFIX), stripe: createStripeClient(config) };
   return {
     deps,
     close: async () => {

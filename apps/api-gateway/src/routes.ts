@@ -31,12 +31,21 @@ import { calendarFeedRoutes } from './modules/scheduling/calendar-feed.routes';
 import { CalendarFeedService } from './modules/scheduling/calendar-feed.service';
 import { sessionRoutes } from './modules/scheduling/session.routes';
 import { SessionService } from './modules/scheduling/session.service';
+import { CheckoutService } from './modules/payments/checkout.service';
+import { EntitlementService } from './modules/payments/entitlement.service';
+import { paymentRoutes } from './modules/payments/payments.routes';
+import { ProductService } from './modules/payments/product.service';
+import { PurchaseService } from './modules/payments/purchase.service';
+import { stripeAccountRoutes } from './modules/payments/stripe-account.routes';
+import { StripeAccountService } from './modules/payments/stripe-account.service';
+import { stripeWebhookRoutes } from './modules/payments/stripe-webhook.routes';
+import { StripeWebhookService } from './modules/payments/stripe-webhook.service';
 import { SendMessageUseCase } from '@coachline/use-cases/messaging/send-message.use-case';
 import { LogSetUseCase } from '@coachline/use-cases/training/log-set.use-case';
 
 /** Every /v1 route, built from the services of each module. */
 export function createRoutes(deps: GatewayDeps): AnyRoute[] {
-  const { config, db, redis, tokens, storage, live, logger, queues } = deps;
+  const { config, db, redis, tokens, storage, live, logger, queues, stripe } = deps;
   const sessions = new SessionIssuer(tokens, config.REFRESH_TOKEN_TTL_SECONDS);
   const secrets = secretBoxFromSetting(config.ENCRYPTION_KEYS);
   const hour = 3600;
@@ -88,5 +97,8 @@ export function createRoutes(deps: GatewayDeps): AnyRoute[] {
     ),
     ...spaceRoutes(new SpaceService(db)),
     ...notificationRoutes(new NotificationService(db, { allowLoopbackPush: config.NODE_ENV === 'development' })),
+    ...paymentRoutes(new ProductService(db), new CheckoutService(db, stripe, logger, config.STRIPE_APPLICATION_FEE_BPS), new PurchaseService(db, stripe, logger), new EntitlementService(db)),
+    ...stripeAccountRoutes(new StripeAccountService(db, stripe, config.PUBLIC_APP_URL, logger)),
+    ...stripeWebhookRoutes(new StripeWebhookService(db, stripe, config.STRIPE_WEBHOOK_SECRET, logger)),
   ];
 }

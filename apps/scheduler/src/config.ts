@@ -40,6 +40,11 @@ export const configSchema = baseConfigSchema.extend(storageConfigSchema.shape).e
   /** Failed jobs moved back per repair run, and times one job is given back its attempts. */
   INFRA_RETRY_MAX_PER_RUN: z.coerce.number().int().min(1).default(500),
   INFRA_RETRY_MAX_PER_JOB: z.coerce.number().int().min(1).default(5),
+  /** How often past-due subscriptions are looked at for a dunning reminder. */
+  DUNNING_REMINDERS_CRON: cron.default('0 * * * *'),
+  /** A past-due buyer is reminded this long after the failure, then again after each reminder, until Stripe cancels. */
+  DUNNING_REMINDER_INTERVAL_HOURS: z.coerce.number().min(0).default(72),
+  DUNNING_MAX_REMINDERS: z.coerce.number().int().min(0).default(4),
   /** Events claimed per relay batch. */
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(500),
   /** The relay's fallback poll; LISTEN/NOTIFY wakes it at once otherwise. */

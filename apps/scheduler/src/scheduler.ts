@@ -9,6 +9,8 @@ import { QUEUE_NAMES } from '@coachline/domain/queues';
 import type { Redis } from '@coachline/runtime/redis';
 import type { Storage } from '@coachline/runtime/storage';
 import type { Config } from './config';
+import { BillingService } from './billing/billing.service';
+import { billingHandlers } from './handlers/billing.handlers';
 import { maintenanceHandlers } from './handlers/maintenance.handlers';
 import { remindersHandlers } from './handlers/reminders.handlers';
 import { upsertRecurringJobs, type RecurringJob } from './job-schedulers';
@@ -27,7 +29,7 @@ export interface SchedulerDeps {
 
 /**
  * The scheduler's own work (the outbox relay is wired beside it): the
- * `reminders` and `maintenance` queues, the clock of the recurring jobs, a
+ * `reminders`, `maintenance` and `billing` queues, the clock of the recurring jobs, a
  * start-up sweep that restores reminders Redis may have lost, and a repair loop
  * that does the same periodically and retries jobs an outage failed.
  */
@@ -50,7 +52,9 @@ export function createScheduler(deps: SchedulerDeps) {
     { name: 'archive-audit-events', pattern: config.ARCHIVE_AUDIT_EVENTS_CRON },
     { name: 'weekly-progress-email', pattern: config.WEEKLY_PROGRESS_EMAIL_CRON },
     { name: 'abort-abandoned-uploads', pattern: config.ABORT_ABANDONED_UPLOADS_CRON },
+    { name: 'dunning-reminders', pattern: config.DUNNING_REMINDERS_CRON },
   ];
+  const billing = new BillingService(db, logger);
 
   return {
     reminders,
@@ -67,9 +71,12 @@ export function createScheduler(deps: SchedulerDeps) {
             notifications,
             auditRetentionDays: config.AUDIT_RETENTION_DAYS,
             uploadAbandonAfterSeconds: config.MEDIA_UPLOAD_ABANDON_AFTER_SECONDS,
+            dunningIntervalHours: config.DUNNING_REMINDER_INTERVAL_HOURS,
+            dunningMaxReminders: config.DUNNING_MAX_REMINDERS,
           }),
           { connection: redis, prefix, logger, concurrency: 1, metrics: deps.metrics },
         ),
+        consumeQueue('billing', billingHandlers({ billing, logger }), { connection: redis, prefix, logger, concurrency: 4 }),
       );
       await upsertRecurringJobs(maintenance, recurring, config.JOB_SCHEDULE_TZ);
       // In the background: with many upcoming sessions the sweep takes a while, and the workers need not wait for it.

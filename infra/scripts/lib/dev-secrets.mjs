@@ -6,6 +6,8 @@ const MAKERS = {
   JWT_SECRET: () => randomBytes(32).toString('hex'),
   QUEUE_DASHBOARD_CREDENTIALS: () => `operator:${randomBytes(12).toString('hex')}`,
   ENCRYPTION_KEYS: () => `dev1:${randomBytes(32).toString('base64')}`,
+  // The Stripe stand-in signs its webhooks with it; not an environment variable (the launcher passes it as STRIPE_WEBHOOK_SECRET).
+  stripeWebhookSecret: () => `whsec_${randomBytes(24).toString('hex')}`,
 };
 
 /**

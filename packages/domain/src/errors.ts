@@ -12,6 +12,8 @@ export const ERROR_CODES = [
   'GONE',
   'RATE_LIMITED',
   'QUOTA_EXCEEDED',
+  'PAYMENT_REQUIRED',
+  'INVALID_SIGNATURE',
   'IDEMPOTENCY_KEY_REUSED',
   'IDEMPOTENCY_KEY_IN_USE',
   'PAYLOAD_TOO_LARGE',
@@ -92,6 +94,14 @@ export class IdempotencyKeyReusedError extends AppError {
 }
 export class IdempotencyKeyInUseError extends AppError {
   readonly code = 'IDEMPOTENCY_KEY_IN_USE' as const;
+}
+/** The action costs something the caller does not hold (a session credit). */
+export class PaymentRequiredError extends AppError {
+  readonly code = 'PAYMENT_REQUIRED' as const;
+}
+/** A signed request (a provider's webhook) whose signature is missing, wrong or too old. */
+export class InvalidSignatureError extends AppError {
+  readonly code = 'INVALID_SIGNATURE' as const;
 }
 export class PayloadTooLargeError extends AppError {
   readonly code = 'PAYLOAD_TOO_LARGE' as const;

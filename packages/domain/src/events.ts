@@ -62,6 +62,33 @@ export const EVENTS = {
     payload: z.object({ mediaId: id, ownerId: id }),
     queues: ['notifications'],
   },
+  /** A verified Stripe webhook, recorded once by its Stripe id; the billing worker applies it. Ids only: the event stays in stripe_events. */
+  'stripe.event_received': {
+    payload: z.object({ stripeEventRowId: id, stripeEventId: z.string(), stripeType: z.string() }),
+    queues: ['billing'],
+  },
+  /** A payment for a purchase went through (its first, or a subscription's renewal). */
+  'purchase.paid': {
+    payload: z.object({ purchaseId: id, userId: id, productId: id, amountCents: z.number().int(), currency: z.string(), reference: z.string() }),
+    queues: ['notifications'],
+  },
+  /** A purchase was refunded and what it granted was taken back. */
+  'purchase.refunded': {
+    payload: z.object({ purchaseId: id, userId: id, productId: id, amountCents: z.number().int(), currency: z.string() }),
+    queues: ['notifications'],
+  },
+  /** A subscription changed status (active, past_due, canceled). */
+  'subscription.updated': {
+    payload: z.object({
+      subscriptionId: id,
+      purchaseId: id,
+      userId: id,
+      productId: id,
+      status: z.enum(['active', 'past_due', 'canceled']),
+      previousStatus: z.enum(['active', 'past_due', 'canceled']).nullable(),
+    }),
+    queues: ['notifications'],
+  },
 } as const satisfies EventRouting;
 
 /** The shape of the event registry: a payload schema and the consuming queues per event type. */

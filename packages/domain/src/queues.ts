@@ -28,6 +28,12 @@ export const JOBS = {
       at: z.iso.datetime(),
       tenantIds: z.array(z.uuid()).optional(),
     }),
+    /** Remind a buyer whose subscription is past due to update their card; `reminder` counts from 1. */
+    'subscription.dunning-reminder': z.object({
+      tenantId: z.uuid(),
+      subscriptionId: z.uuid(),
+      reminder: z.number().int().positive(),
+    }),
   },
   media: {
     ...carriesEvents,
@@ -41,6 +47,10 @@ export const JOBS = {
     'archive-audit-events': z.object({}),
     'abort-abandoned-uploads': z.object({}),
     'weekly-progress-email': z.object({}),
+    'dunning-reminders': z.object({}),
+  },
+  billing: {
+    ...carriesEvents,
   },
 } as const satisfies Record<QueueName, Record<string, z.ZodType>>;
 

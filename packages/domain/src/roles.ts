@@ -37,6 +37,12 @@ export const PERMISSIONS = [
   'media:read',
   'media:write',
   'media:read:any',
+  'product:read',
+  'product:write',
+  'purchase:read',
+  'purchase:read:any',
+  'purchase:write',
+  'purchase:refund',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -60,6 +66,9 @@ const ATHLETE: Permission[] = [
   'notification:write',
   'media:read',
   'media:write',
+  'product:read',
+  'purchase:read',
+  'purchase:write',
 ];
 
 const COACH: Permission[] = [
@@ -75,6 +84,8 @@ const COACH: Permission[] = [
   'session:read:any',
   'session:write:any',
   'media:read:any',
+  'product:write',
+  'purchase:read:any',
 ];
 
 const SCHEDULER: Permission[] = [
@@ -93,6 +104,9 @@ const SCHEDULER: Permission[] = [
   'notification:write',
   'media:read',
   'media:write',
+  'product:read',
+  'purchase:read',
+  'purchase:read:any',
 ];
 
 /** The single source of which role may do what. */

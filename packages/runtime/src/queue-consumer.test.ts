@@ -14,8 +14,11 @@ const notificationEvents = {
   'session.scheduled': noop,
   'session.cancelled': noop,
   'media.ready': noop,
+  'purchase.paid': noop,
+  'purchase.refunded': noop,
+  'subscription.updated': noop,
 };
-const notificationJobs = { 'session.reminder': noop, 'weekly-progress': noop };
+const notificationJobs = { 'session.reminder': noop, 'weekly-progress': noop, 'subscription.dunning-reminder': noop };
 
 test('a consumer refuses to start when a job of its queue has no handler', () => {
   expect(() => assertHandlers('notifications', { jobs: {}, events: notificationEvents })).toThrow(HandlerRegistryError);
@@ -43,7 +46,7 @@ type Rerouted = Omit<typeof EVENTS, 'session.scheduled'> & {
 
 test('routing an event to a queue fails to compile until that queue has a handler for it', () => {
   const maintenance: QueueHandlers<'maintenance'> = {
-    jobs: { 'purge-expired': noop, 'archive-audit-events': noop, 'abort-abandoned-uploads': noop, 'weekly-progress-email': noop },
+    jobs: { 'purge-expired': noop, 'archive-audit-events': noop, 'abort-abandoned-uploads': noop, 'weekly-progress-email': noop, 'dunning-reminders': noop },
     events: {},
   };
   // @ts-expect-error the maintenance table has no handler for session.scheduled once it is routed there

@@ -10,9 +10,12 @@ export function statusOf(code: ErrorCode): number {
   switch (code) {
     case 'MALFORMED_JSON':
     case 'UNSUPPORTED_API_VERSION':
+    case 'INVALID_SIGNATURE':
       return 400;
     case 'UNAUTHENTICATED':
       return 401;
+    case 'PAYMENT_REQUIRED':
+      return 402;
     case 'FORBIDDEN':
     case 'QUOTA_EXCEEDED':
       return 403;
@@ -44,6 +47,7 @@ export function statusOf(code: ErrorCode): number {
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
+  402: 'Payment Required',
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',

@@ -1,4 +1,4 @@
-import type { Request, RequestHandler, Response, Router } from 'express';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { ForbiddenError, MethodNotAllowedError, NotFoundError, UnsupportedMediaTypeError, ValidationError, type FieldError } from '@coachline/domain/errors';
 import { negotiateVersion, withoutVersion } from './api-version';
@@ -60,6 +60,11 @@ export interface RouteDefinition<
   middleware?: RequestHandler[];
   /** Opt out of Idempotency-Key handling (routes whose replay would be wrong, like token refresh). */
   idempotent?: false;
+  /**
+   * The body is left as the raw bytes (`req.body` is a Buffer, of any type) for
+   * routes that verify a signature over exactly what was sent (provider webhooks).
+   */
+  rawBody?: true;
   handler: (ctx: RouteContext<Infer<PS>, Infer<QS>, Infer<BS>, A, D>) => Promise<RouteResult>;
 }
 
@@ -160,7 +165,7 @@ export function mountRoute(app: Router, definition: AnyRoute, pipeline: Pipeline
     const execute = async (): Promise<RouteResult> => {
       // A request with a bad query and a bad body is answered with the query's errors.
       const query = inputOf(definition.query, res.locals.versionFromQuery === true ? withoutVersion(req.query) : req.query, 'query');
-      const body = inputOf(definition.body, req.body ?? {}, 'body');
+      const body = definition.rawBody ? undefined : inputOf(definition.body, req.body ?? {}, 'body');
       return definition.handler({ actor, params: parsedParams, query, body, requestId: res.locals.requestId as string, req, res });
     };
     const wantsIdempotency = definition.method === 'post' && definition.idempotent !== false && actor && req.get('idempotency-key') !== undefined;
@@ -172,12 +177,15 @@ export function mountRoute(app: Router, definition: AnyRoute, pipeline: Pipeline
     else res.status(result.status).json(result.body);
   };
 
-  const body = definition.method === 'get' ? [] : [definition.body ? jsonOnly(parseBody) : parseBody];
+  const body = definition.method === 'get' ? [] : definition.rawBody ? [rawBytes] : [definition.body ? jsonOnly(parseBody) : parseBody];
   // One layer for both spellings of the path: a nested router for /v1 would cost every request a second pass.
   app[definition.method]([definition.path, definition.path.slice(API_PREFIX.length)], ...body, authenticate, ...before, ...(definition.middleware ?? []), handle);
 }
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
+
+/** The body as sent, whatever its type, up to the API's 1 MiB. */
+const rawBytes = express.raw({ type: () => true, limit: '1mb' });
 
 /** A body in any other type than JSON is refused (415) rather than ignored and judged as empty. */
 function jsonOnly(parseBody: RequestHandler): RequestHandler {

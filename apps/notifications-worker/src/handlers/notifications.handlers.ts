@@ -7,6 +7,10 @@ import { invitationCreatedHandler } from './invitation-created.handler';
 import { mediaReady } from './media-ready.handler';
 import { messageCreated } from './message-created.handler';
 import { postCreated } from './post-created.handler';
+import { purchasePaidHandler } from './purchase-paid.handler';
+import { purchaseRefundedHandler } from './purchase-refunded.handler';
+import { subscriptionDunningReminderHandler } from './subscription-dunning-reminder.handler';
+import { subscriptionUpdatedHandler } from './subscription-updated.handler';
 import { sessionCancelled } from './session-cancelled.handler';
 import { sessionReminderHandler } from './session-reminder.handler';
 import { sessionScheduled } from './session-scheduled.handler';
@@ -17,7 +21,7 @@ import { weeklyProgressHandler } from './weekly-progress.handler';
  * The `notifications` queue, one handler file per job and event. Events that
  * notify people in-app are planned by their handler file and go through the
  * processor, which batches them per tenant; emails of one kind (sign-up,
- * invitation, weekly progress) are sent by theirs.
+ * invitation, weekly progress, receipts, dunning) are sent by theirs.
  */
 export function notificationsHandlers(deps: ProcessorDeps): QueueHandlers<'notifications'> {
   const processor = createNotificationProcessor(deps);
@@ -26,6 +30,7 @@ export function notificationsHandlers(deps: ProcessorDeps): QueueHandlers<'notif
     jobs: {
       'session.reminder': sessionReminderHandler(processor),
       'weekly-progress': weeklyProgressHandler(deps),
+      'subscription.dunning-reminder': subscriptionDunningReminderHandler(processor),
     },
     events: {
       'post.created': planned(postCreated),
@@ -36,6 +41,9 @@ export function notificationsHandlers(deps: ProcessorDeps): QueueHandlers<'notif
       'media.ready': planned(mediaReady),
       'user.signed_up': userSignedUpHandler(processor),
       'invitation.created': invitationCreatedHandler(processor, deps.secrets),
+      'purchase.paid': purchasePaidHandler(processor),
+      'purchase.refunded': purchaseRefundedHandler(processor),
+      'subscription.updated': subscriptionUpdatedHandler(processor),
     },
   };
 }

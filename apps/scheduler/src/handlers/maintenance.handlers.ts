@@ -5,6 +5,7 @@ import type { TypedQueue } from '@coachline/runtime/queues';
 import type { Storage } from '@coachline/runtime/storage';
 import { createAbortAbandonedUploads } from './abort-abandoned-uploads.handler';
 import { archiveAuditEvents } from './archive-audit-events.handler';
+import { dunningRemindersHandler } from './dunning-reminders.handler';
 import { purgeExpired } from './purge-expired.handler';
 import { weeklyProgressEmailHandler } from './weekly-progress-email.handler';
 
@@ -15,6 +16,8 @@ export interface MaintenanceDeps {
   notifications: TypedQueue<'notifications'>;
   auditRetentionDays: number;
   uploadAbandonAfterSeconds: number;
+  dunningIntervalHours: number;
+  dunningMaxReminders: number;
 }
 
 /** The `maintenance` queue: the recurring jobs the scheduler's job schedulers add, one handler file each. */
@@ -26,6 +29,7 @@ export function maintenanceHandlers(deps: MaintenanceDeps): QueueHandlers<'maint
       'archive-audit-events': () => archiveAuditEvents(deps.db, deps.auditRetentionDays),
       'abort-abandoned-uploads': () => abortAbandonedUploads(),
       'weekly-progress-email': weeklyProgressEmailHandler(deps.notifications),
+      'dunning-reminders': dunningRemindersHandler({ db: deps.db, notifications: deps.notifications, intervalHours: deps.dunningIntervalHours, maxReminders: deps.dunningMaxReminders }),
     },
     events: {},
   };

@@ -6,3 +6,4 @@ export * from './scheduling.table';
 export * from './media.table';
 export * from './notifications.table';
 export * from './platform.table';
+export * from './payments.table';

@@ -18,6 +18,7 @@ export const coachAvailability = tenantTable(
     rules: jsonb('rules').$type<AvailabilityRule[]>().notNull(),
     minNoticeMinutes: integer('min_notice_minutes').notNull().default(0),
     cancellationNoticeMinutes: integer('cancellation_notice_minutes').notNull().default(0),
+    requiresCredit: boolean('requires_credit').notNull().default(false),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [uniqueIndex('coach_availability_coach_key').on(t.tenantId, t.coachId), membershipRef(t, t.coachId, 'coach_availability_coach_fk')],

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { date, foreignKey, index, integer, jsonb, numeric, real, text, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { membershipRef } from './identity.table';
 import { createdAt, tenantTable, ts } from './tenant-table';
@@ -67,11 +68,14 @@ export const programAssignments = tenantTable(
     athleteId: uuid('athlete_id').notNull(),
     startDate: date('start_date', { mode: 'string' }).notNull(),
     assignedBy: uuid('assigned_by').notNull(),
+    /** Set when a purchase granted the assignment; a refund or a cancelled subscription removes it. */
+    purchaseId: uuid('purchase_id'),
     createdAt: createdAt(),
   },
   (t) => [
     foreignKey({ name: 'program_assignments_program_fk', columns: [t.tenantId, t.programId], foreignColumns: [programs.tenantId, programs.id] }).onDelete('cascade'),
     membershipRef(t, t.athleteId, 'program_assignments_athlete_fk'),
+    uniqueIndex('program_assignments_purchase_key').on(t.tenantId, t.purchaseId, t.programId).where(sql`purchase_id IS NOT NULL`),
   ],
 );
 

@@ -58,6 +58,8 @@ export const availabilityBody = z
     minNoticeMinutes: noticeMinutes.optional(),
     /** Cancelling later than this before the start is flagged `late`; kept when not sent (default 0). */
     cancellationNoticeMinutes: noticeMinutes.optional(),
+    /** Booking spends one session credit of the athlete; kept when not sent (default false). */
+    requiresCredit: z.boolean().optional(),
   })
   .superRefine((body, ctx) => {
     for (const index of overlappingRules(body.rules)) {
@@ -79,6 +81,7 @@ export const availabilitySchema = z
     rules: z.array(z.object({ weekday: z.number().int(), start: z.string(), end: z.string() })),
     minNoticeMinutes: z.number().int(),
     cancellationNoticeMinutes: z.number().int(),
+    requiresCredit: z.boolean(),
     timeOff: z.array(timeOffSchema),
   })
   .meta({ id: 'Availability' });

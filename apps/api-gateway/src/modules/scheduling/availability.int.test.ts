@@ -39,7 +39,7 @@ describe('PUT /v1/coaches/:id/availability', () => {
     const scheduler = await gw.addMember(admin, 'SCHEDULER');
     const own = await putAvailability(coach, coach.id, body);
     expect(own.status).toBe(200);
-    expect(own.body).toEqual({ coachId: coach.id, ...body, minNoticeMinutes: 0, cancellationNoticeMinutes: 0, timeOff: [] });
+    expect(own.body).toEqual({ coachId: coach.id, ...body, minNoticeMinutes: 0, cancellationNoticeMinutes: 0, requiresCredit: false, timeOff: [] });
     expect((await putAvailability(scheduler, coach.id, { ...body, minNoticeMinutes: 30 })).status).toBe(200);
     const byAdmin = await putAvailability(admin, coach.id, { ...body, slotMinutes: 45, cancellationNoticeMinutes: 1440 });
     expect(byAdmin.status).toBe(200);

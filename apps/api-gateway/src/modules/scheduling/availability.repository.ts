@@ -37,14 +37,16 @@ export interface AvailabilityValues {
   rules: AvailabilityRule[];
   minNoticeMinutes?: number;
   cancellationNoticeMinutes?: number;
+  requiresCredit?: boolean;
 }
 
-/** Insert or replace; notice settings not given keep their stored values. */
+/** Insert or replace; notice and credit settings not given keep their stored values. */
 export async function upsertAvailability(tx: TenantTx, coachId: string, values: AvailabilityValues) {
   const now = new Date();
   const notices = {
     ...(values.minNoticeMinutes !== undefined ? { minNoticeMinutes: values.minNoticeMinutes } : {}),
     ...(values.cancellationNoticeMinutes !== undefined ? { cancellationNoticeMinutes: values.cancellationNoticeMinutes } : {}),
+    ...(values.requiresCredit !== undefined ? { requiresCredit: values.requiresCredit } : {}),
   };
   const [row] = await tx
     .insert(coachAvailability)

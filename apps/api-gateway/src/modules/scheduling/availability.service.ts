@@ -36,7 +36,7 @@ export class AvailabilityService {
         action: 'availability.updated',
         entityType: 'coach_availability',
         entityId: row.id,
-        summary: { coachId, timezone: row.timezone, slotMinutes: row.slotMinutes, rules: row.rules.length, minNoticeMinutes: row.minNoticeMinutes, cancellationNoticeMinutes: row.cancellationNoticeMinutes },
+        summary: { coachId, timezone: row.timezone, slotMinutes: row.slotMinutes, rules: row.rules.length, minNoticeMinutes: row.minNoticeMinutes, cancellationNoticeMinutes: row.cancellationNoticeMinutes, requiresCredit: row.requiresCredit },
       });
       return this.present(tx, actor, row);
     });
@@ -106,6 +106,7 @@ export class AvailabilityService {
       rules: row.rules,
       minNoticeMinutes: row.minNoticeMinutes,
       cancellationNoticeMinutes: row.cancellationNoticeMinutes,
+      requiresCredit: row.requiresCredit,
       timeOff: timeOff.map((t) => timeOffView(t, showReasons)),
     };
   }

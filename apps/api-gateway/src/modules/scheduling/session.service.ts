@@ -12,6 +12,7 @@ import type { Actor } from '@coachline/domain/actor';
 import type { LazyInput } from '@coachline/use-cases/lazy-input';
 import { findAvailability, findMemberRole, isCoach, listTimeOff } from './availability.repository';
 import * as repo from './session.repository';
+import { returnCredit, spendCredit } from './session-credits';
 
 const WHY_NOT: Record<Exclude<BookingCheck, 'ok'>, string> = {
   outside_availability: "The session is not inside the coach's availability.",
@@ -51,7 +52,9 @@ export class SessionService {
   /**
    * Books [start, start + slotMinutes). Availability is checked here, overlap
    * by the database's exclusion constraint: of any number of racing bookings
-   * of one slot, exactly one commits and the others get 409.
+   * of one slot, exactly one commits and the others get 409. With a coach who
+   * requires credits, the athlete's credit is spent in the same transaction,
+   * so a booking that fails spends none and racing bookings cannot share one.
    */
   async book(actor: Actor, body: { coachId: string; start: string; athleteId?: string }) {
     const athleteId = this.athleteFor(actor, body.athleteId);
@@ -76,8 +79,10 @@ export class SessionService {
         );
         if (verdict !== 'ok') throw new ValidationError(WHY_NOT[verdict], [{ path: 'start', message: WHY_NOT[verdict] }]);
 
+        const sessionId = newId();
+        if (settings.requiresCredit) await spendCredit(tx, athleteId, sessionId);
         const row = await repo.insertSession(tx, {
-          id: newId(),
+          id: sessionId,
           coachId: body.coachId,
           athleteId,
           startsAt: start,
@@ -115,7 +120,10 @@ export class SessionService {
     return sessionView(row);
   }
 
-  /** Frees the slot; cancelling within the coach's cancellation notice is flagged `late`. */
+  /**
+   * Frees the slot; cancelling within the coach's cancellation notice is
+   * flagged `late`. A timely cancel returns the credit the booking spent; a late one keeps it spent.
+   */
   async cancel(actor: Actor, id: string, input: LazyInput<z.output<typeof cancelSessionBody>>) {
     return this.db.withTenant(actor, async (tx) => {
       const row = await repo.findSessionForUpdate(tx, id);
@@ -129,6 +137,7 @@ export class SessionService {
       const late = now.getTime() > row.startsAt.getTime() - (settings?.cancellationNoticeMinutes ?? 0) * 60_000;
       const updated = await repo.markCancelled(tx, id, { cancelledAt: now, cancelledBy: actor.userId, cancelReason: body.reason ?? null, late });
       if (!updated) throw new ConflictError('The session was changed meanwhile; retry.');
+      if (!late) await returnCredit(tx, updated.athleteId, updated.id);
       await emit(tx, 'session.cancelled', {
         sessionId: updated.id,
         coachId: updated.coachId,

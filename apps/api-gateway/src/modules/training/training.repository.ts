@@ -5,7 +5,6 @@ import {
   exercises,
   memberships,
   personalRecords,
-  programAssignments,
   programDays,
   programPlannedSets,
   programs,
@@ -133,10 +132,7 @@ export async function listPrograms(tx: TenantTx, limit: number, afterId?: string
     .limit(limit + 1);
 }
 
-export async function insertAssignment(tx: TenantTx, row: NewRow<typeof programAssignments>) {
-  const [inserted] = await tx.insert(programAssignments).values({ ...row, tenantId: tx.scope.tenantId }).returning();
-  return inserted!;
-}
+export { insertAssignment } from '@coachline/db/program-assignments';
 
 export async function findProgramDay(tx: TenantTx, programId: string, position: number) {
   const [row] = await tx
