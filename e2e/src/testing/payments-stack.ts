@@ -41,7 +41,7 @@ export async function startPaymentsStack() {
   const server = http.createServer(stack.gw.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const gatewayUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const logger = createLogger('e2e', process.env.PAYMENTS_TEST_LOG === '1' ? 'debug' : 'silent');
+  const logger = createLogger('e2e', 'silent');
   const relay = stack.relay();
   relay.start();
   stack.worker();
