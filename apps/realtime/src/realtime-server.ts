@@ -121,7 +121,7 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
       return next(error as Error);
     }
     // The socket is the member's current role, which picks its rooms; a removed member or an ended session is refused.
-    access.currentRole(claims).then(
+    access.currentRole(claims, { fresh: true }).then(
       (role) => {
         socket.data = { ...claims, role };
         next();
@@ -213,7 +213,8 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
     },
     async close() {
       clearInterval(renewal);
-      io.disconnectSockets(true);
+      // This instance's sockets only: through the adapter, io.disconnectSockets would close every instance's.
+      io.local.disconnectSockets(true);
       await io.close();
       while (pending.size > 0) await Promise.all([...pending]);
       await Promise.all([pub.quit().catch(() => undefined), sub.quit().catch(() => undefined)]);
