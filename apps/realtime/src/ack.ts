@@ -44,7 +44,8 @@ export function handler<S extends z.ZodType, R extends object>(socket: LiveSocke
       const reply = ackOf(args);
       if (error instanceof UnauthenticatedError) {
         reply(failure('UNAUTHENTICATED', error.message));
-        socket.disconnect(true);
+        // Leaving the namespace rather than closing the connection at once: the answer goes out first.
+        socket.disconnect();
         return;
       }
       logger.warn('socket access check failed', { event, error: (error as Error).message });

@@ -41,10 +41,16 @@ export class MemberAccess {
     });
   }
 
-  /** The member's current role; an UnauthenticatedError once they left the tenant or the token's session ended. */
-  async currentRole(claims: Claims): Promise<Role> {
+  /**
+   * The member's current role; an UnauthenticatedError once they left the
+   * tenant or the token's session ended. `fresh` asks Postgres whatever the
+   * cache holds, for what outlives a request: a socket opened by a member
+   * removed a moment ago would miss the closing of their sockets, sent already.
+   */
+  async currentRole(claims: Claims, options: { fresh?: boolean } = {}): Promise<Role> {
     const key = `${claims.tenantId}:${claims.userId}:${claims.sessionId ?? ''}`;
-    const answer = await this.answers.fetch(key, { context: { tenantId: claims.tenantId, userId: claims.userId, sessionId: claims.sessionId } });
+    const context = { tenantId: claims.tenantId, userId: claims.userId, sessionId: claims.sessionId };
+    const answer = await this.answers.fetch(key, { context, forceRefresh: options.fresh === true });
     if (!answer?.member) throw new UnauthenticatedError('You are no longer a member of this organization.');
     if (answer.sessionEnded) throw new UnauthenticatedError('This session has ended; log in again.');
     return answer.role;
