@@ -14,6 +14,7 @@ const notificationEvents = {
   'session.scheduled': noop,
   'session.cancelled': noop,
   'media.ready': noop,
+  'password_reset.requested': noop,
 };
 const notificationJobs = { 'session.reminder': noop, 'weekly-progress': noop };
 
