@@ -49,6 +49,8 @@ test('the emailed link sets a new password once, and every session of the accoun
   expect(stored.resets).toHaveLength(1);
   expect(stored.outbox.map((row) => row.payload)).toEqual([{ resetId: stored.resets[0]!.id, userId: admin.id }]);
   expect(JSON.stringify(stored)).not.toContain(token.split('.')[1]);
+  expect(await stack.redisText()).toContain(stored.resets[0]!.id);
+  expect(await stack.redisText()).not.toContain(token.split('.')[1]);
 
   expect((await confirm(token)).status).toBe(204);
   for (const refreshToken of [admin.refreshToken, other.refreshToken]) expect((await stack.gw.http().post('/v1/auth/refresh').send({ refreshToken })).status).toBe(401);
