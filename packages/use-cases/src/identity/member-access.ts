@@ -49,8 +49,10 @@ export class MemberAccess {
    */
   async currentRole(claims: Claims, options: { fresh?: boolean } = {}): Promise<Role> {
     const key = `${claims.tenantId}:${claims.userId}:${claims.sessionId ?? ''}`;
+    // A plain get first: fetch builds promises even for a hit, which the hot path need not pay for.
+    const cached = options.fresh ? undefined : this.answers.get(key);
     const context = { tenantId: claims.tenantId, userId: claims.userId, sessionId: claims.sessionId };
-    const answer = await this.answers.fetch(key, { context, forceRefresh: options.fresh === true });
+    const answer = cached ?? (await this.answers.fetch(key, { context, forceRefresh: options.fresh === true }));
     if (!answer?.member) throw new UnauthenticatedError('You are no longer a member of this organization.');
     if (answer.sessionEnded) throw new UnauthenticatedError('This session has ended; log in again.');
     return answer.role;
