@@ -126,7 +126,12 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
         socket.data = { ...claims, role };
         next();
       },
-      (error: Error) => next(error instanceof UnauthenticatedError ? unauthenticated(error.message) : error),
+      (error: Error) => {
+        if (error instanceof UnauthenticatedError) return next(unauthenticated(error.message));
+        // Postgres unreachable: the client retries; what failed stays in the log, never in its answer.
+        logger.warn('handshake access check failed', { error: error.message });
+        next(Object.assign(new Error('SERVICE_UNAVAILABLE'), { data: { code: 'SERVICE_UNAVAILABLE', message: 'Try again shortly.' } }));
+      },
     );
   });
 
@@ -168,7 +173,7 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
     // The user's room and the session's close the socket when the member is removed or changes role, or the session ends.
     void socket.join([rooms.user(tenantId, userId), ...(sessionId ? [rooms.session(tenantId, sessionId)] : []), ...(isStaff(role) ? [rooms.coaches(tenantId)] : [])]);
 
-    // The token was checked once, at the handshake; when it expires the socket goes too.
+    // The token's signature and expiry were checked once, at the handshake; when it expires the socket goes too.
     const expiry = setTimeout(() => socket.disconnect(true), Math.max(0, expiresAt * 1000 - Date.now()));
 
     const bucket = new TokenBucket(config.REALTIME_EVENTS_PER_SECOND, config.REALTIME_EVENT_BURST);
