@@ -207,7 +207,7 @@ describe('instances', () => {
     const team = await kit.tenantWithTeam();
     const staying = await kit.client(url, team.athlete.token);
     const leaving = await kit.client(other.url, team.athlete2.token);
-    await other.server.close();
+    await kit.stopServer(other.server);
     await disconnected(leaving);
     // Published after the closing instance's last word, this reaches the other instance behind it: once it is delivered, any disconnection that instance asked for has happened.
     const redis = createRedis(kit.config.REDIS_URL, { maxRetriesPerRequest: 20 });
