@@ -15,7 +15,7 @@ app.get('/v1/members', async (_req, res) => {
   const { rows } = await pool.query<{ id: string; userId: string; name: string; email: string; role: string }>(
     `SELECT m.id, m.user_id AS "userId", u.name, u.email, m.role
      FROM memberships m JOIN users u ON u.id = m.user_id
-     WHERE m.tenant_id = $1 ORDER BY m.id LIMIT 21`,
+     WHERE m.tenant_id = $1 AND m.removed_at IS NULL ORDER BY m.id LIMIT 21`,
     [tenantId],
   );
   res.json({ items: rows.slice(0, 20).map(({ userId, name, email, role }) => ({ userId, name, email, role })), nextCursor: null });

@@ -14,23 +14,6 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
-/** Every value under this stack's queue prefix, whatever the key's type. */
-async function redisText(): Promise<string> {
-  const redis = stack.connection();
-  const keys = await redis.keys(`${stack.prefix}*`);
-  const parts: string[] = [];
-  for (const key of keys) {
-    const type = await redis.type(key);
-    if (type === 'hash') parts.push(JSON.stringify(await redis.hgetall(key)));
-    else if (type === 'list') parts.push(...(await redis.lrange(key, 0, -1)));
-    else if (type === 'zset') parts.push(...(await redis.zrange(key, '0', '-1')));
-    else if (type === 'set') parts.push(...(await redis.smembers(key)));
-    else if (type === 'string') parts.push((await redis.get(key)) ?? '');
-    else if (type === 'stream') parts.push(JSON.stringify(await redis.xrange(key, '-', '+')));
-  }
-  return parts.join('\n');
-}
-
 test('the invitation token is in no outbox row and no job, and the email still carries a working link', async () => {
   const { admin } = await stack.team();
   const email = `invitee-${randomUUID()}@example.com`;
@@ -51,11 +34,11 @@ test('the invitation token is in no outbox row and no job, and the email still c
   expect(invitationEvents.every((row) => row.publishedAt !== null)).toBe(true);
   expect(JSON.stringify(outbox)).not.toContain(secretPart);
   expect(JSON.stringify(outbox)).not.toMatch(/inv_[0-9a-f-]{36}\./);
-  expect(await redisText()).not.toContain(secretPart);
+  expect(await stack.redisText()).not.toContain(secretPart);
 
   stack.worker();
   const mail = await eventually(async () => stack.smtp.to(email)[0], 'the invitation email');
-  expect(await redisText()).not.toMatch(/inv_[0-9a-f-]{36}\./);
+  expect(await stack.redisText()).not.toMatch(/inv_[0-9a-f-]{36}\./);
   const link = /invitations\/accept\?token=([A-Za-z0-9%._-]+)/.exec(mail.decoded);
   expect(link).not.toBeNull();
   expect(decodeURIComponent(link![1]!)).toBe(token);

@@ -57,6 +57,10 @@ export const gatewayConfigSchema = baseConfigSchema.extend(accessTokenConfigSche
   RATE_LIMIT_INVITE_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(100),
   RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
   RATE_LIMIT_FAILED_LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  /** Password-reset requests and confirmations per client address. */
+  RATE_LIMIT_PASSWORD_RESET_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(20),
+  /** Reset requests per email address, counted whether it has an account or not (so the limit tells nothing). */
+  RATE_LIMIT_PASSWORD_RESETS_PER_ACCOUNT_PER_HOUR: z.coerce.number().int().min(1).default(5),
   RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_TENANT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
   /** Reads of public calendar feeds per client address; calendar apps poll about hourly. */

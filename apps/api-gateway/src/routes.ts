@@ -12,7 +12,9 @@ import { SpaceService } from './modules/spaces/spaces.service';
 import { AuthService } from './modules/identity/auth.service';
 import { identityRoutes } from './modules/identity/identity.routes';
 import { InvitationService } from './modules/identity/invitation.service';
+import { LiveSessions } from './modules/identity/live-sessions';
 import { MemberService } from './modules/identity/member.service';
+import { PasswordService } from './modules/identity/password.service';
 import { SessionIssuer } from './modules/identity/session-issuer';
 import { mediaRoutes } from './modules/media/media.routes';
 import { MediaService } from './modules/media/media.service';
@@ -48,25 +50,43 @@ export function createRoutes(deps: GatewayDeps): AnyRoute[] {
   const { config, db, redis, tokens, storage, live, logger, queues, stripe } = deps;
   const sessions = new SessionIssuer(tokens, config.REFRESH_TOKEN_TTL_SECONDS);
   const secrets = secretBoxFromSetting(config.ENCRYPTION_KEYS);
+  const liveSessions = new LiveSessions(live);
   const hour = 3600;
+  /** A wrong password counts like a failed login, whether at login or when changing it. */
+  const failedLogins = {
+    windowSeconds: config.RATE_LIMIT_FAILED_LOGIN_WINDOW_SECONDS,
+    limit: config.RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT,
+    failClosed: true,
+    countFailuresOnly: true,
+  };
   const emailOf = (body: unknown) => {
     const email = (body as { email?: unknown } | undefined)?.email;
     return typeof email === 'string' && email.length <= 254 ? email.trim().toLowerCase() : undefined;
   };
   return [
-    ...identityRoutes(new AuthService(db, sessions), new InvitationService(db, sessions, config.INVITATION_TTL_SECONDS, secrets), new MemberService(db), {
-      loginPerIp: createLimiter(redis, { name: 'login-ip', windowSeconds: hour, limit: config.RATE_LIMIT_LOGIN_PER_IP_PER_HOUR, key: clientIp, failClosed: true }),
-      loginPerAccount: createLimiter(redis, {
-        name: 'login-account',
-        windowSeconds: config.RATE_LIMIT_FAILED_LOGIN_WINDOW_SECONDS,
-        limit: config.RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT,
-        key: (req) => emailOf(req.body),
-        failClosed: true,
-        countFailuresOnly: true,
-      }),
-      signupPerIp: createLimiter(redis, { name: 'signup-ip', windowSeconds: hour, limit: config.RATE_LIMIT_SIGNUP_PER_IP_PER_HOUR, key: clientIp, failClosed: true }),
-      invitePerIp: createLimiter(redis, { name: 'invite-ip', windowSeconds: hour, limit: config.RATE_LIMIT_INVITE_PER_IP_PER_HOUR, key: clientIp, failClosed: true }),
-    }),
+    ...identityRoutes(
+      {
+        auth: new AuthService(db, sessions),
+        invitations: new InvitationService(db, sessions, config.INVITATION_TTL_SECONDS, secrets),
+        members: new MemberService(db, liveSessions),
+        passwords: new PasswordService(db, secrets, liveSessions),
+      },
+      {
+        loginPerIp: createLimiter(redis, { name: 'login-ip', windowSeconds: hour, limit: config.RATE_LIMIT_LOGIN_PER_IP_PER_HOUR, key: clientIp, failClosed: true }),
+        loginPerAccount: createLimiter(redis, { ...failedLogins, name: 'login-account', key: (req) => emailOf(req.body) }),
+        signupPerIp: createLimiter(redis, { name: 'signup-ip', windowSeconds: hour, limit: config.RATE_LIMIT_SIGNUP_PER_IP_PER_HOUR, key: clientIp, failClosed: true }),
+        invitePerIp: createLimiter(redis, { name: 'invite-ip', windowSeconds: hour, limit: config.RATE_LIMIT_INVITE_PER_IP_PER_HOUR, key: clientIp, failClosed: true }),
+        passwordResetPerIp: createLimiter(redis, { name: 'password-reset-ip', windowSeconds: hour, limit: config.RATE_LIMIT_PASSWORD_RESET_PER_IP_PER_HOUR, key: clientIp, failClosed: true }),
+        passwordResetPerAccount: createLimiter(redis, {
+          name: 'password-reset-account',
+          windowSeconds: hour,
+          limit: config.RATE_LIMIT_PASSWORD_RESETS_PER_ACCOUNT_PER_HOUR,
+          key: (req) => emailOf(req.body),
+          failClosed: true,
+        }),
+        passwordChangePerUser: createLimiter(redis, { ...failedLogins, name: 'password-change-user', key: (req) => (req.res?.locals.actor as { userId?: string } | undefined)?.userId }),
+      },
+    ),
     ...adminRoutes(new AuditService(db), new StatsService(db, queues)),
     ...mediaRoutes(
       new UploadService(db, storage, {

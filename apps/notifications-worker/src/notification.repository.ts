@@ -1,6 +1,7 @@
 import { and, eq, inArray, lt } from 'drizzle-orm';
 import type { Tx, TenantTx } from '@coachline/db/database';
 import { newId } from '@coachline/db/ids';
+import { currentMember } from '@coachline/db/memberships';
 import {
   coachingSessions,
   comments,
@@ -45,7 +46,7 @@ export async function audienceOf(tx: TenantTx, userIds: readonly string[]): Prom
      FROM memberships m
      JOIN users u ON u.id = m.user_id
      LEFT JOIN notification_preferences np ON np.tenant_id = m.tenant_id AND np.user_id = m.user_id
-     WHERE m.tenant_id = $1 AND m.user_id = ANY($2::uuid[])`,
+     WHERE m.tenant_id = $1 AND m.user_id = ANY($2::uuid[]) AND m.removed_at IS NULL`,
     values: [tx.scope.tenantId, [...new Set(userIds)]],
   });
   return result.rows.map((r) => ({ userId: r.user_id, name: r.name, email: r.email, preferences: resolvePreferences(r.channels ?? undefined), webDevices: r.devices }));
@@ -90,7 +91,7 @@ export async function membersAmong(tx: TenantTx, userIds: readonly string[]): Pr
     .select({ userId: memberships.userId, name: users.name, email: users.email })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.tenantId, tx.scope.tenantId), inArray(memberships.userId, [...userIds])));
+    .where(and(eq(memberships.tenantId, tx.scope.tenantId), inArray(memberships.userId, [...userIds]), currentMember));
 }
 
 export interface NewNotification {

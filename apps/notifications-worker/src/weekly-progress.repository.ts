@@ -1,5 +1,6 @@
 import { and, asc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { SystemTx, TenantTx } from '@coachline/db/database';
+import { currentMember } from '@coachline/db/memberships';
 import { coachingSessions, exercises, memberships, notificationPreferences, personalRecords, users, workouts, workoutSets } from '@coachline/db/schema/index';
 import type { StoredPreferences } from '@coachline/domain/api/notifications';
 
@@ -20,6 +21,7 @@ export async function athletesPage(systemTx: SystemTx, after: { tenantId: string
     .where(
       and(
         eq(memberships.role, 'ATHLETE'),
+        currentMember,
         sql`(${memberships.tenantId}, ${memberships.id}) > (${after.tenantId}::uuid, ${after.membershipId}::uuid)`,
         tenantIds ? inArray(memberships.tenantId, [...tenantIds]) : undefined,
       ),

@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { controlCharacterPaths, hasControlCharacter } from '@coachline/domain/api/common';
 import { actorOf, logFieldsOf, type Actor } from '@coachline/domain/actor';
-import { AppError, type ErrorCode } from '@coachline/domain/errors';
+import { AppError, UnauthenticatedError, type ErrorCode } from '@coachline/domain/errors';
+import type { Role } from '@coachline/domain/roles';
 import type { Ack } from '@coachline/domain/socket';
 import { runWithContext } from '@coachline/runtime/context';
 import type { Logger } from '@coachline/runtime/logger';
 import { currentTraceparent } from '@coachline/runtime/tracing';
+import type { MemberAccess } from '@coachline/use-cases/identity/member-access';
 import type { LiveSocket } from './socket-types';
 
 export const failure = (code: ErrorCode, message: string): Ack => ({ ok: false, error: { code, message } });
@@ -17,15 +19,40 @@ export function ackOf(args: unknown[]): (response: Ack) => void {
   return typeof last === 'function' ? (last as (response: Ack) => void) : () => undefined;
 }
 
+/** What every event handler needs besides its own use cases. */
+export interface HandlerDeps {
+  logger: Logger;
+  /** The member's current role and session, checked on each event rather than believed from the handshake. */
+  access: MemberAccess;
+}
+
 /**
  * Wraps an event handler: parses the payload with zod, answers `{ ok: true, ... }`
  * or `{ ok: false, error }`, and never lets an exception escape into the process.
- * Each event acts as its own Actor, built from the handshake's claims with a
- * request id of its own, which its log lines, events and audit rows carry.
+ * Each event acts as its own Actor, built from the handshake's claims with the
+ * member's current role and a request id of its own, which its log lines,
+ * events and audit rows carry. A member removed (or whose session ended)
+ * since the handshake is answered UNAUTHENTICATED and disconnected.
  */
-export function handler<S extends z.ZodType, R extends object>(socket: LiveSocket, logger: Logger, event: string, schema: S, run: (input: z.output<S>, actor: Actor) => Promise<R>) {
-  return (...args: unknown[]): Promise<void> => {
-    const actor = actorOf(socket.data, randomUUID(), currentTraceparent());
+export function handler<S extends z.ZodType, R extends object>(socket: LiveSocket, deps: HandlerDeps, event: string, schema: S, run: (input: z.output<S>, actor: Actor) => Promise<R>) {
+  const { logger } = deps;
+  return async (...args: unknown[]): Promise<void> => {
+    let role: Role;
+    try {
+      role = await deps.access.currentRole(socket.data);
+    } catch (error) {
+      const reply = ackOf(args);
+      if (error instanceof UnauthenticatedError) {
+        reply(failure('UNAUTHENTICATED', error.message));
+        // Leaving the namespace rather than closing the connection at once: the answer goes out first.
+        socket.disconnect();
+        return;
+      }
+      logger.warn('socket access check failed', { event, error: (error as Error).message });
+      reply(failure('SERVICE_UNAVAILABLE', 'Try again shortly.'));
+      return;
+    }
+    const actor = actorOf({ ...socket.data, role }, randomUUID(), currentTraceparent());
     return runWithContext(logFieldsOf(actor), () => handle(args, actor));
   };
 

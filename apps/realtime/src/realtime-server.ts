@@ -4,9 +4,10 @@ import { randomUUID } from 'node:crypto';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
 import type { Database } from '@coachline/db/database';
+import { UnauthenticatedError } from '@coachline/domain/errors';
 import { isStaff } from '@coachline/domain/roles';
 import { rooms } from '@coachline/domain/socket';
-import { InvalidAccessTokenError, type AccessTokens } from '@coachline/runtime/access-token';
+import { InvalidAccessTokenError, type AccessClaims, type AccessTokens } from '@coachline/runtime/access-token';
 import { createHealthHandler } from '@coachline/runtime/health';
 import type { Logger } from '@coachline/runtime/logger';
 import { prometheus, type MetricsRegistry } from '@coachline/runtime/metrics';
@@ -14,6 +15,7 @@ import { Presence } from '@coachline/runtime/presence';
 import { checkRedis, type Redis } from '@coachline/runtime/redis';
 import { SendMessageUseCase } from '@coachline/use-cases/messaging/send-message.use-case';
 import { LogSetUseCase } from '@coachline/use-cases/training/log-set.use-case';
+import { MemberAccess } from '@coachline/use-cases/identity/member-access';
 import { ackOf, failure } from './ack';
 import type { Config } from './config';
 import { registerMessageHandlers } from './handlers/message.handler';
@@ -90,6 +92,7 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
   // Their broadcasts go out through this server's adapter, to clients of every instance.
   const logSet = new LogSetUseCase(db, io, logger);
   const sendMessage = new SendMessageUseCase(db, io, logger);
+  const access = new MemberAccess(db);
 
   const connected = new prometheus.Gauge({ name: 'realtime_connected_sockets', help: 'Sockets connected to this instance', registers: [deps.metrics] });
   const events = new prometheus.Counter({ name: 'realtime_events_total', help: 'Client events received', labelNames: ['event', 'outcome'], registers: [deps.metrics] });
@@ -110,13 +113,26 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
     const bearer = /^Bearer (\S+)$/.exec(socket.handshake.headers.authorization ?? '')?.[1];
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token ?? bearer;
     if (typeof token !== 'string' || token.length === 0 || token.length > 4096) return next(unauthenticated('An access token is required in auth.token.'));
+    let claims: AccessClaims;
     try {
-      socket.data = tokens.verify(token);
-      next();
+      claims = tokens.verify(token);
     } catch (error) {
       if (error instanceof InvalidAccessTokenError) return next(unauthenticated('The access token is invalid or expired.'));
-      next(error as Error);
+      return next(error as Error);
     }
+    // The socket is the member's current role, which picks its rooms; a removed member or an ended session is refused.
+    access.currentRole(claims, { fresh: true }).then(
+      (role) => {
+        socket.data = { ...claims, role };
+        next();
+      },
+      (error: Error) => {
+        if (error instanceof UnauthenticatedError) return next(unauthenticated(error.message));
+        // Postgres unreachable: the client retries; what failed stays in the log, never in its answer.
+        logger.warn('handshake access check failed', { error: error.message });
+        next(Object.assign(new Error('SERVICE_UNAVAILABLE'), { data: { code: 'SERVICE_UNAVAILABLE', message: 'Try again shortly.' } }));
+      },
+    );
   });
 
   // After the token: the count is per user, and the sockets already open are left alone.
@@ -152,11 +168,12 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
   renewal.unref();
 
   io.on('connection', (socket) => {
-    const { tenantId, userId, role, expiresAt } = socket.data;
+    const { tenantId, userId, role, sessionId, expiresAt } = socket.data;
     connected.inc();
-    void socket.join(isStaff(role) ? [rooms.user(tenantId, userId), rooms.coaches(tenantId)] : [rooms.user(tenantId, userId)]);
+    // The user's room and the session's close the socket when the member is removed or changes role, or the session ends.
+    void socket.join([rooms.user(tenantId, userId), ...(sessionId ? [rooms.session(tenantId, sessionId)] : []), ...(isStaff(role) ? [rooms.coaches(tenantId)] : [])]);
 
-    // The token was checked once, at the handshake; when it expires the socket goes too.
+    // The token's signature and expiry were checked once, at the handshake; when it expires the socket goes too.
     const expiry = setTimeout(() => socket.disconnect(true), Math.max(0, expiresAt * 1000 - Date.now()));
 
     const bucket = new TokenBucket(config.REALTIME_EVENTS_PER_SECOND, config.REALTIME_EVENT_BURST);
@@ -171,8 +188,8 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
       ackOf(packet.slice(1))(failure('RATE_LIMITED', 'Too many events; slow down.'));
     });
 
-    registerWorkoutHandlers(socket, db, logSet, logger);
-    registerMessageHandlers(socket, sendMessage, logger);
+    registerWorkoutHandlers(socket, db, logSet, { logger, access });
+    registerMessageHandlers(socket, sendMessage, { logger, access });
 
     track(
       presence.connect(tenantId, userId, memberOf(socket)).then((count) => {
@@ -201,7 +218,8 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
     },
     async close() {
       clearInterval(renewal);
-      io.disconnectSockets(true);
+      // This instance's sockets only: through the adapter, io.disconnectSockets would close every instance's.
+      io.local.disconnectSockets(true);
       await io.close();
       while (pending.size > 0) await Promise.all([...pending]);
       await Promise.all([pub.quit().catch(() => undefined), sub.quit().catch(() => undefined)]);

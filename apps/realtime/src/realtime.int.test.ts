@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { rooms } from '@coachline/domain/socket';
 import { AccessTokens } from '@coachline/runtime/access-token';
+import { createLiveEmitter } from '@coachline/runtime/live-emitter';
 import { Presence } from '@coachline/runtime/presence';
 import { createRedis } from '@coachline/runtime/redis';
 import { nextEvent, realtimeTestKit, request, type Client } from './testing/realtime-harness';
@@ -196,5 +198,26 @@ describe('presence and abuse limits', () => {
     const answers = await Promise.all(Array.from({ length: 6 }, () => request(socket, 'workout:join', { workoutId })));
     expect(answers.filter((a) => a.ok)).toHaveLength(3);
     expect(answers.filter((a) => !a.ok).map((a) => a.error.code)).toEqual(['RATE_LIMITED', 'RATE_LIMITED', 'RATE_LIMITED']);
+  });
+});
+
+describe('instances', () => {
+  test('closing one instance closes its own sockets, never those of the other instances', async () => {
+    const other = await kit.startServer();
+    const team = await kit.tenantWithTeam();
+    const staying = await kit.client(url, team.athlete.token);
+    const leaving = await kit.client(other.url, team.athlete2.token);
+    await kit.stopServer(other.server);
+    await disconnected(leaving);
+    // Published after the closing instance's last word, this reaches the other instance behind it: once it is delivered, any disconnection that instance asked for has happened.
+    const redis = createRedis(kit.config.REDIS_URL, { maxRetriesPerRequest: 20 });
+    try {
+      const marker = nextEvent(staying, 'notification:new');
+      createLiveEmitter(redis, () => undefined).to(rooms.user(team.tenantId, team.athlete.id)).emit('notification:new', { id: 'marker', type: 'test', title: 'marker', body: 'marker', data: {} });
+      await Promise.race([marker, disconnected(staying)]);
+      expect(staying.connected).toBe(true);
+    } finally {
+      await redis.quit();
+    }
   });
 });

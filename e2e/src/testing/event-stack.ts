@@ -94,6 +94,22 @@ export async function startEventStack(options: { redisUrl?: string } = {}) {
       );
       return rows;
     },
+    /** Every value under this stack's queue prefix, whatever the key's type: where job data would show a secret. */
+    async redisText(): Promise<string> {
+      const redis = connection();
+      const keys = await redis.keys(`${prefix}*`);
+      const parts: string[] = [];
+      for (const key of keys) {
+        const type = await redis.type(key);
+        if (type === 'hash') parts.push(JSON.stringify(await redis.hgetall(key)));
+        else if (type === 'list') parts.push(...(await redis.lrange(key, 0, -1)));
+        else if (type === 'zset') parts.push(...(await redis.zrange(key, '0', '-1')));
+        else if (type === 'set') parts.push(...(await redis.smembers(key)));
+        else if (type === 'string') parts.push((await redis.get(key)) ?? '');
+        else if (type === 'stream') parts.push(JSON.stringify(await redis.xrange(key, '-', '+')));
+      }
+      return parts.join('\n');
+    },
     async unpublished(tenantId: string) {
       const rows = await db.withTenant({ tenantId }, (tx) => tx.select({ publishedAt: outboxEvents.publishedAt }).from(outboxEvents).where(eq(outboxEvents.tenantId, tenantId)));
       return rows.filter((r) => r.publishedAt === null).length;

@@ -1,18 +1,10 @@
 import { and, eq, or } from 'drizzle-orm';
 import type { NewRow, TenantTx } from './database';
 import { newId } from './ids';
-import { conversations, memberships, messages, workouts } from './schema/index';
+import { conversations, messages, workouts } from './schema/index';
 
 export type ConversationRow = typeof conversations.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
-
-export async function isMember(tx: TenantTx, userId: string): Promise<boolean> {
-  const [member] = await tx
-    .select({ userId: memberships.userId })
-    .from(memberships)
-    .where(and(eq(memberships.tenantId, tx.scope.tenantId), eq(memberships.userId, userId)));
-  return member !== undefined;
-}
 
 /** The one conversation of two members, created on first use; it is stored with the pair in order, so either may open it. */
 export async function ensureConversation(tx: TenantTx, oneUserId: string, otherUserId: string): Promise<ConversationRow> {

@@ -18,16 +18,19 @@ export interface Actor extends TenantScope {
   role: Role;
   permissions: readonly Permission[];
   requestId: string;
+  /** The session (refresh-token family) the access token belongs to, when it names one. */
+  sessionId?: string;
 }
 
 /** The Actor for one request or socket event of the identity an access token proved. */
-export function actorOf(principal: Pick<Actor, 'userId' | 'tenantId' | 'role'>, requestId: string, traceparent?: string): Actor {
+export function actorOf(principal: Pick<Actor, 'userId' | 'tenantId' | 'role' | 'sessionId'>, requestId: string, traceparent?: string): Actor {
   return {
     userId: principal.userId,
     tenantId: principal.tenantId,
     role: principal.role,
     permissions: permissionsOf(principal.role),
     requestId,
+    ...(principal.sessionId ? { sessionId: principal.sessionId } : {}),
     ...(traceparent ? { traceparent } : {}),
   };
 }

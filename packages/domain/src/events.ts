@@ -89,6 +89,11 @@ export const EVENTS = {
     }),
     queues: ['notifications'],
   },
+  'password_reset.requested': {
+    // Ids only, as for invitations: the token is sealed in the reset's row, which the worker opens to email it.
+    payload: z.object({ resetId: id, userId: id }),
+    queues: ['notifications'],
+  },
 } as const satisfies EventRouting;
 
 /** The shape of the event registry: a payload schema and the consuming queues per event type. */

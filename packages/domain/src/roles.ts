@@ -8,6 +8,7 @@ export const PERMISSIONS = [
   'audit:read',
   'member:read',
   'member:invite',
+  'member:manage',
   'exercise:read',
   'exercise:write',
   'program:read',

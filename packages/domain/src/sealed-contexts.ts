@@ -3,3 +3,4 @@
  * that seals it and the one that opens it must name the same place.
  */
 export const invitationTokenContext = (invitationId: string) => `invitations.token_sealed:${invitationId}`;
+export const passwordResetTokenContext = (resetId: string) => `password_resets.token_sealed:${resetId}`;

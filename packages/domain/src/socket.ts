@@ -82,4 +82,6 @@ export const rooms = {
   user: (tenantId: string, userId: string) => `t:${tenantId}:user:${userId}`,
   workout: (tenantId: string, workoutId: string) => `t:${tenantId}:workout:${workoutId}`,
   coaches: (tenantId: string) => `t:${tenantId}:coaches`,
+  /** The sockets of one session (a refresh-token family), to close when the session ends. */
+  session: (tenantId: string, sessionId: string) => `t:${tenantId}:session:${sessionId}`,
 };

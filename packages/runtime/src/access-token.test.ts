@@ -36,3 +36,10 @@ test('cached claims cannot be altered by a caller', () => {
   }).toThrow(TypeError);
   expect(issuer.verify(token).role).toBe('COACH');
 });
+
+test('the session travels in the token, and a token without one verifies without it', () => {
+  const issuer = tokens();
+  const sessionId = randomUUID();
+  expect(issuer.verify(issuer.sign({ ...claims, sessionId }))).toMatchObject({ ...claims, sessionId });
+  expect(issuer.verify(issuer.sign(claims))).not.toHaveProperty('sessionId');
+});

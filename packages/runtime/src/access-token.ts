@@ -5,13 +5,18 @@ import { z } from 'zod';
 import { ROLES, type Role } from '@coachline/domain/roles';
 
 /**
- * What an access token proves: who, in which tenant, as which role, until
- * when. Requests and socket events act as the Actor `actorOf` makes of it.
+ * What an access token proves: who, in which tenant, as which role when it
+ * was issued, in which session, until when. The role and the session are
+ * checked against the database before anything acts on them (MemberAccess in
+ * @coachline/use-cases), so a removal, a demotion or an ended session counts
+ * before the token expires.
  */
 export interface AccessClaims {
   userId: string;
   tenantId: string;
   role: Role;
+  /** The refresh-token family the token was issued with; absent from tokens issued before sessions were named. */
+  sessionId?: string;
   expiresAt: number;
 }
 
@@ -19,6 +24,7 @@ const claimsSchema = z.object({
   sub: z.uuid(),
   tid: z.uuid(),
   role: z.enum(ROLES),
+  sid: z.uuid().optional(),
   exp: z.number(),
 });
 
@@ -52,8 +58,8 @@ export class AccessTokens {
     return this.options.ttlSeconds;
   }
 
-  sign(claims: { userId: string; tenantId: string; role: Role }): string {
-    return jwt.sign({ tid: claims.tenantId, role: claims.role }, this.key, {
+  sign(claims: { userId: string; tenantId: string; role: Role; sessionId?: string }): string {
+    return jwt.sign({ tid: claims.tenantId, role: claims.role, sid: claims.sessionId }, this.key, {
       algorithm: 'HS256',
       subject: claims.userId,
       issuer: this.options.issuer,
@@ -87,7 +93,8 @@ export class AccessTokens {
     }
     const parsed = claimsSchema.safeParse(decoded);
     if (!parsed.success) throw new InvalidAccessTokenError('malformed claims');
-    return { userId: parsed.data.sub, tenantId: parsed.data.tid, role: parsed.data.role, expiresAt: parsed.data.exp };
+    const { sub: userId, tid: tenantId, role, sid: sessionId, exp: expiresAt } = parsed.data;
+    return sessionId ? { userId, tenantId, role, sessionId, expiresAt } : { userId, tenantId, role, expiresAt };
   }
 }
 

@@ -17,6 +17,7 @@ const notificationEvents = {
   'purchase.paid': noop,
   'purchase.refunded': noop,
   'subscription.updated': noop,
+  'password_reset.requested': noop,
 };
 const notificationJobs = { 'session.reminder': noop, 'weekly-progress': noop, 'subscription.dunning-reminder': noop };
 

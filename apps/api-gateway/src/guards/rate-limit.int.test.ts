@@ -62,6 +62,40 @@ describe('per-IP limits behind a trusted proxy', () => {
   });
 });
 
+describe('password limits', () => {
+  let gw: Gateway;
+  beforeAll(async () => {
+    gw = await startGateway({ RATE_LIMIT_PASSWORD_RESETS_PER_ACCOUNT_PER_HOUR: '2', RATE_LIMIT_PASSWORD_RESET_PER_IP_PER_HOUR: '3', RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT: '3' });
+  });
+  afterAll(() => gw.close());
+
+  test('reset requests are limited per email, known or not alike, and per address', async () => {
+    const admin = await gw.signup();
+    const ask = (email: string, ip = randomIp()) => gw.http().post('/v1/auth/password-reset').set('x-forwarded-for', ip).send({ email });
+    for (const email of [admin.email, `nobody-${randomUUID()}@example.com`]) {
+      expect([(await ask(email)).status, (await ask(email.toUpperCase())).status, (await ask(email)).status]).toEqual([202, 202, 429]);
+    }
+    const ip = randomIp();
+    const fromOneAddress = [];
+    for (let i = 0; i < 4; i++) fromOneAddress.push((await ask(`someone-${randomUUID()}@example.com`, ip)).status);
+    expect(fromOneAddress).toEqual([202, 202, 202, 429]);
+    const confirm = await gw.http().post('/v1/auth/password-reset/confirm').set('x-forwarded-for', ip).send({ token: 'pwr_x', password: 'a long new password' });
+    expect(confirm.status).toBe(429);
+  });
+
+  test('wrong current passwords count like failed logins, per user', async () => {
+    const admin = await gw.signup();
+    const change = (currentPassword: string) => gw.http().post('/v1/me/password').set(gw.auth(admin)).send({ currentPassword, newPassword: 'a long new password' });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await change(`wrong password ${i}`)).status);
+    statuses.push((await change(admin.password)).status);
+    expect(statuses).toEqual([401, 401, 401, 429]);
+    // Another user is unaffected.
+    const other = await gw.signup();
+    expect((await gw.http().post('/v1/me/password').set(gw.auth(other)).send({ currentPassword: other.password, newPassword: 'a long new password' })).status).toBe(204);
+  });
+});
+
 test('X-Forwarded-For from an untrusted peer cannot be used to dodge the per-IP limit', async () => {
   const gw = await startGateway({ TRUST_PROXY: '0', RATE_LIMIT_SIGNUP_PER_IP_PER_HOUR: '2' });
   try {

@@ -110,7 +110,7 @@ function parseOr<S extends z.ZodType>(schema: S | undefined, value: unknown, whe
 
 /** What every authenticated request passes through, supplied by the app. */
 export interface Pipeline {
-  authenticate: (req: Request) => Actor;
+  authenticate: (req: Request) => Promise<Actor>;
   /** Rate limits shared by every authenticated route. */
   authenticatedMiddleware: RequestHandler[];
   /** Runs the handler under Idempotency-Key semantics when the client sent one. */
@@ -129,21 +129,21 @@ const VERSIONED = `${API_PREFIX}/`;
  */
 export function mountRoute(app: Router, definition: AnyRoute, pipeline: Pipeline, parseBody: RequestHandler): void {
   if (!definition.path.startsWith(`${API_PREFIX}/`)) throw new Error(`Route ${definition.path} is outside ${API_PREFIX}`);
-  const authenticate: RequestHandler = (req, res, next) => {
+  const authenticate: RequestHandler = async (req, res, next) => {
     // The pattern, not the raw path, labels the request's metrics.
     res.locals.route = definition.path;
     if (!req.url.startsWith(VERSIONED)) negotiateVersion(req, res);
     if (definition.access === 'public') {
       if (req.get('authorization')) {
         try {
-          res.locals.actor = pipeline.authenticate(req);
+          res.locals.actor = await pipeline.authenticate(req);
         } catch {
           // Public routes ignore a bad token rather than refuse.
         }
       }
       return next();
     }
-    const actor = pipeline.authenticate(req);
+    const actor = await pipeline.authenticate(req);
     res.locals.actor = actor;
     if (definition.access !== 'authenticated' && !actor.permissions.includes(definition.access)) {
       throw new ForbiddenError(`This needs the ${definition.access} permission.`);

@@ -14,6 +14,7 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
     RATE_LIMIT_LOGIN_PER_IP_PER_HOUR: '100000',
     RATE_LIMIT_SIGNUP_PER_IP_PER_HOUR: '100000',
     RATE_LIMIT_INVITE_PER_IP_PER_HOUR: '100000',
+    RATE_LIMIT_PASSWORD_RESET_PER_IP_PER_HOUR: '100000',
     RATE_LIMIT_USER_PER_MINUTE: '100000',
     RATE_LIMIT_TENANT_PER_MINUTE: '100000',
     // Tests stand in for a proxy on loopback, so that X-Forwarded-For gives each test's requests an address of their own.

@@ -6,6 +6,7 @@ import { commentCreated } from './comment-created.handler';
 import { invitationCreatedHandler } from './invitation-created.handler';
 import { mediaReady } from './media-ready.handler';
 import { messageCreated } from './message-created.handler';
+import { passwordResetRequestedHandler } from './password-reset-requested.handler';
 import { postCreated } from './post-created.handler';
 import { purchasePaidHandler } from './purchase-paid.handler';
 import { purchaseRefundedHandler } from './purchase-refunded.handler';
@@ -21,7 +22,7 @@ import { weeklyProgressHandler } from './weekly-progress.handler';
  * The `notifications` queue, one handler file per job and event. Events that
  * notify people in-app are planned by their handler file and go through the
  * processor, which batches them per tenant; emails of one kind (sign-up,
- * invitation, weekly progress, receipts, dunning) are sent by theirs.
+ * invitation, password reset, weekly progress, receipts, dunning) are sent by theirs.
  */
 export function notificationsHandlers(deps: ProcessorDeps): QueueHandlers<'notifications'> {
   const processor = createNotificationProcessor(deps);
@@ -44,6 +45,7 @@ export function notificationsHandlers(deps: ProcessorDeps): QueueHandlers<'notif
       'purchase.paid': purchasePaidHandler(processor),
       'purchase.refunded': purchaseRefundedHandler(processor),
       'subscription.updated': subscriptionUpdatedHandler(processor),
+      'password_reset.requested': passwordResetRequestedHandler(processor, deps.secrets),
     },
   };
 }

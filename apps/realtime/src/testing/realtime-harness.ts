@@ -45,6 +45,12 @@ export function realtimeTestKit(env: Record<string, string> = {}) {
     return { server, url: `http://127.0.0.1:${port}` };
   }
 
+  /** Closes one server before the others, as when an instance stops. */
+  async function stopServer(server: RealtimeServer): Promise<void> {
+    servers.splice(servers.indexOf(server), 1);
+    await server.close();
+  }
+
   /** A tenant with its exercise library, an ADMIN, a COACH and two ATHLETEs. */
   async function tenantWithTeam() {
     const tenantId = newId();
@@ -86,6 +92,7 @@ export function realtimeTestKit(env: Record<string, string> = {}) {
     db,
     tokens,
     startServer,
+    stopServer,
     tenantWithTeam,
     startWorkout,
     client,

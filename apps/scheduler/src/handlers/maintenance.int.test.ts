@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import { createDatabase } from '@coachline/db/database';
 import { newId } from '@coachline/db/ids';
-import { auditEvents, auditEventsArchive, idempotencyKeys, mediaAssets, outboxEvents, refreshTokens } from '@coachline/db/schema/index';
+import { auditEvents, auditEventsArchive, idempotencyKeys, mediaAssets, outboxEvents, passwordResets, refreshTokens } from '@coachline/db/schema/index';
 import { createLogger } from '@coachline/runtime/logger';
 import { createRedis } from '@coachline/runtime/redis';
 import { createStorage, NoSuchUploadError } from '@coachline/runtime/storage';
@@ -23,27 +23,32 @@ afterAll(async () => {
   await db.close();
 });
 
-test('purge-expired deletes expired idempotency keys and refresh tokens and keeps live ones', async () => {
+test('purge-expired deletes expired idempotency keys, refresh tokens and password resets and keeps live ones', async () => {
   const { tenantId, athletes } = await tenantFixture(db, 1);
   const userId = athletes[0]!.id;
   const now = Date.now();
   const key = (expiresAt: number) => ({ tenantId, id: newId(), userId, key: randomBytes(8).toString('hex'), requestHash: 'h', status: 'completed' as const, expiresAt: new Date(expiresAt) });
   const token = (expiresAt: number) => ({ tenantId, id: newId(), userId, familyId: newId(), tokenHash: randomBytes(16).toString('hex'), expiresAt: new Date(expiresAt) });
+  const reset = (expiresAt: number) => ({ tenantId, id: newId(), userId, tokenHash: randomBytes(16).toString('hex'), tokenSealed: 'sealed', expiresAt: new Date(expiresAt) });
   const keys = [key(now - DAY), key(now - 1000), key(now + DAY)];
   const tokens = [token(now - 7 * DAY), token(now + DAY)];
+  const resets = [reset(now - 1000), reset(now + 3_600_000)];
   await db.withTenant({ tenantId }, async (tx) => {
     await tx.insert(idempotencyKeys).values(keys);
     await tx.insert(refreshTokens).values(tokens);
+    await tx.insert(passwordResets).values(resets);
   });
 
   const result = await purgeExpired(db);
   expect(result.idempotencyKeys).toBeGreaterThanOrEqual(2);
   expect(result.refreshTokens).toBeGreaterThanOrEqual(1);
+  expect(result.passwordResets).toBeGreaterThanOrEqual(1);
   const left = await db.withTenant({ tenantId }, async (tx) => ({
     keys: (await tx.select({ id: idempotencyKeys.id }).from(idempotencyKeys).where(eq(idempotencyKeys.tenantId, tenantId))).map((r) => r.id),
     tokens: (await tx.select({ id: refreshTokens.id }).from(refreshTokens).where(eq(refreshTokens.tenantId, tenantId))).map((r) => r.id),
+    resets: (await tx.select({ id: passwordResets.id }).from(passwordResets).where(eq(passwordResets.tenantId, tenantId))).map((r) => r.id),
   }));
-  expect(left).toEqual({ keys: [keys[2]!.id], tokens: [tokens[1]!.id] });
+  expect(left).toEqual({ keys: [keys[2]!.id], tokens: [tokens[1]!.id], resets: [resets[1]!.id] });
 });
 
 test('purge-expired deletes published outbox events past their retention, never unpublished ones', async () => {

@@ -5,6 +5,7 @@ const BATCH = 5_000;
 export interface PurgeResult {
   idempotencyKeys: number;
   refreshTokens: number;
+  passwordResets: number;
   publishedEvents: number;
 }
 
@@ -16,7 +17,7 @@ export interface PurgeResult {
 export const PUBLISHED_EVENT_RETENTION_DAYS = 7;
 
 /**
- * maintenance queue, job `purge-expired`: deletes expired idempotency keys and refresh tokens of every tenant, and
+ * maintenance queue, job `purge-expired`: deletes expired idempotency keys, refresh tokens and password resets of every tenant, and
  * published outbox events past their retention, in batches so no statement
  * holds locks for long.
  */
@@ -30,7 +31,7 @@ export async function purgeExpired(db: Database, now = new Date()): Promise<Purg
       if ((result.rowCount ?? 0) < BATCH) return total;
     }
   };
-  const purge = (table: 'idempotency_keys' | 'refresh_tokens') =>
+  const purge = (table: 'idempotency_keys' | 'refresh_tokens' | 'password_resets') =>
     inBatches(
       () => sql`DELETE FROM ${sql.identifier(table)} WHERE (tenant_id, id) IN (
                 SELECT tenant_id, id FROM ${sql.identifier(table)} WHERE expires_at < ${now.toISOString()}::timestamptz
@@ -40,6 +41,7 @@ export async function purgeExpired(db: Database, now = new Date()): Promise<Purg
   return {
     idempotencyKeys: await purge('idempotency_keys'),
     refreshTokens: await purge('refresh_tokens'),
+    passwordResets: await purge('password_resets'),
     publishedEvents: await inBatches(
       () => sql`DELETE FROM outbox_events WHERE (tenant_id, id) IN (
                 SELECT tenant_id, id FROM outbox_events WHERE created_at < ${publishedBefore}::timestamptz AND published_at IS NOT NULL

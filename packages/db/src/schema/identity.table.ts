@@ -26,6 +26,13 @@ export const memberships = tenantTable(
       .references(() => users.id),
     role: role('role').notNull(),
     createdAt: createdAt(),
+    /**
+     * When an ADMIN removed the member. The row stays, since the member's
+     * workouts, messages and sessions still reference it; a removed member is
+     * no member (see `currentMember` in ../memberships.ts), and an invitation
+     * accepted later makes them one again.
+     */
+    removedAt: ts('removed_at'),
   },
   (t) => [unique('memberships_tenant_user_key').on(t.tenantId, t.userId), index('memberships_user_idx').on(t.userId)],
 );
@@ -71,5 +78,29 @@ export const refreshTokens = tenantTable(
     index('refresh_tokens_family_idx').on(t.tenantId, t.familyId),
     index('refresh_tokens_expires_idx').on(t.expiresAt),
     membershipRef(t, t.userId, 'refresh_tokens_user_fk'),
+  ],
+);
+
+/**
+ * A password reset asked for by email: single use, short-lived, stored in the
+ * tenant of the account's oldest current membership (see PasswordResetService),
+ * so that its row, event and email stay under that tenant's row-level security.
+ */
+export const passwordResets = tenantTable(
+  'password_resets',
+  {
+    userId: uuid('user_id').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    /** The token sealed with the secret box, opened only to email it; cleared once the reset is used. */
+    tokenSealed: text('token_sealed'),
+    expiresAt: ts('expires_at').notNull(),
+    usedAt: ts('used_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('password_resets_token_key').on(t.tenantId, t.tokenHash),
+    index('password_resets_user_idx').on(t.tenantId, t.userId),
+    index('password_resets_expires_idx').on(t.expiresAt),
+    membershipRef(t, t.userId, 'password_resets_user_fk'),
   ],
 );

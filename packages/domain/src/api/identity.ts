@@ -25,6 +25,22 @@ export const acceptInvitationBody = z
   .strictObject({ token: z.string().min(1).max(512), name: nameString, password: passwordString })
   .meta({ id: 'AcceptInvitationRequest' });
 
+/** Asks for a password-reset email; answered 202 whatever the email, so nobody learns who has an account. */
+export const passwordResetBody = z.strictObject({ email: emailString }).meta({ id: 'PasswordResetRequest' });
+
+export const passwordResetConfirmBody = z
+  .strictObject({ token: z.string().min(1).max(512), password: passwordString })
+  .meta({ id: 'PasswordResetConfirmRequest' });
+
+export const changePasswordBody = z
+  .strictObject({ currentPassword: z.string().min(1).max(256), newPassword: passwordString })
+  .meta({ id: 'ChangePasswordRequest' });
+
+/** A member, named by user id in the path of member routes. */
+export const memberParams = z.strictObject({ userId: uuid });
+
+export const memberRoleBody = z.strictObject({ role: roleSchema }).meta({ id: 'MemberRoleRequest' });
+
 export const userSchema = z.object({ id: uuid, email: z.string(), name: z.string() }).meta({ id: 'User' });
 export const tenantSchema = z.object({ id: uuid, name: z.string() }).meta({ id: 'Tenant' });
 

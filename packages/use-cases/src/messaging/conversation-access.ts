@@ -1,7 +1,8 @@
 import type { Actor } from '@coachline/domain/actor';
 import { NotFoundError, ValidationError } from '@coachline/domain/errors';
 import type { TenantTx } from '@coachline/db/database';
-import { ensureConversation, findConversationOf, isMember, type ConversationRow } from '@coachline/db/messages';
+import { isMember } from '@coachline/db/memberships';
+import { ensureConversation, findConversationOf, type ConversationRow } from '@coachline/db/messages';
 
 /** The other participant of a conversation. */
 export const otherParticipant = (conversation: ConversationRow, userId: string) => (conversation.userA === userId ? conversation.userB : conversation.userA);

@@ -1,7 +1,8 @@
 import type { Queue } from 'bullmq';
-import { count, eq } from 'drizzle-orm';
+import { and, count, eq } from 'drizzle-orm';
 import type { Database } from '@coachline/db/database';
 import { tenantMediaBytes } from '@coachline/db/media';
+import { currentMember } from '@coachline/db/memberships';
 import { coachingSessions, memberships, workouts } from '@coachline/db/schema/index';
 import type { QueueName } from '@coachline/domain/queues';
 import type { Actor } from '@coachline/domain/actor';
@@ -29,7 +30,7 @@ export class StatsService {
     return this.db.withTenant(actor, async (tx) => {
       const { tenantId } = tx.scope;
       // One transaction is one connection: the queries run one after another.
-      const [members] = await tx.select({ n: count() }).from(memberships).where(eq(memberships.tenantId, tenantId));
+      const [members] = await tx.select({ n: count() }).from(memberships).where(and(eq(memberships.tenantId, tenantId), currentMember));
       const [workoutCount] = await tx.select({ n: count() }).from(workouts).where(eq(workouts.tenantId, tenantId));
       const [sessions] = await tx.select({ n: count() }).from(coachingSessions).where(eq(coachingSessions.tenantId, tenantId));
       // Originals and their variants: what the tenant's quota is charged for.

@@ -126,11 +126,13 @@ describe('refresh tokens', () => {
     await pastGraceWindow(admin.tenantId);
     const replay = await gw.http().post('/v1/auth/refresh').send({ refreshToken: admin.refreshToken });
     expect(replay.status).toBe(401);
-    const audit = await gw.http().get('/v1/admin/audit-events').set('authorization', `Bearer ${first.body.accessToken}`);
-    expect(audit.body.items[0]).toMatchObject({ action: 'session.reuse_detected', actorId: admin.id });
-    // The thief's rotation and the victim's both die with the family.
+    // The thief's rotation and the victim's both die with the family, access tokens included.
     const afterRevoke = await gw.http().post('/v1/auth/refresh').send({ refreshToken: first.body.refreshToken });
     expect(afterRevoke.status).toBe(401);
+    expect((await gw.http().get('/v1/me').set('authorization', `Bearer ${first.body.accessToken}`)).status).toBe(401);
+    const fresh = await gw.http().post('/v1/auth/login').send({ email: admin.email, password: admin.password });
+    const audit = await gw.http().get('/v1/admin/audit-events?limit=2').set('authorization', `Bearer ${fresh.body.accessToken}`);
+    expect(audit.body.items[1]).toMatchObject({ action: 'session.reuse_detected', actorId: admin.id });
   });
 
   test('three parallel refreshes of one token all get a working pair, and the family lives on', async () => {

@@ -2,11 +2,16 @@ import type { RequestHandler } from 'express';
 import { pageOf, pageQuery } from '@coachline/domain/api/common';
 import {
   acceptInvitationBody,
+  changePasswordBody,
   invitationBody,
   invitationSchema,
   loginBody,
   meSchema,
+  memberParams,
+  memberRoleBody,
   memberSchema,
+  passwordResetBody,
+  passwordResetConfirmBody,
   refreshBody,
   sessionSchema,
   signupBody,
@@ -17,15 +22,29 @@ import { route, type AnyRoute } from '../../http/route';
 import type { AuthService } from './auth.service';
 import type { InvitationService } from './invitation.service';
 import type { MemberService } from './member.service';
+import type { PasswordService } from './password.service';
 
 export interface IdentityLimiters {
   loginPerIp: RequestHandler;
   loginPerAccount: RequestHandler;
   signupPerIp: RequestHandler;
   invitePerIp: RequestHandler;
+  /** Reset requests and confirmations per client address. */
+  passwordResetPerIp: RequestHandler;
+  /** Reset requests per email, known or not, so nobody can flood a mailbox. */
+  passwordResetPerAccount: RequestHandler;
+  /** Wrong current passwords per user, like failed logins. */
+  passwordChangePerUser: RequestHandler;
 }
 
-export function identityRoutes(auth: AuthService, invitations: InvitationService, members: MemberService, limit: IdentityLimiters): AnyRoute[] {
+export interface IdentityServices {
+  auth: AuthService;
+  invitations: InvitationService;
+  members: MemberService;
+  passwords: PasswordService;
+}
+
+export function identityRoutes({ auth, invitations, members, passwords }: IdentityServices, limit: IdentityLimiters): AnyRoute[] {
   const tags = ['Identity'];
   return [
     route({
@@ -76,6 +95,48 @@ export function identityRoutes(auth: AuthService, invitations: InvitationService
       },
     }),
     route({
+      method: 'post',
+      path: '/v1/auth/password-reset',
+      summary: 'Ask for a password-reset email',
+      tags,
+      access: 'public',
+      body: passwordResetBody,
+      middleware: [limit.passwordResetPerIp, limit.passwordResetPerAccount],
+      responses: { 202: { description: 'Accepted, whatever the email: a known account gets an email with a single-use link valid 1 h' } },
+      handler: async ({ body, requestId }) => {
+        await passwords.requestReset(body.email, requestId);
+        return { status: 202 };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/v1/auth/password-reset/confirm',
+      summary: "Set a new password with a reset link's token; every session of the account ends",
+      tags,
+      access: 'public',
+      body: passwordResetConfirmBody,
+      middleware: [limit.passwordResetPerIp],
+      responses: { 204: { description: 'Password set' }, 404: { description: 'No such reset' }, 410: { description: 'Used or expired' } },
+      handler: async ({ body, requestId }) => {
+        await passwords.confirmReset(body, requestId);
+        return { status: 204 };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/v1/me/password',
+      summary: "Change the caller's password; their other sessions end",
+      tags,
+      access: 'authenticated',
+      body: changePasswordBody,
+      middleware: [limit.passwordChangePerUser],
+      responses: { 204: { description: 'Password changed' }, 401: { description: 'Wrong current password' } },
+      handler: async ({ actor, body }) => {
+        await passwords.change(actor, body);
+        return { status: 204 };
+      },
+    }),
+    route({
       method: 'get',
       path: '/v1/me',
       summary: 'The caller, their tenant, role and permissions',
@@ -115,6 +176,31 @@ export function identityRoutes(auth: AuthService, invitations: InvitationService
       query: pageQuery,
       responses: { 200: { description: 'Members', schema: pageOf(memberSchema) } },
       handler: async ({ actor, query }) => ({ status: 200, body: await members.list(actor, query) }),
+    }),
+    route({
+      method: 'patch',
+      path: '/v1/members/:userId',
+      summary: "Change a member's role; the last ADMIN keeps theirs",
+      tags,
+      access: 'member:manage',
+      params: memberParams,
+      body: memberRoleBody,
+      deferInput: true,
+      responses: { 200: { description: 'The member with the new role', schema: memberSchema }, 409: { description: 'The last ADMIN cannot be demoted' } },
+      handler: async ({ actor, params, body }) => ({ status: 200, body: await members.changeRole(actor, params.userId, body) }),
+    }),
+    route({
+      method: 'delete',
+      path: '/v1/members/:userId',
+      summary: 'Remove a member; their sessions in the organization end',
+      tags,
+      access: 'member:manage',
+      params: memberParams,
+      responses: { 204: { description: 'Removed' }, 409: { description: 'The last ADMIN cannot be removed' } },
+      handler: async ({ actor, params }) => {
+        await members.remove(actor, params.userId);
+        return { status: 204 };
+      },
     }),
   ];
 }

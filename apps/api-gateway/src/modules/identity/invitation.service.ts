@@ -98,8 +98,8 @@ export class InvitationService {
       } else {
         throw new AccountChanged();
       }
-      if (await repo.findMembership(tx, user.id)) throw new ConflictError('You are already a member of this organization.');
-      await repo.insertMembership(tx, user.id, invitation.role);
+      // A removed member joins again through their old membership, whose row their history references.
+      if (!(await repo.joinTenant(tx, user.id, invitation.role))) throw new ConflictError('You are already a member of this organization.');
       await repo.markInvitationAccepted(tx, invitation.id, user.id, now);
       await recordAudit(tx, { actorId: user.id, action: 'invitation.accepted', entityType: 'invitation', entityId: invitation.id, summary: { role: invitation.role } });
       const tenant = await repo.findTenant(tx);

@@ -2,11 +2,11 @@ import { createHash, randomBytes } from 'node:crypto';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** rt: refresh, inv: invitation, cal: private calendar feed address. */
-export type OpaqueTokenKind = 'rt' | 'inv' | 'cal';
+/** rt: refresh, inv: invitation, cal: private calendar feed address, pwr: password reset. */
+export type OpaqueTokenKind = 'rt' | 'inv' | 'cal' | 'pwr';
 
 /**
- * Refresh, invitation and calendar-feed tokens: `<kind>_<tenantId>.<256 random bits>`. The
+ * Refresh, invitation, calendar-feed and password-reset tokens: `<kind>_<tenantId>.<256 random bits>`. The
  * tenant prefix lets the lookup run inside that tenant's RLS context; only a
  * SHA-256 of the whole token is stored.
  */

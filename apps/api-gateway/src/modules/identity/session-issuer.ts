@@ -30,6 +30,7 @@ export class SessionIssuer {
       tokenHash: refresh.hash,
       expiresAt: new Date(Date.now() + this.refreshTtlSeconds * 1000),
     });
-    return { accessToken: this.tokens.sign(claims), refreshToken: refresh.token, expiresIn: this.tokens.ttlSeconds };
+    // The family names the session, so ending it (logout, password change) reaches its access tokens too.
+    return { accessToken: this.tokens.sign({ ...claims, sessionId: familyId }), refreshToken: refresh.token, expiresIn: this.tokens.ttlSeconds };
   }
 }

@@ -52,7 +52,7 @@ export async function isSharedWith(tx: TenantTx, mediaId: string, userId: string
       WHERE m.tenant_id = ${tenantId} AND m.media_id = ${mediaId} AND ${userId}::uuid IN (c.user_a, c.user_b)
     ) OR EXISTS (
       SELECT 1 FROM memberships mb JOIN users u ON u.id = mb.user_id
-      WHERE mb.tenant_id = ${tenantId} AND u.avatar_media_id = ${mediaId}
+      WHERE mb.tenant_id = ${tenantId} AND mb.removed_at IS NULL AND u.avatar_media_id = ${mediaId}
     ) AS shared`);
   return Boolean(result.rows[0]?.shared);
 }

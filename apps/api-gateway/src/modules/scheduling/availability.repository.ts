@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, inArray, lt } from 'drizzle-orm';
 import type { TenantTx } from '@coachline/db/database';
+import { currentMember } from '@coachline/db/memberships';
 import { newId } from '@coachline/db/ids';
 import { availabilityExceptions, coachAvailability, memberships, type AvailabilityRule } from '@coachline/db/schema/index';
 import type { Role } from '@coachline/domain/roles';
@@ -11,7 +12,7 @@ export async function findMemberRole(tx: TenantTx, userId: string): Promise<Role
   const [row] = await tx
     .select({ role: memberships.role })
     .from(memberships)
-    .where(and(eq(memberships.tenantId, tx.scope.tenantId), eq(memberships.userId, userId)));
+    .where(and(eq(memberships.tenantId, tx.scope.tenantId), eq(memberships.userId, userId), currentMember));
   return row?.role;
 }
 
@@ -19,7 +20,7 @@ export async function isCoach(tx: TenantTx, userId: string): Promise<boolean> {
   const [row] = await tx
     .select({ userId: memberships.userId })
     .from(memberships)
-    .where(and(eq(memberships.tenantId, tx.scope.tenantId), eq(memberships.userId, userId), inArray(memberships.role, COACHING_ROLES)));
+    .where(and(eq(memberships.tenantId, tx.scope.tenantId), eq(memberships.userId, userId), inArray(memberships.role, COACHING_ROLES), currentMember));
   return row !== undefined;
 }
 

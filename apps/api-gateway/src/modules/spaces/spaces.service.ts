@@ -11,6 +11,9 @@ import type { Actor } from '@coachline/domain/actor';
 import type { LazyInput } from '@coachline/use-cases/lazy-input';
 import * as repo from './spaces.repository';
 import { attachableMediaIds } from '@coachline/db/media';
+import { isMember } from '@coachline/db/memberships';
+
+const NOT_A_MEMBER = 'The user is not a member of this organization.';
 
 const spaceOut = (s: Omit<typeof spaces.$inferSelect, 'tenantId'>) => ({ id: s.id, name: s.name, description: s.description ?? null, createdBy: s.createdBy, createdAt: s.createdAt.toISOString() });
 const memberOut = (m: typeof spaceMembers.$inferSelect) => ({ spaceId: m.spaceId, userId: m.userId, joinedAt: m.joinedAt.toISOString() });
@@ -43,6 +46,8 @@ export class SpaceService {
       return await this.db.withTenant(actor, async (tx) => {
         await requireMember(tx, actor, spaceId);
         const { userId } = input();
+        // A removed member's membership row still satisfies the reference below: they are asked for by name.
+        if (!(await isMember(tx, userId))) throw new ValidationError(NOT_A_MEMBER, [{ path: 'userId', message: 'Not a member of this organization' }]);
         const member = await repo.insertSpaceMember(tx, { id: newId(), spaceId, userId });
         await recordAudit(tx, { actorId: actor.userId, action: 'space.member_added', entityType: 'space', entityId: spaceId, summary: { userId } });
         return memberOut(member);
@@ -50,7 +55,7 @@ export class SpaceService {
     } catch (error) {
       if (isUniqueViolation(error, 'space_members_key')) throw new ConflictError('This person is already a member of the space.');
       // The composite reference to memberships: the user is not in this organization.
-      if (isForeignKeyViolation(error)) throw new ValidationError('The user is not a member of this organization.', [{ path: 'userId', message: 'Not a member of this organization' }]);
+      if (isForeignKeyViolation(error)) throw new ValidationError(NOT_A_MEMBER, [{ path: 'userId', message: 'Not a member of this organization' }]);
       throw error;
     }
   }

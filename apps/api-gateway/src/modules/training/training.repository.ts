@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, getTableColumns, gt, ilike, inArray, lt, or, sql, type Table } from 'drizzle-orm';
 import type { NewRow, TenantTx } from '@coachline/db/database';
+import { currentMember } from '@coachline/db/memberships';
 import {
   bodyMetrics,
   exercises,
@@ -59,7 +60,7 @@ export async function findMemberRole(tx: TenantTx, userId: string) {
   const [row] = await tx
     .select({ role: memberships.role })
     .from(memberships)
-    .where(and(eq(memberships.tenantId, tx.scope.tenantId), eq(memberships.userId, userId)));
+    .where(and(eq(memberships.tenantId, tx.scope.tenantId), eq(memberships.userId, userId), currentMember));
   return row?.role;
 }
 
