@@ -138,7 +138,12 @@ test('a subscription keeps its programs while active; a failed renewal is past_d
   }, 'an active subscription with its programs');
   expect(active.programIds).toEqual([p1, p2].sort());
   expect(active.subscription).toMatchObject({ productId, currentPeriodEnd: expect.any(String) });
-  expect(await stack.purchase(shop.athlete, purchaseId)).toMatchObject({ status: 'paid', amountCents: 2900 });
+  // The subscription and the payment arrive as separate Stripe events, applied in whichever order they come.
+  const paid = await eventually(async () => {
+    const purchase = await stack.purchase(shop.athlete, purchaseId);
+    return purchase?.status === 'paid' && purchase;
+  }, 'the purchase paid');
+  expect(paid).toMatchObject({ status: 'paid', amountCents: 2900 });
   await eventually(() => stack.smtp.to(shop.athlete.email).find((m) => m.decoded.includes('Receipt: Monthly coaching')), 'the first receipt');
 
   const subscriptionId = (await stack.events(shop.accountId)).find((e) => e.type === 'customer.subscription.created')!.object;
@@ -212,8 +217,9 @@ test('events delivered three times, and in reverse order, take effect once', asy
     return found.subscription?.status === 'active' && found.programIds.length === 1 && found;
   }, 'the subscription to be active');
   expect(e.sessionCredits).toBe(0);
-  expect(await stack.purchase(shop.admin, bought.purchaseId)).toMatchObject({ status: 'paid' });
+  // The billing consumer applies them concurrently: the payment may land after the subscription.
   await applied(shop.admin.tenantId, fresh.map((ev) => ev.id));
+  expect(await stack.purchase(shop.admin, bought.purchaseId)).toMatchObject({ status: 'paid' });
   await eventually(() => stack.smtp.to(shop.athlete2.email).some((m) => m.decoded.includes('Receipt: Backwards monthly')) || undefined, 'the receipt');
   expect(stack.smtp.to(shop.athlete2.email).filter((m) => m.decoded.includes('Receipt: Backwards monthly'))).toHaveLength(1);
   expect((await stack.entitlements(shop.athlete)).sessionCredits).toBe(5);
