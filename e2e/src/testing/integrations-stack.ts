@@ -48,7 +48,7 @@ export async function startIntegrationsStack(overrides: Record<string, string> =
   const gatewayUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const db = createDatabase({ url: process.env.DATABASE_URL!, systemUrl: process.env.DATABASE_SYSTEM_URL, poolSize: 8 });
   const logger = createLogger('e2e', process.env.LOG_LEVEL ?? 'silent');
-  const redis: Redis[] = [createRedis(process.env.REDIS_URL!), createRedis(process.env.REDIS_URL!)];
+  const redis: Redis[] = [createRedis(process.env.REDIS_URL!), createRedis(process.env.REDIS_URL!), createRedis(process.env.REDIS_URL!)];
   const tenants: string[] = [];
   const config = testConfig({ ...settings, SCHEDULER_REPAIR_INTERVAL_MS: '3600000' });
   const storage = createStorage(config);
@@ -69,7 +69,7 @@ export async function startIntegrationsStack(overrides: Record<string, string> =
   const smtp = await startSmtpPeer();
   const mailer = createMailer({ smtpUrl: smtp.url, mailDir: '', from: 'Coachline <no-reply@coachline.test>', timeoutMs: 5_000, logger });
   const push = createPushSender({ vapid: vapidKeys({ subject: 'mailto:e2e@coachline.test' }, logger), outbound: createOutboundHttp({ allowLoopback: true, timeoutMs: 5_000, maxResponseBytes: 1024 }), timeoutMs: 5_000, logger });
-  const notifications = createNotificationsWorker({ db, redis: createRedis(process.env.REDIS_URL!), prefix, logger, mailer, push, appUrl: 'https://app.coachline.test', secrets: secretBoxFromSetting(gw.deps.config.ENCRYPTION_KEYS) });
+  const notifications = createNotificationsWorker({ db, redis: redis[2]!, prefix, logger, mailer, push, appUrl: 'https://app.coachline.test', secrets: secretBoxFromSetting(gw.deps.config.ENCRYPTION_KEYS) });
 
   return {
     gw,
