@@ -35,7 +35,7 @@ export interface SchedulerDeps {
 
 /**
  * The scheduler's own work (the outbox relay is wired beside it): the
- * `reminders`, `maintenance` and `billing` queues, the clock of the recurring jobs, a
+ * `reminders`, `maintenance`, `billing` and `integrations` queues, the clock of the recurring jobs, a
  * start-up sweep that restores reminders Redis may have lost, and a repair loop
  * that does the same periodically and retries jobs an outage failed.
  */
