@@ -9,6 +9,7 @@ import { portOpen, waitFor } from './lib/net.mjs';
 import { run } from './lib/process.mjs';
 import { ensureServices, prepareDatabase, ServicesUnavailable } from './lib/services.mjs';
 import { ensureStripe } from './lib/stripe.mjs';
+import { ensureStrava } from './lib/strava.mjs';
 
 const log = logger('dev');
 
@@ -30,6 +31,7 @@ const DEV_DEFAULTS = {
 
 let services;
 let stripe;
+let strava;
 let apps;
 let APP_PORTS = [];
 let stopping = false;
@@ -59,6 +61,7 @@ async function shutdown(code) {
   if (services) {
     log('stopping the servers this launcher started');
     await stripe?.stop?.();
+    await strava?.stop?.();
     await services.stop();
   }
   process.exit(code);
@@ -80,7 +83,12 @@ try {
     webhookUrl: `http://127.0.0.1:${port}/v1/webhooks/stripe`,
     log,
   });
-  const env = { ...DEV_DEFAULTS, ...secrets, ...process.env, ...urls, REDIS_URL: process.env.REDIS_URL ?? services.redisUrl, ...services.s3Env, ...stripe.env };
+  strava = await ensureStrava(process.env, {
+    port: Number(process.env.COACHLINE_STRAVA_PORT ?? 12112),
+    webhookUrl: `http://127.0.0.1:${port}/v1/webhooks/strava`,
+    log,
+  });
+  const env = { ...DEV_DEFAULTS, ...secrets, ...process.env, ...urls, REDIS_URL: process.env.REDIS_URL ?? services.redisUrl, ...services.s3Env, ...stripe.env, ...strava.env };
   await run(bin('tsx'), [join(ROOT, 'apps/api-gateway/src/seed/demo-seed.ts')], { cwd: ROOT, env });
   log(`queue dashboard: http://localhost:${env.PORT ?? 3000}/admin/queues (${env.QUEUE_DASHBOARD_CREDENTIALS})`);
   log(`API http://localhost:${env.PORT ?? 3000} (docs at /docs), realtime ws://localhost:${env.REALTIME_PORT ?? 3001}`);

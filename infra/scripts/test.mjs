@@ -8,10 +8,12 @@ import { run } from './lib/process.mjs';
 import { resetLocalBucket } from './lib/s3.mjs';
 import { ensureServices, prepareDatabase, ServicesUnavailable } from './lib/services.mjs';
 import { ensureStripe } from './lib/stripe.mjs';
+import { ensureStrava } from './lib/strava.mjs';
 
 const log = logger('test');
 let services;
 let stripe;
+let strava;
 let exitCode = 0;
 try {
   await bootstrap(log);
@@ -36,6 +38,9 @@ try {
   // A stand-in of the run's own, on any free port: each test routes its accounts' webhooks to its own gateway.
   stripe = await ensureStripe(process.env, { port: Number(process.env.COACHLINE_STRIPE_PORT ?? 0), webhookSecret: `whsec_${randomBytes(24).toString('hex')}`, log });
   Object.assign(env, stripe.env);
+  // Any free port: tests send its pushes to gateways of their own.
+  strava = await ensureStrava(process.env, { port: Number(process.env.COACHLINE_STRAVA_PORT ?? 0), log });
+  Object.assign(env, strava.env);
   log(`running tests against database ${database}`);
   await run(bin('jest'), ['--config', 'jest.config.cjs', ...process.argv.slice(2)], { cwd: ROOT, env });
 } catch (error) {
@@ -44,6 +49,7 @@ try {
   else if (!/jest .* exited with/.test(error.message)) log(error.stack ?? error.message);
 } finally {
   await stripe?.stop?.();
+  await strava?.stop?.();
   await services?.stop();
 }
 process.exit(exitCode);

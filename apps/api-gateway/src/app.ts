@@ -25,6 +25,7 @@ import { createPipeline } from './pipeline';
 import { mountQueueDashboard } from './modules/admin/queue-dashboard';
 import { createRoutes } from './routes';
 import type { StripeClient } from './modules/payments/stripe.client';
+import type { ProviderRegistry } from '@coachline/runtime/providers/provider-registry';
 
 export interface GatewayDeps {
   config: GatewayConfig;
@@ -41,6 +42,8 @@ export interface GatewayDeps {
   queues: Record<QueueName, Queue>;
   /** Stripe's SDK, on the organization's connected accounts; undefined where payments are not configured. */
   stripe: StripeClient | undefined;
+  /** Fitness providers (Strava): their OAuth clients, breakers and shared rate budget. */
+  providers: ProviderRegistry;
 }
 
 /** Builds the whole HTTP app from its dependencies; only main.ts listens, so tests run it with supertest. */

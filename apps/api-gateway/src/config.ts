@@ -1,5 +1,6 @@
 import { accessTokenConfigSchema } from '@coachline/runtime/access-token';
 import { baseConfigSchema, z } from '@coachline/runtime/config';
+import { providersConfigSchema } from '@coachline/runtime/providers/providers.config';
 import { encryptionConfigSchema } from '@coachline/runtime/secret-box';
 import { storageConfigSchema } from '@coachline/runtime/storage.config';
 
@@ -34,7 +35,7 @@ const stripeConfigSchema = z.object({
   STRIPE_APPLICATION_FEE_BPS: z.coerce.number().int().min(0).max(10_000).default(0),
 });
 
-export const gatewayConfigSchema = baseConfigSchema.extend(accessTokenConfigSchema.shape).extend(storageConfigSchema.shape).extend(mediaConfigSchema.shape).extend(encryptionConfigSchema.shape).extend(stripeConfigSchema.shape).extend({
+export const gatewayConfigSchema = baseConfigSchema.extend(accessTokenConfigSchema.shape).extend(storageConfigSchema.shape).extend(mediaConfigSchema.shape).extend(encryptionConfigSchema.shape).extend(stripeConfigSchema.shape).extend(providersConfigSchema.shape).extend({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   /** Origins allowed by CORS; empty allows none (server-to-server and mobile clients need no CORS). */
   CORS_ORIGINS: list,
@@ -70,6 +71,8 @@ export const gatewayConfigSchema = baseConfigSchema.extend(accessTokenConfigSche
   /** Failed dashboard logins per client address in 15 minutes before further attempts get 429. */
   QUEUE_DASHBOARD_FAILED_LOGINS_PER_IP: z.coerce.number().int().min(1).default(10),
   PUBLIC_APP_URL: z.url().default('http://localhost:3000'),
+  /** How long a provider connect may take between the connect call and the provider's callback. */
+  INTEGRATION_STATE_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(600),
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

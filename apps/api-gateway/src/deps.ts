@@ -3,6 +3,7 @@ import { AccessTokens } from '@coachline/runtime/access-token';
 import { createLiveEmitter } from '@coachline/runtime/live-emitter';
 import { createLogger, type Logger } from '@coachline/runtime/logger';
 import { createMetricsRegistry } from '@coachline/runtime/metrics';
+import { createProviderRegistry } from '@coachline/runtime/providers/provider-registry';
 import { createRedis } from '@coachline/runtime/redis';
 import { createStorage } from '@coachline/runtime/storage';
 import type { GatewayDeps } from './app';
@@ -24,11 +25,13 @@ export function createGatewayDeps(config: GatewayConfig, logger: Logger = create
   // The emitter's own connection, with ioredis's usual retries: a publish waits out a short Redis blip.
   const liveRedis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 20 });
   const live = createLiveEmitter(liveRedis, (error) => logger.warn('live publish failed', { error: error.message }));
-  const deps: GatewayDeps = { config, logger, db, redis, metrics: createMetricsRegistry('api-gateway'), tokens, storage, live, queues: monitoredQueues(redis, config.QUEUE_PREFIX), stripe: createStripeClient(config) };
+  const providers = createProviderRegistry(config, { redis, logger });
+  const deps: GatewayDeps = { config, logger, db, redis, metrics: createMetricsRegistry('api-gateway'), tokens, storage, live, queues: monitoredQueues(redis, config.QUEUE_PREFIX), stripe: createStripeClient(config), providers };
   return {
     deps,
     close: async () => {
       await Promise.all(Object.values(deps.queues).map((queue) => queue.close().catch(() => undefined)));
+      providers.close();
       redis.disconnect();
       await liveRedis.quit().catch(() => liveRedis.disconnect());
       storage.close();

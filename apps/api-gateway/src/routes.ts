@@ -5,6 +5,11 @@ import { secretBoxFromSetting } from '@coachline/runtime/secret-box';
 import { adminRoutes } from './modules/admin/admin.routes';
 import { AuditService } from './modules/admin/audit.service';
 import { StatsService } from './modules/admin/stats.service';
+import { integrationRoutes } from './modules/integrations/integrations.routes';
+import { IntegrationService } from './modules/integrations/integration.service';
+import { ProviderPushService } from './modules/integrations/provider-push.service';
+import { providerWebhookRoutes } from './modules/integrations/provider-webhook.routes';
+import { allowedReturnOrigins } from './modules/integrations/return-url';
 import { notificationRoutes } from './modules/notifications/notifications.routes';
 import { NotificationService } from './modules/notifications/notifications.service';
 import { spaceRoutes } from './modules/spaces/spaces.routes';
@@ -47,7 +52,7 @@ import { LogSetUseCase } from '@coachline/use-cases/training/log-set.use-case';
 
 /** Every /v1 route, built from the services of each module. */
 export function createRoutes(deps: GatewayDeps): AnyRoute[] {
-  const { config, db, redis, tokens, storage, live, logger, queues, stripe } = deps;
+  const { config, db, redis, tokens, storage, live, logger, queues, stripe, providers } = deps;
   const sessions = new SessionIssuer(tokens, config.REFRESH_TOKEN_TTL_SECONDS);
   const secrets = secretBoxFromSetting(config.ENCRYPTION_KEYS);
   const liveSessions = new LiveSessions(live);
@@ -120,5 +125,13 @@ export function createRoutes(deps: GatewayDeps): AnyRoute[] {
     ...paymentRoutes(new ProductService(db), new CheckoutService(db, stripe, logger, config.STRIPE_APPLICATION_FEE_BPS), new PurchaseService(db, stripe, logger), new EntitlementService(db)),
     ...stripeAccountRoutes(new StripeAccountService(db, stripe, config.PUBLIC_APP_URL, logger)),
     ...stripeWebhookRoutes(new StripeWebhookService(db, stripe, config.STRIPE_WEBHOOK_SECRET, logger)),
+    ...integrationRoutes(
+      new IntegrationService(db, providers, secrets, logger, {
+        publicUrl: config.PUBLIC_APP_URL,
+        stateTtlSeconds: config.INTEGRATION_STATE_TTL_SECONDS,
+        returnOrigins: allowedReturnOrigins(config.CORS_ORIGINS, config.PUBLIC_APP_URL),
+      }),
+    ),
+    ...providerWebhookRoutes(new ProviderPushService(db, providers)),
   ];
 }

@@ -1,4 +1,6 @@
 import { baseConfigSchema, z } from '@coachline/runtime/config';
+import { providersConfigSchema } from '@coachline/runtime/providers/providers.config';
+import { encryptionConfigSchema } from '@coachline/runtime/secret-box';
 import { storageConfigSchema } from '@coachline/runtime/storage.config';
 
 const minuteList = z
@@ -10,7 +12,7 @@ const minuteList = z
 /** Five-field cron, read by BullMQ's job schedulers. */
 const cron = z.string().regex(/^(\S+\s+){4}\S+$/, 'five-field cron expression');
 
-export const configSchema = baseConfigSchema.extend(storageConfigSchema.shape).extend({
+export const configSchema = baseConfigSchema.extend(storageConfigSchema.shape).extend(encryptionConfigSchema.shape).extend(providersConfigSchema.shape).extend({
   /** Side port for /health, /health/ready and /metrics. */
   HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(9101),
   /** How long before a session both parties are reminded; tests shorten these. */
@@ -54,6 +56,12 @@ export const configSchema = baseConfigSchema.extend(storageConfigSchema.shape).e
   OUTBOX_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
   /** Publishes per event (the first included) before the reconciler gives up on it. */
   OUTBOX_MAX_PUBLISH_ATTEMPTS: z.coerce.number().int().min(1).default(5),
+  /** How often each active provider connection syncs; each connection has its own offset within the period. */
+  INTEGRATION_SYNC_EVERY_MS: z.coerce.number().int().min(1_000).default(15 * 60_000),
+  /** How far back a connection's first sync imports activities. */
+  INTEGRATION_FIRST_SYNC_LOOKBACK_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** Syncs one scheduler process runs at once. */
+  INTEGRATION_SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -6,12 +6,18 @@ import { consumeQueue } from '@coachline/runtime/queue-consumer';
 import { exportQueueDepths } from '@coachline/runtime/queue-metrics';
 import { TypedQueue } from '@coachline/runtime/queues';
 import { QUEUE_NAMES } from '@coachline/domain/queues';
+import { createProviderRegistry } from '@coachline/runtime/providers/provider-registry';
 import type { Redis } from '@coachline/runtime/redis';
+import { secretBoxFromSetting } from '@coachline/runtime/secret-box';
 import type { Storage } from '@coachline/runtime/storage';
 import type { Config } from './config';
 import { BillingService } from './billing/billing.service';
 import { billingHandlers } from './handlers/billing.handlers';
+import { integrationsHandlers } from './handlers/integrations.handlers';
 import { maintenanceHandlers } from './handlers/maintenance.handlers';
+import { IntegrationSyncService } from './integrations/integration-sync.service';
+import { restoreSyncSchedules } from './integrations/restore-sync-schedules';
+import { SyncSchedules } from './integrations/sync-schedules';
 import { remindersHandlers } from './handlers/reminders.handlers';
 import { upsertRecurringJobs, type RecurringJob } from './job-schedulers';
 import { retryInfrastructureFailures } from './repair/infrastructure-retry';
@@ -29,7 +35,7 @@ export interface SchedulerDeps {
 
 /**
  * The scheduler's own work (the outbox relay is wired beside it): the
- * `reminders`, `maintenance` and `billing` queues, the clock of the recurring jobs, a
+ * `reminders`, `maintenance`, `billing` and `integrations` queues, the clock of the recurring jobs, a
  * start-up sweep that restores reminders Redis may have lost, and a repair loop
  * that does the same periodically and retries jobs an outage failed.
  */
@@ -38,13 +44,19 @@ export function createScheduler(deps: SchedulerDeps) {
   const prefix = config.QUEUE_PREFIX;
   const notifications = new TypedQueue('notifications', redis, prefix);
   const maintenance = new TypedQueue('maintenance', redis, prefix);
+  const integrations = new TypedQueue('integrations', redis, prefix);
+  const schedules = new SyncSchedules(integrations, config.INTEGRATION_SYNC_EVERY_MS);
+  // Fitness providers (their breakers are this process's view of each provider) and the box their tokens are sealed in.
+  const providers = createProviderRegistry(config, { redis, logger });
+  const sync = new IntegrationSyncService(db, providers, secretBoxFromSetting(config.ENCRYPTION_KEYS), schedules, logger, { firstSyncLookbackDays: config.INTEGRATION_FIRST_SYNC_LOOKBACK_DAYS });
   const reminders = new ReminderService(db, notifications, config.REMINDER_OFFSETS_MINUTES);
   const workers: Worker[] = [];
   let stopping = false;
   let sweeping: Promise<unknown> = Promise.resolve();
   let repair: ReturnType<typeof startRepairLoop> | undefined;
   // Every queue's failed set, for the infrastructure retry (other apps consume them).
-  const allQueues = QUEUE_NAMES.map((name) => (name === 'notifications' ? notifications : name === 'maintenance' ? maintenance : new TypedQueue(name, redis, prefix)));
+  const own: Partial<Record<(typeof QUEUE_NAMES)[number], TypedQueue<(typeof QUEUE_NAMES)[number]>>> = { notifications, maintenance, integrations };
+  const allQueues = QUEUE_NAMES.map((name) => own[name] ?? new TypedQueue(name, redis, prefix));
   // Every queue's depth, read from Redis on each scrape (the relay publishes to all of them, so they are this process's concern).
   if (deps.metrics) exportQueueDepths(deps.metrics, allQueues.map((q) => q.queue));
   const recurring: RecurringJob[] = [
@@ -59,6 +71,8 @@ export function createScheduler(deps: SchedulerDeps) {
   return {
     reminders,
     maintenance,
+    integrations,
+    sync,
     async start() {
       workers.push(
         consumeQueue('reminders', remindersHandlers({ reminders, logger }), { connection: redis, prefix, logger, concurrency: 8, metrics: deps.metrics }),
@@ -77,6 +91,13 @@ export function createScheduler(deps: SchedulerDeps) {
           { connection: redis, prefix, logger, concurrency: 1, metrics: deps.metrics },
         ),
         consumeQueue('billing', billingHandlers({ billing, logger }), { connection: redis, prefix, logger, concurrency: 4 }),
+        consumeQueue('integrations', integrationsHandlers({ db, sync, schedules, logger }), {
+          connection: redis,
+          prefix,
+          logger,
+          concurrency: config.INTEGRATION_SYNC_CONCURRENCY,
+          metrics: deps.metrics,
+        }),
       );
       await upsertRecurringJobs(maintenance, recurring, config.JOB_SCHEDULE_TZ);
       // In the background: with many upcoming sessions the sweep takes a while, and the workers need not wait for it.
@@ -89,6 +110,7 @@ export function createScheduler(deps: SchedulerDeps) {
         [
           { name: 'recurring-jobs', run: () => upsertRecurringJobs(maintenance, recurring, config.JOB_SCHEDULE_TZ) },
           { name: 'reminders', run: () => sweeping.then(() => reminders.sweep({ stopped: () => stopping })) },
+          { name: 'integration-schedules', run: () => restoreSyncSchedules(db, schedules, { stopped: () => stopping }) },
           {
             name: 'infrastructure-retry',
             run: async () => {
@@ -115,6 +137,7 @@ export function createScheduler(deps: SchedulerDeps) {
       await sweeping;
       await Promise.all(workers.map((worker) => worker.close()));
       await Promise.all(allQueues.map((queue) => queue.close()));
+      providers.close();
     },
   };
 }

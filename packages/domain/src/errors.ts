@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   'QUOTA_EXCEEDED',
   'PAYMENT_REQUIRED',
   'INVALID_SIGNATURE',
+  'INVALID_OAUTH_STATE',
+  'WEBHOOK_REJECTED',
   'IDEMPOTENCY_KEY_REUSED',
   'IDEMPOTENCY_KEY_IN_USE',
   'PAYLOAD_TOO_LARGE',
@@ -102,6 +104,14 @@ export class PaymentRequiredError extends AppError {
 /** A signed request (a provider's webhook) whose signature is missing, wrong or too old. */
 export class InvalidSignatureError extends AppError {
   readonly code = 'INVALID_SIGNATURE' as const;
+}
+/** An OAuth callback whose `state` is unknown, expired or already used. */
+export class InvalidOAuthStateError extends AppError {
+  readonly code = 'INVALID_OAUTH_STATE' as const;
+}
+/** A provider's push that cannot be verified as the provider specifies (wrong subscription, outside the replay window). */
+export class WebhookRejectedError extends AppError {
+  readonly code = 'WEBHOOK_REJECTED' as const;
 }
 export class PayloadTooLargeError extends AppError {
   readonly code = 'PAYLOAD_TOO_LARGE' as const;

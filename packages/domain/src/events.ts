@@ -94,6 +94,26 @@ export const EVENTS = {
     payload: z.object({ resetId: id, userId: id }),
     queues: ['notifications'],
   },
+  /** An athlete connected a provider account: its recurring sync starts, and a first sync runs now. */
+  'integration.connected': {
+    payload: z.object({ connectionId: id, userId: id, provider: z.string() }),
+    queues: ['integrations'],
+  },
+  /** A sync asked for now: by the athlete, or by the provider's push. */
+  'integration.sync_requested': {
+    payload: z.object({ connectionId: id, reason: z.enum(['manual', 'push']) }),
+    queues: ['integrations'],
+  },
+  /** A connection stopped syncing for good (deleted, or its grant revoked): its recurring sync ends. */
+  'integration.disconnected': {
+    payload: z.object({ connectionId: id }),
+    queues: ['integrations'],
+  },
+  /** The provider refused the connection's grant; the athlete is told to connect again. */
+  'integration.failed': {
+    payload: z.object({ connectionId: id, userId: id, provider: z.string(), reason: z.string() }),
+    queues: ['notifications'],
+  },
 } as const satisfies EventRouting;
 
 /** The shape of the event registry: a payload schema and the consuming queues per event type. */

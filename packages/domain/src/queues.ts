@@ -52,6 +52,17 @@ export const JOBS = {
   billing: {
     ...carriesEvents,
   },
+  integrations: {
+    ...carriesEvents,
+    /** Import a connection's new activities: every 15 minutes from its job scheduler, on demand, on a provider push. */
+    sync: z.object({
+      tenantId: z.uuid(),
+      connectionId: z.uuid(),
+      reason: z.enum(['schedule', 'connect', 'manual', 'push', 'deferred']),
+      requestId: z.string().optional(),
+      traceparent: z.string().optional(),
+    }),
+  },
 } as const satisfies Record<QueueName, Record<string, z.ZodType>>;
 
 export type JobName<Q extends QueueName> = keyof (typeof JOBS)[Q] & string;

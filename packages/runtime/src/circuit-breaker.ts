@@ -10,20 +10,21 @@ export function withBreaker<A extends unknown[], R>(
   name: string,
   fn: (...args: A) => Promise<R>,
   /** `isFailure`: whether an error says the destination is unwell (a refused URL says nothing about it). */
-  options: { timeoutMs: number; logger: Logger; isFailure?: (error: unknown) => boolean },
-): ((...args: A) => Promise<R>) & { shutdown(): void } {
+  options: { timeoutMs: number; logger: Logger; isFailure?: (error: unknown) => boolean; resetTimeoutMs?: number },
+): ((...args: A) => Promise<R>) & { shutdown(): void; isOpen(): boolean } {
   const isFailure = options.isFailure;
   const breaker = new CircuitBreaker(fn, {
     timeout: options.timeoutMs,
     ...(isFailure ? { errorFilter: (error: unknown) => !isFailure(error) } : {}),
     errorThresholdPercentage: 50,
     volumeThreshold: 5,
-    resetTimeout: 10_000,
+    resetTimeout: options.resetTimeoutMs ?? 10_000,
   });
   breaker.on('open', () => options.logger.warn('circuit opened', { breaker: name }));
   breaker.on('close', () => options.logger.info('circuit closed', { breaker: name }));
   // shutdown: stops the breaker's statistics timers, for callers that keep many breakers and drop some.
-  return Object.assign((...args: A) => breaker.fire(...args), { shutdown: () => breaker.shutdown() });
+  // isOpen: callers that can wait (a queued sync) put work off instead of spending an attempt on a refusal.
+  return Object.assign((...args: A) => breaker.fire(...args), { shutdown: () => breaker.shutdown(), isOpen: () => breaker.opened });
 }
 
 /** An open breaker's refusal: retrying it in-process only waits for the same answer. */

@@ -18,6 +18,7 @@ const notificationEvents = {
   'purchase.refunded': noop,
   'subscription.updated': noop,
   'password_reset.requested': noop,
+  'integration.failed': noop,
 };
 const notificationJobs = { 'session.reminder': noop, 'weekly-progress': noop, 'subscription.dunning-reminder': noop };
 

@@ -11,6 +11,8 @@ export function statusOf(code: ErrorCode): number {
     case 'MALFORMED_JSON':
     case 'UNSUPPORTED_API_VERSION':
     case 'INVALID_SIGNATURE':
+    case 'INVALID_OAUTH_STATE':
+    case 'WEBHOOK_REJECTED':
       return 400;
     case 'UNAUTHENTICATED':
       return 401;

@@ -3,6 +3,7 @@ import type { EventHandler, QueueHandlers } from '@coachline/runtime/queue-consu
 import { createNotificationProcessor, type ProcessorDeps } from '../notification.processor';
 import type { EventPlanner } from '../notification-plan';
 import { commentCreated } from './comment-created.handler';
+import { integrationFailed } from './integration-failed.handler';
 import { invitationCreatedHandler } from './invitation-created.handler';
 import { mediaReady } from './media-ready.handler';
 import { messageCreated } from './message-created.handler';
@@ -40,6 +41,7 @@ export function notificationsHandlers(deps: ProcessorDeps): QueueHandlers<'notif
       'session.scheduled': planned(sessionScheduled),
       'session.cancelled': planned(sessionCancelled),
       'media.ready': planned(mediaReady),
+      'integration.failed': planned(integrationFailed),
       'user.signed_up': userSignedUpHandler(processor),
       'invitation.created': invitationCreatedHandler(processor, deps.secrets),
       'purchase.paid': purchasePaidHandler(processor),

@@ -90,9 +90,19 @@ export const workouts = tenantTable(
     startedAt: ts('started_at').notNull().defaultNow(),
     completedAt: ts('completed_at'),
     summary: jsonb('summary'),
+    /** `manual`, or the provider an activity was imported from (`strava`). */
+    source: text('source').notNull().default('manual'),
+    /** Imported workouts: the connection and the provider's activity id. */
+    connectionId: uuid('connection_id'),
+    externalId: text('external_id'),
+    distanceM: numeric('distance_m', { precision: 10, scale: 1, mode: 'number' }),
+    durationSeconds: integer('duration_seconds'),
+    caloriesKcal: numeric('calories_kcal', { precision: 8, scale: 1, mode: 'number' }),
   },
   (t) => [
     membershipRef(t, t.athleteId, 'workouts_athlete_fk'),
+    // An activity imported twice is one workout.
+    uniqueIndex('workouts_connection_external_key').on(t.tenantId, t.connectionId, t.externalId),
     foreignKey({ name: 'workouts_program_fk', columns: [t.tenantId, t.programId], foreignColumns: [programs.tenantId, programs.id] }),
     index('workouts_athlete_idx').on(t.tenantId, t.athleteId, t.startedAt),
   ],

@@ -10,6 +10,7 @@ export const NOTIFYING_TYPES = [
   'session.reminder',
   'message.created',
   'media.ready',
+  'integration.failed',
 ] as const;
 export type NotifyingType = (typeof NOTIFYING_TYPES)[number];
 

@@ -135,6 +135,12 @@ const workoutBase = {
   startedAt: z.string(),
   completedAt: z.string().nullable(),
   summary: workoutSummarySchema.nullable(),
+  /** `manual` for workouts logged here; a provider's name (`strava`) for imported activities. */
+  source: z.string(),
+  externalId: z.string().nullable(),
+  distanceM: z.number().nullable(),
+  durationSeconds: z.number().int().nullable(),
+  caloriesKcal: z.number().nullable(),
 };
 
 export const workoutListItemSchema = z.object(workoutBase).meta({ id: 'WorkoutListItem' });

@@ -33,6 +33,11 @@ const toWorkoutHeader = (w: WorkoutRow) => ({
   startedAt: w.startedAt.toISOString(),
   completedAt: w.completedAt?.toISOString() ?? null,
   summary: (w.summary as object | null) ?? null,
+  source: w.source,
+  externalId: w.externalId,
+  distanceM: w.distanceM,
+  durationSeconds: w.durationSeconds,
+  caloriesKcal: w.caloriesKcal,
 });
 const toPlannedSet = (p: WorkoutPlannedSetRow) => ({ id: p.id, exerciseId: p.exerciseId, position: p.position, reps: p.reps, weightKg: p.weightKg, rpe: p.rpe });
 const toLoggedSet = (s: WorkoutSetRow) => ({ id: s.id, exerciseId: s.exerciseId, reps: s.reps, weightKg: s.weightKg, rpe: s.rpe, plannedSetId: s.plannedSetId, loggedAt: s.loggedAt.toISOString() });
