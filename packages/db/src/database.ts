@@ -36,6 +36,8 @@ export interface DatabaseOptions {
   /** The system role, for work that spans tenants. Defaults to `url` where only one role is configured. */
   systemUrl?: string;
   poolSize?: number;
+  /** How long taking a connection may wait before it fails; unset waits as long as the driver does (forever). */
+  connectTimeoutMs?: number;
   applicationName?: string;
   statementTimeoutMs?: number;
   /**
@@ -80,6 +82,7 @@ export interface DatabaseSettings {
   DATABASE_URL: string;
   DATABASE_SYSTEM_URL?: string;
   DATABASE_POOL_SIZE: number;
+  DATABASE_CONNECT_TIMEOUT_MS: number;
   DATABASE_TRANSACTION_POOLER: boolean;
 }
 
@@ -89,6 +92,7 @@ export function databaseOptions(settings: DatabaseSettings, applicationName: str
     url: settings.DATABASE_URL,
     systemUrl: settings.DATABASE_SYSTEM_URL,
     poolSize: settings.DATABASE_POOL_SIZE,
+    connectTimeoutMs: settings.DATABASE_CONNECT_TIMEOUT_MS,
     prepareInBatches: !settings.DATABASE_TRANSACTION_POOLER,
     applicationName,
   };
@@ -98,6 +102,7 @@ export function createDatabase(options: DatabaseOptions): Database {
   const poolOptions = (connectionString: string): pg.PoolConfig => ({
     connectionString,
     max: options.poolSize ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 0,
     application_name: options.applicationName ?? 'coachline',
     statement_timeout: options.statementTimeoutMs ?? 15_000,
   });

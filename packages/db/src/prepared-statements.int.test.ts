@@ -91,7 +91,7 @@ test('one name for two different texts is refused, not run as the wrong statemen
 
 test('behind a transaction pooler, named statements in a batch are inlined and nothing is PREPAREd', async () => {
   const pooled = createDatabase(
-    databaseOptions({ DATABASE_URL: process.env.DATABASE_URL!, DATABASE_SYSTEM_URL: process.env.DATABASE_SYSTEM_URL, DATABASE_POOL_SIZE: 1, DATABASE_TRANSACTION_POOLER: true }, 'prepared-statements-test'),
+    databaseOptions({ DATABASE_URL: process.env.DATABASE_URL!, DATABASE_SYSTEM_URL: process.env.DATABASE_SYSTEM_URL, DATABASE_POOL_SIZE: 1, DATABASE_CONNECT_TIMEOUT_MS: 5_000, DATABASE_TRANSACTION_POOLER: true }, 'prepared-statements-test'),
   );
   try {
     const texts = sentTexts();

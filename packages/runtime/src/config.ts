@@ -29,6 +29,13 @@ export const baseConfigSchema = z.object({
   DATABASE_URL: z.url(),
   DATABASE_SYSTEM_URL: z.url().optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /**
+   * How long taking a connection may wait (a new connection's handshake, or a
+   * free one from a full pool) before it fails: a Postgres that is unreachable
+   * without refusing (a dropped route, a stalled server) then gives 503, not a
+   * request that hangs.
+   */
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
   /** True when a pooler in transaction mode (PgBouncer) sits in front of Postgres: no session-level PREPARE. */
   DATABASE_TRANSACTION_POOLER: bool,
   REDIS_URL: z.url(),
