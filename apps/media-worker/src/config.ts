@@ -1,7 +1,8 @@
 import { baseConfigSchema, z } from '@coachline/runtime/config';
+import { queueWorkerConfigSchema } from '@coachline/runtime/queue-consumer';
 import { storageConfigSchema } from '@coachline/runtime/storage.config';
 
-export const configSchema = baseConfigSchema.extend(storageConfigSchema.shape).extend({
+export const configSchema = baseConfigSchema.extend(storageConfigSchema.shape).extend(queueWorkerConfigSchema.shape).extend({
   /** Side port for /health, /health/ready and /metrics. */
   HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(9103),
   /** Jobs at once; each image job has its own child process, each video its own ffmpeg. */

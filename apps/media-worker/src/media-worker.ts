@@ -2,7 +2,7 @@ import type { Job } from 'bullmq';
 import type { Database } from '@coachline/db/database';
 import type { Logger } from '@coachline/runtime/logger';
 import { prometheus, type MetricsRegistry } from '@coachline/runtime/metrics';
-import { consumeQueue, createDispatcher } from '@coachline/runtime/queue-consumer';
+import { consumeQueue, createDispatcher, type StallSettings } from '@coachline/runtime/queue-consumer';
 import type { Redis } from '@coachline/runtime/redis';
 import type { Storage } from '@coachline/runtime/storage';
 import { mediaHandlers } from './handlers/media.handlers';
@@ -17,6 +17,7 @@ export interface MediaWorkerDeps {
   logger: Logger;
   metrics?: MetricsRegistry;
   concurrency: number;
+  stall?: StallSettings;
   imageTimeoutMs: number;
   transcodeTimeoutMs: number;
   maxInputPixels: number;
@@ -55,7 +56,7 @@ export function createMediaWorker(deps: MediaWorkerDeps) {
     return outcome;
   };
   const handlers = mediaHandlers(run);
-  const worker = consumeQueue('media', handlers, { connection: deps.connection, prefix: deps.prefix, logger: deps.logger, concurrency: deps.concurrency, autorun: deps.autorun, metrics: deps.metrics });
+  const worker = consumeQueue('media', handlers, { connection: deps.connection, prefix: deps.prefix, logger: deps.logger, concurrency: deps.concurrency, stall: deps.stall, autorun: deps.autorun, metrics: deps.metrics });
   const dispatch = createDispatcher('media', handlers);
 
   return {

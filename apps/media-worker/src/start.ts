@@ -2,6 +2,7 @@ import { createDatabase, databaseOptions } from '@coachline/db/database';
 import { startHealthServer } from '@coachline/runtime/health';
 import type { Logger } from '@coachline/runtime/logger';
 import { createMetricsRegistry } from '@coachline/runtime/metrics';
+import { stallSettings } from '@coachline/runtime/queue-consumer';
 import { checkRedis, createRedis } from '@coachline/runtime/redis';
 import type { Closer } from '@coachline/runtime/shutdown';
 import { createStorage } from '@coachline/runtime/storage';
@@ -24,6 +25,7 @@ export async function start(config: Config, logger: Logger): Promise<Closer[]> {
     logger,
     metrics,
     concurrency: config.MEDIA_WORKER_CONCURRENCY,
+    stall: stallSettings(config),
     imageTimeoutMs: config.MEDIA_IMAGE_TIMEOUT_MS,
     transcodeTimeoutMs: config.MEDIA_TRANSCODE_TIMEOUT_MS,
     maxInputPixels: config.MEDIA_MAX_INPUT_PIXELS,

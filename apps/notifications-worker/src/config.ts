@@ -1,8 +1,9 @@
 import { baseConfigSchema, z } from '@coachline/runtime/config';
 import { mailConfigSchema } from '@coachline/runtime/mailer';
+import { queueWorkerConfigSchema } from '@coachline/runtime/queue-consumer';
 import { encryptionConfigSchema } from '@coachline/runtime/secret-box';
 
-export const configSchema = baseConfigSchema.extend(mailConfigSchema.shape).extend(encryptionConfigSchema.shape).extend({
+export const configSchema = baseConfigSchema.extend(mailConfigSchema.shape).extend(encryptionConfigSchema.shape).extend(queueWorkerConfigSchema.shape).extend({
   /** Side port for /health, /health/ready and /metrics. */
   HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(9102),
   /** Jobs held at once by one process; events among them that wait for a transaction gather into per-tenant batches. */

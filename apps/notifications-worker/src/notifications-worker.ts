@@ -6,7 +6,7 @@ import type { Logger } from '@coachline/runtime/logger';
 import type { MetricsRegistry } from '@coachline/runtime/metrics';
 import type { Mailer } from '@coachline/runtime/mailer';
 import type { SecretBox } from '@coachline/runtime/secret-box';
-import { consumeQueue } from '@coachline/runtime/queue-consumer';
+import { consumeQueue, type StallSettings } from '@coachline/runtime/queue-consumer';
 import { createLiveDelivery, type LiveDelivery } from './channels/live';
 import type { PushSender } from './channels/web-push';
 import type { EmailLimits } from './email-budget';
@@ -25,6 +25,7 @@ export interface NotificationsWorkerDeps {
   live?: LiveDelivery;
   emailLimits?: EmailLimits;
   concurrency?: number;
+  stall?: StallSettings;
   /** See ProcessorDeps. */
   batchSize?: number;
   batchesInFlight?: number;
@@ -45,6 +46,7 @@ export function createNotificationsWorker(deps: NotificationsWorkerDeps): Notifi
     prefix: deps.prefix,
     logger: deps.logger,
     concurrency: deps.concurrency ?? 256,
+    stall: deps.stall,
     autorun: deps.autorun,
     metrics: deps.metrics,
   });

@@ -4,6 +4,7 @@ import type { Logger } from '@coachline/runtime/logger';
 import { createMailer } from '@coachline/runtime/mailer';
 import { createMetricsRegistry } from '@coachline/runtime/metrics';
 import { createOutboundHttp } from '@coachline/runtime/outbound-http';
+import { stallSettings } from '@coachline/runtime/queue-consumer';
 import { checkRedis, createRedis } from '@coachline/runtime/redis';
 import type { Closer } from '@coachline/runtime/shutdown';
 import { createPushSender, vapidKeys } from './channels/web-push';
@@ -33,6 +34,7 @@ export async function start(config: Config, logger: Logger): Promise<Closer[]> {
     secrets: secretBoxFromSetting(config.ENCRYPTION_KEYS),
     concurrency: config.NOTIFICATIONS_CONCURRENCY,
     metrics,
+    stall: stallSettings(config),
     emailLimits: {
       perRecipient: config.NOTIFICATION_EMAILS_PER_RECIPIENT,
       windowSeconds: config.NOTIFICATION_EMAIL_WINDOW_SECONDS,

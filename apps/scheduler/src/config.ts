@@ -1,5 +1,6 @@
 import { baseConfigSchema, z } from '@coachline/runtime/config';
 import { providersConfigSchema } from '@coachline/runtime/providers/providers.config';
+import { queueWorkerConfigSchema } from '@coachline/runtime/queue-consumer';
 import { encryptionConfigSchema } from '@coachline/runtime/secret-box';
 import { storageConfigSchema } from '@coachline/runtime/storage.config';
 
@@ -12,7 +13,7 @@ const minuteList = z
 /** Five-field cron, read by BullMQ's job schedulers. */
 const cron = z.string().regex(/^(\S+\s+){4}\S+$/, 'five-field cron expression');
 
-export const configSchema = baseConfigSchema.extend(storageConfigSchema.shape).extend(encryptionConfigSchema.shape).extend(providersConfigSchema.shape).extend({
+export const configSchema = baseConfigSchema.extend(storageConfigSchema.shape).extend(encryptionConfigSchema.shape).extend(providersConfigSchema.shape).extend(queueWorkerConfigSchema.shape).extend({
   /** Side port for /health, /health/ready and /metrics. */
   HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(9101),
   /** How long before a session both parties are reminded; tests shorten these. */

@@ -2,7 +2,7 @@ import type { Worker } from 'bullmq';
 import type { Database } from '@coachline/db/database';
 import type { Logger } from '@coachline/runtime/logger';
 import type { MetricsRegistry } from '@coachline/runtime/metrics';
-import { consumeQueue } from '@coachline/runtime/queue-consumer';
+import { consumeQueue, stallSettings } from '@coachline/runtime/queue-consumer';
 import { exportQueueDepths } from '@coachline/runtime/queue-metrics';
 import { TypedQueue } from '@coachline/runtime/queues';
 import { QUEUE_NAMES } from '@coachline/domain/queues';
@@ -54,6 +54,7 @@ export function createScheduler(deps: SchedulerDeps) {
   let stopping = false;
   let sweeping: Promise<unknown> = Promise.resolve();
   let repair: ReturnType<typeof startRepairLoop> | undefined;
+  const stall = stallSettings(config);
   // Every queue's failed set, for the infrastructure retry (other apps consume them).
   const own: Partial<Record<(typeof QUEUE_NAMES)[number], TypedQueue<(typeof QUEUE_NAMES)[number]>>> = { notifications, maintenance, integrations };
   const allQueues = QUEUE_NAMES.map((name) => own[name] ?? new TypedQueue(name, redis, prefix));
@@ -75,7 +76,7 @@ export function createScheduler(deps: SchedulerDeps) {
     sync,
     async start() {
       workers.push(
-        consumeQueue('reminders', remindersHandlers({ reminders, logger }), { connection: redis, prefix, logger, concurrency: 8, metrics: deps.metrics }),
+        consumeQueue('reminders', remindersHandlers({ reminders, logger }), { connection: redis, prefix, logger, concurrency: 8, stall, metrics: deps.metrics }),
         consumeQueue(
           'maintenance',
           maintenanceHandlers({
@@ -88,14 +89,15 @@ export function createScheduler(deps: SchedulerDeps) {
             dunningIntervalHours: config.DUNNING_REMINDER_INTERVAL_HOURS,
             dunningMaxReminders: config.DUNNING_MAX_REMINDERS,
           }),
-          { connection: redis, prefix, logger, concurrency: 1, metrics: deps.metrics },
+          { connection: redis, prefix, logger, concurrency: 1, stall, metrics: deps.metrics },
         ),
-        consumeQueue('billing', billingHandlers({ billing, logger }), { connection: redis, prefix, logger, concurrency: 4 }),
+        consumeQueue('billing', billingHandlers({ billing, logger }), { connection: redis, prefix, logger, concurrency: 4, stall }),
         consumeQueue('integrations', integrationsHandlers({ db, sync, schedules, logger }), {
           connection: redis,
           prefix,
           logger,
           concurrency: config.INTEGRATION_SYNC_CONCURRENCY,
+          stall,
           metrics: deps.metrics,
         }),
       );

@@ -1,5 +1,5 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
-import { ZodError, type z } from 'zod';
+import { z, ZodError } from 'zod';
 import type { TenantScope } from '@coachline/domain/actor';
 import { EVENTS, eventsRoutedTo, type EventEnvelope, type EventOf, type EventRouting, type EventsRoutedTo } from '@coachline/domain/events';
 import { EVENT_JOB, JOBS, type JobOf, type QueueName, type TaskName } from '@coachline/domain/queues';
@@ -25,11 +25,33 @@ export interface QueueHandlers<Q extends QueueName, R extends EventRouting = typ
   events: { [T in EventsRoutedTo<Q, R>]: EventHandler<T, R> };
 }
 
+/**
+ * How soon the jobs of a worker that died (killed, out of memory, its node
+ * gone) run again elsewhere: its locks lapse after the lock duration, and the
+ * other workers look for such jobs every stalled interval. BullMQ's defaults.
+ */
+export const queueWorkerConfigSchema = z.object({
+  QUEUE_LOCK_DURATION_MS: z.coerce.number().int().min(1_000).default(30_000),
+  QUEUE_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
+});
+
+/** The settings of queueWorkerConfigSchema, as a consumer takes them. */
+export interface StallSettings {
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+}
+
+export function stallSettings(config: z.infer<typeof queueWorkerConfigSchema>): StallSettings {
+  return { lockDurationMs: config.QUEUE_LOCK_DURATION_MS, stalledIntervalMs: config.QUEUE_STALLED_INTERVAL_MS };
+}
+
 export interface ConsumeOptions {
   connection: ConnectionOptions;
   prefix: string;
   logger: Logger;
   concurrency?: number;
+  /** BullMQ's defaults (30 s each) when unset. */
+  stall?: StallSettings;
   /** Consumers started by a test wait for `run()`; services start at once. */
   autorun?: boolean;
   /** Where the worker counts its jobs' outcomes (`queue_jobs_processed_total`). */
@@ -114,6 +136,7 @@ export function consumeQueue<Q extends QueueName>(queue: Q, handlers: QueueHandl
     prefix: options.prefix,
     concurrency: options.concurrency ?? 10,
     autorun: options.autorun ?? true,
+    ...(options.stall ? { lockDuration: options.stall.lockDurationMs, stalledInterval: options.stall.stalledIntervalMs } : {}),
   });
   const outcomes = options.metrics && jobOutcomes(options.metrics);
   if (outcomes) worker.on('completed', () => outcomes.inc({ queue, outcome: 'completed' }));
