@@ -10,6 +10,7 @@ import type { SecretBox } from '@coachline/runtime/secret-box';
 import { isOnline } from '@coachline/runtime/presence';
 import type { LiveDelivery } from './channels/live';
 import type { PushSender, PushSubscription } from './channels/web-push';
+import { createDeliveryOnce } from './delivery-once';
 import { createEmailBudget, type EmailLimits } from './email-budget';
 import { renderEmail, type EmailContent } from './email-templates';
 import type { EventPlanner, NotificationPlan } from './notification-plan';
@@ -34,6 +35,8 @@ export interface ProcessorDeps {
   batchSize?: number;
   /** Batch transactions at once; events wait and gather into batches while all are busy (default 4). */
   batchesInFlight?: number;
+  /** How long a dead run's claim on an email or push holds back another run of it (default 30 s); see createDeliveryOnce. */
+  claimMs?: number;
 }
 
 interface Prepared {
@@ -79,10 +82,12 @@ async function planAll(tx: TenantTx, items: readonly Pick<Waiting, 'event' | 'pl
 /**
  * Turns a plan into in-app rows (with the processed_events record, in one
  * transaction), live `notification:new`, emails and web pushes. Each email and
- * push is its own processOnce unit, so a retry after a failed SMTP send repeats
- * only what did not happen. Events that arrive while every batch slot is busy
- * wait and are prepared together, per tenant, in one transaction: at load, the
- * cost of a transaction and its round trips is shared by many events.
+ * push is its own once-only unit, sent with no transaction open, so a retry
+ * after a failed SMTP send repeats only what did not happen and a slow
+ * destination never holds a database connection. Events that arrive while
+ * every batch slot is busy wait and are prepared together, per tenant, in one
+ * transaction: at load, the cost of a transaction and its round trips is
+ * shared by many events.
  */
 export function createNotificationProcessor(deps: ProcessorDeps) {
   const { db } = deps;
@@ -90,6 +95,7 @@ export function createNotificationProcessor(deps: ProcessorDeps) {
   const messageId = (sourceId: string, userId: string) => `<${sourceId.replace(/[^A-Za-z0-9.-]/g, '.')}.${userId}@coachline>`;
 
   const budget = deps.emailLimits ? createEmailBudget(deps.redis, deps.emailLimits) : undefined;
+  const deliverOnce = createDeliveryOnce({ db, redis: deps.redis, claimMs: deps.claimMs ?? 30_000 });
 
   /** The notification's email, a digest in place of the rest of the recipient's window, or nothing. */
   async function emailFor(tenantId: string, person: repo.Audience, p: NotificationPlan): Promise<EmailContent | undefined> {
@@ -172,7 +178,7 @@ export function createNotificationProcessor(deps: ProcessorDeps) {
     });
   }
 
-  /** After the commit: live notifications, then each email and push as its own processOnce unit. */
+  /** After the commit: live notifications, then each email and push as its own once-only unit. */
   async function deliver(scope: TenantScope, key: string, { plan: p, created, people }: Prepared) {
     for (const row of created) deps.live.notify(scope.tenantId, row.userId, { id: row.id, type: row.type, title: row.title, body: row.body, data: row.data });
     const emailTo = people.filter((person) => wants(person, p, 'email'));
@@ -190,24 +196,25 @@ export function createNotificationProcessor(deps: ProcessorDeps) {
     await Promise.all([
       ...emailTo.map((person) =>
         attempt(`email to ${person.userId}`, () =>
-          db.withTenant(scope, (tx) =>
-            processOnce(tx, key, `${CONSUMER}.email:${person.userId}`, async () => {
-              const email = await emailFor(scope.tenantId, person, p);
-              if (email) await deps.mailer.send(renderEmail(email));
-            }),
-          ),
+          deliverOnce(scope, key, `${CONSUMER}.email:${person.userId}`, async () => {
+            const email = await emailFor(scope.tenantId, person, p);
+            if (email) await deps.mailer.send(renderEmail(email));
+          }),
         ),
       ),
       // Each device alone: one bad subscription never fails the job or the user's other devices.
       ...devices.map((device) =>
         attempt(`push to device ${device.id}`, () =>
-          db.withTenant(scope, (tx) =>
-            processOnce(tx, key, `${CONSUMER}.push:${device.id}`, async () => {
-              const result = await deps.push.send(device.subscription as unknown as PushSubscription, { type: p.type, title: p.title, body: p.body, data: p.data, url: link(p.path) });
+          deliverOnce(
+            scope,
+            key,
+            `${CONSUMER}.push:${device.id}`,
+            () => deps.push.send(device.subscription as unknown as PushSubscription, { type: p.type, title: p.title, body: p.body, data: p.data, url: link(p.path) }),
+            async (tx, result) => {
               if (result === 'gone') await repo.deleteDevice(tx, device.id);
               // Deferred and failed pushes are recorded as handled: a retried job would only meet the same breaker or endpoint.
               if (result === 'deferred' || result === 'failed') deps.logger.warn('push not delivered', { deviceId: device.id, userId: device.userId, outcome: result });
-            }),
+            },
           ),
         ),
       ),
@@ -276,17 +283,15 @@ export function createNotificationProcessor(deps: ProcessorDeps) {
       });
     },
     /**
-     * A transactional email (sign-up, invitation): sent inside the transaction
-     * that records it, so if the send fails nothing is recorded and the job retries.
+     * A transactional email (sign-up, invitation), built in a short transaction
+     * and recorded once sent: if the send fails nothing is recorded and the job retries.
      */
     async emailOnce(scope: TenantScope, key: string, build: (tx: TenantTx) => Promise<EmailContent | undefined>): Promise<void> {
-      await db.withTenant(scope, (tx) =>
-        processOnce(tx, key, CONSUMER, async () => {
-          // Nothing to send (the row it is about is gone): recorded as processed all the same.
-          const content = await build(tx);
-          if (content) await deps.mailer.send(renderEmail(content));
-        }),
-      );
+      await deliverOnce(scope, key, CONSUMER, async () => {
+        // Nothing to send (the row it is about is gone): recorded as processed all the same.
+        const content = await db.withTenant(scope, build);
+        if (content) await deps.mailer.send(renderEmail(content));
+      });
     },
   };
 }

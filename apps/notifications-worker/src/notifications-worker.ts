@@ -41,7 +41,8 @@ export interface NotificationsWorker {
 /** Consumes the `notifications` queue: every delivery of the platform (in-app, live, email, push). */
 export function createNotificationsWorker(deps: NotificationsWorkerDeps): NotificationsWorker {
   const live = deps.live ?? createLiveDelivery(createLiveEmitter(deps.redis, (error) => deps.logger.warn('live notification publish failed', { error: error.message })));
-  const worker = consumeQueue('notifications', notificationsHandlers({ ...deps, live }), {
+  // A dead worker's claims on its deliveries lapse when its job locks do, so the job's next run is not held back longer.
+  const worker = consumeQueue('notifications', notificationsHandlers({ ...deps, live, claimMs: deps.stall?.lockDurationMs }), {
     connection: deps.redis,
     prefix: deps.prefix,
     logger: deps.logger,
