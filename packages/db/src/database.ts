@@ -109,8 +109,13 @@ export function createDatabase(options: DatabaseOptions): Database {
   const appPool = new pg.Pool(poolOptions(options.url));
   const systemPool = options.systemUrl ? new pg.Pool(poolOptions(options.systemUrl)) : appPool;
   // An idle client that errors (server restart) must not crash the process; the pool replaces it.
-  appPool.on('error', () => undefined);
-  if (systemPool !== appPool) systemPool.on('error', () => undefined);
+  // pg-pool listens for errors only on idle clients: a client in use whose connection dies (a restart
+  // while a request holds it) emits 'error' with nobody listening, which ends the process. Its query
+  // gets the error all the same, and the pool drops the client when it comes back unusable.
+  for (const pool of new Set([appPool, systemPool])) {
+    pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
+  }
 
   const bound = new WeakMap<pg.PoolClient, { batching: StatementBatchingClient; tx: Tx }>();
   const bind = (client: pg.PoolClient) => {
