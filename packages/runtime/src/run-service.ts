@@ -35,9 +35,11 @@ export async function runService<C extends BaseConfig>(service: ServiceDefinitio
   // After tracing too: winston is one of the modules it patches, to stamp trace ids on log lines.
   const { createLogger } = await import('./logger.js');
   const logger = createLogger(service.name, config.LOG_LEVEL);
+  // Listening for signals before the start: one that comes while the app starts stops it cleanly once it has.
+  const closers = service.start(config, logger).then((steps) => [...steps, { name: 'tracing', close: stopTracing }]);
+  registerShutdown(logger, closers);
   try {
-    const closers = await service.start(config, logger);
-    registerShutdown(logger, [...closers, { name: 'tracing', close: stopTracing }]);
+    await closers;
   } catch (error) {
     logger.error('failed to start', { error: error instanceof Error ? error.stack : String(error) });
     process.exit(1);
