@@ -13,6 +13,19 @@ const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call
 
 const POLL_MS = 100;
 
+/** Runs `fn` until it succeeds or `forMs` has passed, waiting a little longer after each failure. */
+async function persistently<T>(fn: () => Promise<T>, forMs: number): Promise<T> {
+  const deadline = Date.now() + forMs;
+  for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (Date.now() + delay > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
 /**
  * Sends something to the outside (an email, a push) once per event and
  * consumer, without holding a database connection while the outside answers:
@@ -24,8 +37,9 @@ const POLL_MS = 100;
  * the send runs, lapsing `claimMs` after its holder died) keeps two runs of one
  * delivery from sending at once: a second run waits, then finds the delivery
  * recorded and skips it, or takes the claim over once it lapsed. The record
- * (processed_events, with `record`'s own writes) commits after the send; a run
- * that dies between the two sends again on retry, with the same Message-ID.
+ * (processed_events, with `record`'s own writes) commits after the send, retried
+ * while the database is briefly away; a run that dies between the two sends
+ * again on retry, with the same Message-ID.
  */
 export function createDeliveryOnce(deps: { db: Database; redis: Redis; claimMs: number }) {
   const { db, redis, claimMs } = deps;
@@ -55,7 +69,9 @@ export function createDeliveryOnce(deps: { db: Database; redis: Redis; claimMs: 
     try {
       if (await recorded(scope, eventId, consumer)) return { done: false };
       const sent = await send();
-      const outcome = await db.withTenant(scope, (tx) => processOnce(tx, eventId, consumer, () => record(tx, sent)));
+      // Sent and not yet recorded: a retry of the job would send it again, so the record is retried
+      // here for as long as a claim lasts, which rides out a database restart or failover.
+      const outcome = await persistently(() => db.withTenant(scope, (tx) => processOnce(tx, eventId, consumer, () => record(tx, sent))), claimMs);
       return outcome.done ? { done: true, value: sent } : { done: false };
     } finally {
       clearInterval(renewal);
