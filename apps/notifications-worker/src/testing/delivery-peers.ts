@@ -65,6 +65,8 @@ export async function startSmtpPeer() {
       gone.add(session.id);
     },
   });
+  // A sender that dies mid-session resets its connection; that is its business, not the peer's.
+  server.on('error', () => undefined);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const port = (server.server.address() as AddressInfo).port;
   return {
