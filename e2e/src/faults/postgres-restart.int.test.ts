@@ -22,8 +22,11 @@ beforeAll(async () => {
   gateway = apps[0]!;
 }, 120_000);
 afterAll(async () => {
-  await stack?.close();
-  await server?.destroy();
+  try {
+    await stack?.close();
+  } finally {
+    await server?.destroy();
+  }
 }, 60_000);
 
 test('Postgres restarted under load: no 2xx for a write that was lost, every post once, and the backlog drains', async () => {

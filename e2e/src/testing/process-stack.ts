@@ -216,14 +216,17 @@ export async function startProcessStack(options: ProcessStackOptions = {}) {
     queue,
     unpublished,
     async close() {
-      await Promise.all([...apps].map((app) => app.kill()));
-      for (const queue of queues.values()) await queue.close();
-      redis?.disconnect();
-      await smtp.close();
-      await push.close();
-      await system.end();
-      await database.drop();
-      rmSync(mediaTmp, { recursive: true, force: true });
+      try {
+        await Promise.all([...apps].map((app) => app.kill()));
+        for (const queue of queues.values()) await queue.close();
+        redis?.disconnect();
+        await smtp.close();
+        await push.close();
+        await system.end();
+        await database.drop();
+      } finally {
+        rmSync(mediaTmp, { recursive: true, force: true });
+      }
     },
   };
 }
