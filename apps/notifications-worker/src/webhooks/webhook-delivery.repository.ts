@@ -1,14 +1,25 @@
-import { and, arrayContains, eq, sql } from 'drizzle-orm';
+import { and, arrayContains, eq, lt, sql } from 'drizzle-orm';
 import type { SystemTx, TenantTx } from '@coachline/db/database';
 import { newId } from '@coachline/db/ids';
 import { webhookDeliveries, webhookEndpoints } from '@coachline/db/schema/index';
 
-/** The tenant's active endpoints subscribed to `type`. */
-export async function subscribedEndpoints(tx: TenantTx, type: string): Promise<{ id: string }[]> {
+/**
+ * The tenant's active endpoints subscribed to `type` that existed when the
+ * event happened: one registered while the event waited in the outbox does not get it.
+ */
+export async function subscribedEndpoints(tx: TenantTx, type: string, occurredAt: Date): Promise<{ id: string }[]> {
   return tx
     .select({ id: webhookEndpoints.id })
     .from(webhookEndpoints)
-    .where(and(eq(webhookEndpoints.tenantId, tx.scope.tenantId), eq(webhookEndpoints.status, 'active'), arrayContains(webhookEndpoints.events, [type])));
+    .where(
+      and(
+        eq(webhookEndpoints.tenantId, tx.scope.tenantId),
+        eq(webhookEndpoints.status, 'active'),
+        arrayContains(webhookEndpoints.events, [type]),
+        // Event times travel in milliseconds and Postgres keeps microseconds: the whole millisecond counts.
+        lt(webhookEndpoints.createdAt, new Date(occurredAt.getTime() + 1)),
+      ),
+    );
 }
 
 /** One pending delivery per endpoint, due now; an endpoint that already has this event's delivery keeps it. Returns those created. */
@@ -109,14 +120,17 @@ export async function recordSuccess(tx: TenantTx, attempt: ClaimedAttempt, statu
     .where(and(eq(webhookEndpoints.tenantId, tx.scope.tenantId), eq(webhookEndpoints.id, attempt.endpointId)));
 }
 
-/** Counts a failed attempt; `next` null settles the delivery as failed. */
-export async function recordFailure(tx: TenantTx, attempt: ClaimedAttempt, outcome: { status: number | null; error: string }, next: Date | null): Promise<void> {
+/**
+ * Counts a failed attempt; `next` null settles the delivery as failed. An
+ * attempt the breaker refused unsent keeps the last status the receiver gave.
+ */
+export async function recordFailure(tx: TenantTx, attempt: ClaimedAttempt, outcome: { status: number | null; sent: boolean; error: string }, next: Date | null): Promise<void> {
   await tx
     .update(webhookDeliveries)
     .set({
       status: next ? 'pending' : 'failed',
       attempts: sql`${webhookDeliveries.attempts} + 1`,
-      lastStatusCode: outcome.status,
+      lastStatusCode: outcome.sent ? outcome.status : sql`${webhookDeliveries.lastStatusCode}`,
       lastError: outcome.error,
       lastAttemptAt: sql`now()`,
       nextAttemptAt: next,

@@ -61,8 +61,9 @@ export function createWebhookDeliveryService(deps: WebhookDeliveryDeps) {
     const scope = scopeOf(event);
     const created = await db.withTenant(scope, async (tx) => {
       const outcome = await processOnce(tx, event.id, CONSUMER, async () => {
-        const endpoints = await repo.subscribedEndpoints(tx, event.type);
-        return repo.insertDeliveries(tx, { id: event.id, type: event.type, payload: event.payload, occurredAt: new Date(event.occurredAt) }, endpoints.map((e) => e.id));
+        const occurredAt = new Date(event.occurredAt);
+        const endpoints = await repo.subscribedEndpoints(tx, event.type, occurredAt);
+        return repo.insertDeliveries(tx, { id: event.id, type: event.type, payload: event.payload, occurredAt }, endpoints.map((e) => e.id));
       });
       return outcome.done ? outcome.value : [];
     });

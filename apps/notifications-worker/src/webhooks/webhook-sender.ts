@@ -13,10 +13,12 @@ export interface WebhookMessage {
 
 /**
  * `delivered`: a 2xx answer; `failed`: anything else (another status, no
- * answer in time, a refused address, the endpoint's breaker open);
- * `busy`: the endpoint already has its share of attempts in flight, nothing was sent.
+ * answer in time, a refused address, the endpoint's breaker open), with the
+ * status if there was an answer, null if none, and `sent: false` when the
+ * breaker refused before anything was sent; `busy`: the endpoint already has
+ * its share of attempts in flight, nothing was sent.
  */
-export type AttemptOutcome = { kind: 'delivered'; status: number } | { kind: 'failed'; status: number | null; error: string } | { kind: 'busy' };
+export type AttemptOutcome = { kind: 'delivered'; status: number } | { kind: 'failed'; status: number | null; sent: boolean; error: string } | { kind: 'busy' };
 
 class ReceiverRejectedError extends Error {
   constructor(readonly status: number) {
@@ -87,8 +89,9 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
         return { kind: 'delivered', status };
       } catch (error) {
         const status = error instanceof ReceiverRejectedError ? error.status : null;
-        const reason = isBreakerOpen(error) ? 'the endpoint failed repeatedly: its breaker is open' : (error as Error).message;
-        return { kind: 'failed', status, error: reason.slice(0, 500) };
+        const open = isBreakerOpen(error);
+        const reason = open ? 'not sent: the endpoint failed repeatedly and its breaker is open' : (error as Error).message;
+        return { kind: 'failed', status, sent: !open, error: reason.slice(0, 500) };
       } finally {
         const left = (inFlight.get(endpoint.id) ?? 1) - 1;
         if (left > 0) inFlight.set(endpoint.id, left);
