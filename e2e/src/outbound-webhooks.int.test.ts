@@ -1,5 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { Queue } from 'bullmq';
+import { createOutboundHttp } from '@coachline/runtime/outbound-http';
 import { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from '@coachline/notifications-worker/testing/webhook-receiver';
 import { eventually } from '@coachline/testing/eventually';
 import type { TestUser } from '@coachline/api-gateway/testing/gateway-harness';
@@ -18,7 +19,8 @@ beforeAll(async () => {
   receiver = await startWebhookReceiver();
   stack.relay().start();
   stack.worker();
-  stack.webhooksWorker();
+  // A long timeout, so that the hanging receiver's requests stay open for the whole of its test, however loaded the machine.
+  stack.webhooksWorker({ outbound: createOutboundHttp({ allowLoopback: true, timeoutMs: 30_000, maxResponseBytes: 64 * 1024 }), timeoutMs: 30_000 });
 });
 afterAll(async () => {
   // First, so attempts still waiting on a receiver end at once.
@@ -152,9 +154,10 @@ test('an endpoint that fails through the whole window is disabled, its deliverie
 
   const notification = await eventually(async () => {
     const res = await stack.gw.http().get('/v1/notifications').set(stack.gw.auth(admin));
-    return (res.body.items as { type: string; data: Record<string, unknown> }[]).find((n) => n.type === 'webhook_endpoint.disabled');
+    const items: { type: string; data: Record<string, unknown> }[] = res.body.items;
+    return items.find((n) => n.type === 'webhook_endpoint.disabled');
   }, "the ADMIN's notification");
-  expect(notification!.data).toMatchObject({ endpointId: endpoint.id, url: endpoint.url });
+  expect(notification.data).toMatchObject({ endpointId: endpoint.id, url: endpoint.url });
   await eventually(() => stack.smtp.to(admin.email).find((m) => /Subject: A webhook endpoint was disabled/.test(m.raw)), "the ADMIN's email");
   // Only ADMINs hear of it.
   const coachView = await stack.gw.http().get('/v1/notifications').set(stack.gw.auth(coach));
