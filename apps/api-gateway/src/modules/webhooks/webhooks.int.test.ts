@@ -177,7 +177,7 @@ test('every subscribable event of the registry can be subscribed to', async () =
   const res = await register(gw, admin, { url: 'https://hooks.example.com/all', events: WEBHOOK_EVENT_TYPES });
   expect(res.status).toBe(201);
   expect(res.body.events).toEqual(WEBHOOK_EVENT_TYPES);
-  expect(WEBHOOK_EVENT_TYPES).toEqual(expect.arrayContaining(['post.created', 'comment.created', 'session.scheduled', 'session.cancelled', 'workout.completed', 'personal_record.achieved', 'member.joined']));
+  expect(WEBHOOK_EVENT_TYPES).toEqual(expect.arrayContaining(['post.created', 'comment.created', 'session.scheduled', 'session.cancelled', 'workout.completed', 'personal_record.achieved', 'member.joined', 'purchase.paid', 'purchase.refunded']));
 });
 
 test('URLs that could reach inside are refused at registration: another scheme, a literal loopback, private or link-local address', async () => {
