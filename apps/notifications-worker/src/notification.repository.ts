@@ -187,12 +187,12 @@ export async function findMedia(tx: TenantTx, mediaId: string) {
   return row;
 }
 
-/** The tenant's ADMINs: who hears about the tenant's own settings (a webhook endpoint disabled). */
+/** The tenant's current ADMINs: who hears about the tenant's own settings (a webhook endpoint disabled). */
 export async function adminIds(tx: TenantTx): Promise<string[]> {
   const rows = await tx
     .select({ userId: memberships.userId })
     .from(memberships)
-    .where(and(eq(memberships.tenantId, tx.scope.tenantId), eq(memberships.role, 'ADMIN')));
+    .where(and(eq(memberships.tenantId, tx.scope.tenantId), eq(memberships.role, 'ADMIN'), currentMember));
   return rows.map((r) => r.userId);
 }
 
