@@ -121,8 +121,9 @@ export const EVENTS = {
     payload: z.object({ connectionId: id, userId: id, provider: z.string(), reason: z.string() }),
     queues: ['notifications'],
   },
+  /** A workout was completed: logged in the app, or imported from a provider (`source`, e.g. "strava"). */
   'workout.completed': {
-    payload: z.object({ workoutId: id, athleteId: id, actorId: id, sets: z.number().int(), volumeKg: z.number(), durationSeconds: z.number().int() }),
+    payload: z.object({ workoutId: id, athleteId: id, actorId: id, sets: z.number().int(), volumeKg: z.number(), durationSeconds: z.number().int(), source: z.string().optional() }),
     queues: ['webhooks'],
     webhook: true,
   },
