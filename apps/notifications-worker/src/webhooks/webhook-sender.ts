@@ -29,6 +29,8 @@ class ReceiverRejectedError extends Error {
 export interface WebhookSender {
   /** Never throws: one endpoint's trouble is that delivery's outcome, not the job's. */
   send(endpoint: { id: string; url: string }, secret: string, message: WebhookMessage): Promise<AttemptOutcome>;
+  /** Stops the breakers' statistics timers, at shutdown. */
+  close(): void;
 }
 
 export interface WebhookSenderOptions {
@@ -97,6 +99,10 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
         if (left > 0) inFlight.set(endpoint.id, left);
         else inFlight.delete(endpoint.id);
       }
+    },
+    close() {
+      for (const breaker of breakers.values()) breaker.shutdown();
+      breakers.clear();
     },
   };
 }

@@ -66,6 +66,7 @@ export function createWebhooksWorker(deps: WebhooksWorkerDeps): WebhooksWorker {
       await sweeping;
       // Stops taking jobs and waits for the attempts in flight (each ends within the request timeout).
       await worker.close();
+      sender.close();
       await queue.close();
     },
   };
