@@ -91,6 +91,8 @@ test('connect, callback and the first sync import the three sample activities as
     expect(workout.durationSeconds).toBeGreaterThan(0);
     expect(workout.caloriesKcal).toBeGreaterThan(0);
   }
+  // Each import is a completed workout for webhook subscribers too, once.
+  expect(await outboxCount(athlete.tenantId, 'workout.completed')).toBe(3);
   const run = imported.find((w) => w.title === 'Morning Run')!;
   expect(run).toMatchObject({ programId: program.body.id, dayIndex: 0 });
   expect(imported.filter((w) => w.programId !== null)).toHaveLength(1);
@@ -119,6 +121,7 @@ test('a sync on demand answers 202 and imports nothing twice', async () => {
   expect(res.status).toBe(202);
   await eventually(async () => (await connectionOf(athlete, connectionId)).lastSyncAt !== before, 'a second sync');
   expect(await stravaWorkouts(athlete)).toHaveLength(3);
+  expect(await outboxCount(athlete.tenantId, 'workout.completed')).toBe(3);
 });
 
 test("Strava's handshake echoes the challenge only for our verify token", async () => {

@@ -1,6 +1,7 @@
 import { accessTokenConfigSchema } from '@coachline/runtime/access-token';
 import { baseConfigSchema, z } from '@coachline/runtime/config';
 import { providersConfigSchema } from '@coachline/runtime/providers/providers.config';
+import { loopbackNeverInProduction, outboundConfigSchema } from '@coachline/runtime/outbound-http';
 import { encryptionConfigSchema } from '@coachline/runtime/secret-box';
 import { storageConfigSchema } from '@coachline/runtime/storage.config';
 
@@ -35,7 +36,7 @@ const stripeConfigSchema = z.object({
   STRIPE_APPLICATION_FEE_BPS: z.coerce.number().int().min(0).max(10_000).default(0),
 });
 
-export const gatewayConfigSchema = baseConfigSchema.extend(accessTokenConfigSchema.shape).extend(storageConfigSchema.shape).extend(mediaConfigSchema.shape).extend(encryptionConfigSchema.shape).extend(stripeConfigSchema.shape).extend(providersConfigSchema.shape).extend({
+export const gatewayConfigSchema = baseConfigSchema.extend(accessTokenConfigSchema.shape).extend(storageConfigSchema.shape).extend(mediaConfigSchema.shape).extend(encryptionConfigSchema.shape).extend(stripeConfigSchema.shape).extend(providersConfigSchema.shape).extend(outboundConfigSchema.shape).extend({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   /** Origins allowed by CORS; empty allows none (server-to-server and mobile clients need no CORS). */
   CORS_ORIGINS: list,
@@ -73,6 +74,6 @@ export const gatewayConfigSchema = baseConfigSchema.extend(accessTokenConfigSche
   PUBLIC_APP_URL: z.url().default('http://localhost:3000'),
   /** How long a provider connect may take between the connect call and the provider's callback. */
   INTEGRATION_STATE_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(600),
-});
+}).refine(...loopbackNeverInProduction);
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

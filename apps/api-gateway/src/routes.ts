@@ -47,6 +47,9 @@ import { stripeAccountRoutes } from './modules/payments/stripe-account.routes';
 import { StripeAccountService } from './modules/payments/stripe-account.service';
 import { stripeWebhookRoutes } from './modules/payments/stripe-webhook.routes';
 import { StripeWebhookService } from './modules/payments/stripe-webhook.service';
+import { WebhookEndpointService } from './modules/webhooks/webhook-endpoint.service';
+import { webhookRoutes } from './modules/webhooks/webhooks.routes';
+import { loopbackAllowed } from '@coachline/runtime/outbound-http';
 import { SendMessageUseCase } from '@coachline/use-cases/messaging/send-message.use-case';
 import { LogSetUseCase } from '@coachline/use-cases/training/log-set.use-case';
 
@@ -121,7 +124,7 @@ export function createRoutes(deps: GatewayDeps): AnyRoute[] {
       createLimiter(redis, { name: 'calendar-ip', windowSeconds: hour, limit: config.RATE_LIMIT_CALENDAR_PER_IP_PER_HOUR, key: clientIp, failClosed: false }),
     ),
     ...spaceRoutes(new SpaceService(db)),
-    ...notificationRoutes(new NotificationService(db, { allowLoopbackPush: config.NODE_ENV === 'development' })),
+    ...notificationRoutes(new NotificationService(db, { allowLoopbackPush: loopbackAllowed(config) })),
     ...paymentRoutes(new ProductService(db), new CheckoutService(db, stripe, logger, config.STRIPE_APPLICATION_FEE_BPS), new PurchaseService(db, stripe, logger), new EntitlementService(db)),
     ...stripeAccountRoutes(new StripeAccountService(db, stripe, config.PUBLIC_APP_URL, logger)),
     ...stripeWebhookRoutes(new StripeWebhookService(db, stripe, config.STRIPE_WEBHOOK_SECRET, logger)),
@@ -133,5 +136,6 @@ export function createRoutes(deps: GatewayDeps): AnyRoute[] {
       }),
     ),
     ...providerWebhookRoutes(new ProviderPushService(db, providers)),
+    ...webhookRoutes(new WebhookEndpointService(db, secrets, { allowLoopback: loopbackAllowed(config) })),
   ];
 }

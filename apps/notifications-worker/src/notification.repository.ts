@@ -187,6 +187,15 @@ export async function findMedia(tx: TenantTx, mediaId: string) {
   return row;
 }
 
+/** The tenant's current ADMINs: who hears about the tenant's own settings (a webhook endpoint disabled). */
+export async function adminIds(tx: TenantTx): Promise<string[]> {
+  const rows = await tx
+    .select({ userId: memberships.userId })
+    .from(memberships)
+    .where(and(eq(memberships.tenantId, tx.scope.tenantId), eq(memberships.role, 'ADMIN'), currentMember));
+  return rows.map((r) => r.userId);
+}
+
 /** The tenant's display name, for the emails that name the organization. */
 export async function tenantName(tx: TenantTx): Promise<string | undefined> {
   const [tenant] = await tx.select({ name: tenants.name }).from(tenants).where(eq(tenants.id, tx.scope.tenantId));

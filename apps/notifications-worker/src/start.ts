@@ -11,6 +11,7 @@ import { createPushSender, vapidKeys } from './channels/web-push';
 import type { Config } from './config';
 import { secretBoxFromSetting } from '@coachline/runtime/secret-box';
 import { createNotificationsWorker } from './notifications-worker';
+import { createWebhooksWorker } from './webhooks/webhooks-worker';
 
 /** Consumes the notifications queue and delivers; main.ts loads this module once tracing is on. */
 export async function start(config: Config, logger: Logger): Promise<Closer[]> {
@@ -22,6 +23,7 @@ export async function start(config: Config, logger: Logger): Promise<Closer[]> {
   const mailer = createMailer({ smtpUrl: config.SMTP_URL, mailDir: config.MAIL_DIR, from: config.MAIL_FROM, timeoutMs: config.DELIVERY_TIMEOUT_MS, logger });
   const vapid = vapidKeys({ publicKey: config.VAPID_PUBLIC_KEY, privateKey: config.VAPID_PRIVATE_KEY, subject: config.VAPID_SUBJECT }, logger);
   const outbound = createOutboundHttp({ allowLoopback: config.OUTBOUND_ALLOW_LOOPBACK, timeoutMs: config.DELIVERY_TIMEOUT_MS, maxResponseBytes: 64 * 1024 });
+  const secrets = secretBoxFromSetting(config.ENCRYPTION_KEYS);
   const push = createPushSender({ vapid, outbound, timeoutMs: config.DELIVERY_TIMEOUT_MS, logger });
   const worker = createNotificationsWorker({
     db,
@@ -31,7 +33,7 @@ export async function start(config: Config, logger: Logger): Promise<Closer[]> {
     mailer,
     push,
     appUrl: config.PUBLIC_APP_URL,
-    secrets: secretBoxFromSetting(config.ENCRYPTION_KEYS),
+    secrets,
     concurrency: config.NOTIFICATIONS_CONCURRENCY,
     metrics,
     stall: stallSettings(config),
@@ -41,10 +43,30 @@ export async function start(config: Config, logger: Logger): Promise<Closer[]> {
       perTenantPerHour: config.NOTIFICATION_EMAILS_PER_TENANT_PER_HOUR,
     },
   });
+  const webhooks = createWebhooksWorker({
+    db,
+    redis,
+    prefix: config.QUEUE_PREFIX,
+    logger,
+    outbound,
+    secrets,
+    policy: {
+      firstRetryMs: config.WEBHOOK_FIRST_RETRY_MS,
+      maxRetryDelayMs: config.WEBHOOK_MAX_RETRY_DELAY_MS,
+      retryWindowMs: config.WEBHOOK_RETRY_WINDOW_MS,
+      disableAfterMs: config.WEBHOOK_DISABLE_AFTER_MS,
+    },
+    timeoutMs: config.DELIVERY_TIMEOUT_MS,
+    maxInFlightPerEndpoint: config.WEBHOOK_MAX_IN_FLIGHT_PER_ENDPOINT,
+    concurrency: config.WEBHOOKS_CONCURRENCY,
+    sweepIntervalMs: config.WEBHOOK_SWEEP_INTERVAL_MS,
+    metrics,
+  });
   logger.info('notifications-worker started', { healthPort: config.HEALTH_PORT, smtp: Boolean(config.SMTP_URL), mailDir: config.SMTP_URL ? undefined : config.MAIL_DIR });
 
   return [
     { name: 'worker', close: () => worker.close() },
+    { name: 'webhooks', close: () => webhooks.close() },
     { name: 'mailer', close: () => mailer.close() },
     { name: 'health', close: () => new Promise((resolve) => health.close(() => resolve(undefined))) },
     { name: 'redis', close: () => redis.quit() },

@@ -8,6 +8,7 @@ import { createOutboundHttp } from '@coachline/runtime/outbound-http';
 import { createPushSender, vapidKeys } from '@coachline/notifications-worker/channels/web-push';
 import { createNotificationsWorker, type NotificationsWorker } from '@coachline/notifications-worker/notifications-worker';
 import { startSmtpPeer } from '@coachline/notifications-worker/testing/delivery-peers';
+import { createWebhooksWorker, type WebhooksWorker, type WebhooksWorkerDeps } from '@coachline/notifications-worker/webhooks/webhooks-worker';
 import { createLogger } from '@coachline/runtime/logger';
 import { createMetricsRegistry } from '@coachline/runtime/metrics';
 import { createRedis, type Redis } from '@coachline/runtime/redis';
@@ -19,16 +20,16 @@ import { createOutboxRelay, type OutboxRelay } from '@coachline/scheduler/relay/
  * Redis and an SMTP peer. Relays see only this stack's tenants and workers use
  * a queue prefix of their own, so test files run in parallel.
  */
-export async function startEventStack(options: { redisUrl?: string } = {}) {
+export async function startEventStack(options: { redisUrl?: string; gateway?: Record<string, string> } = {}) {
   const redisUrl = options.redisUrl ?? process.env.REDIS_URL!;
-  const gw = await startGateway({ REDIS_URL: redisUrl });
+  const gw = await startGateway({ REDIS_URL: redisUrl, ...options.gateway });
   const db = createDatabase({ url: process.env.DATABASE_URL!, systemUrl: process.env.DATABASE_SYSTEM_URL, poolSize: 10 });
   const prefix = `{e2e-${randomUUID().slice(0, 8)}}`;
   const logger = createLogger('e2e', 'silent');
   const smtp = await startSmtpPeer();
   const tenants: string[] = [];
   const relays: OutboxRelay[] = [];
-  const workers: NotificationsWorker[] = [];
+  const workers: (NotificationsWorker | WebhooksWorker)[] = [];
   const connections: Redis[] = [];
   const mailer = createMailer({ smtpUrl: smtp.url, mailDir: '', from: 'Coachline <no-reply@coachline.test>', timeoutMs: 5_000, logger });
   // Local receivers stand in for push services, as in development.
@@ -66,6 +67,25 @@ export async function startEventStack(options: { redisUrl?: string } = {}) {
     },
     worker() {
       const worker = createNotificationsWorker({ db, redis: connection(), prefix, logger, mailer, push, appUrl: 'https://app.coachline.test', secrets: secretBoxFromSetting(gw.deps.config.ENCRYPTION_KEYS), concurrency: 16 });
+      workers.push(worker);
+      return worker;
+    },
+    /** The webhooks consumer on this stack's queues, with retry thresholds short enough for tests unless given. */
+    webhooksWorker(overrides: Partial<WebhooksWorkerDeps> = {}) {
+      const worker = createWebhooksWorker({
+        db,
+        redis: connection(),
+        prefix,
+        logger,
+        outbound,
+        secrets: secretBoxFromSetting(gw.deps.config.ENCRYPTION_KEYS),
+        policy: { firstRetryMs: 150, maxRetryDelayMs: 400, retryWindowMs: 4_000, disableAfterMs: 2_500 },
+        timeoutMs: 5_000,
+        maxInFlightPerEndpoint: 2,
+        concurrency: 4,
+        sweepIntervalMs: 1_000,
+        ...overrides,
+      });
       workers.push(worker);
       return worker;
     },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { TenantScope } from './actor';
+import { ROLES } from './roles';
 import { QUEUE_NAMES, type QueueName } from './queue-names';
 
 const id = z.uuid();
@@ -21,11 +22,13 @@ export const EVENTS = {
   },
   'post.created': {
     payload: z.object({ postId: id, spaceId: id, authorId: id }),
-    queues: ['notifications'],
+    queues: ['notifications', 'webhooks'],
+    webhook: true,
   },
   'comment.created': {
     payload: z.object({ commentId: id, postId: id, authorId: id }),
-    queues: ['notifications'],
+    queues: ['notifications', 'webhooks'],
+    webhook: true,
   },
   'message.created': {
     payload: z.object({ messageId: id, conversationId: id, fromUserId: id, toUserId: id }),
@@ -40,7 +43,8 @@ export const EVENTS = {
       end: z.string(),
       actorId: id,
     }),
-    queues: ['notifications', 'reminders'],
+    queues: ['notifications', 'reminders', 'webhooks'],
+    webhook: true,
   },
   'session.cancelled': {
     payload: z.object({
@@ -52,7 +56,8 @@ export const EVENTS = {
       actorId: id,
       late: z.boolean(),
     }),
-    queues: ['notifications', 'reminders'],
+    queues: ['notifications', 'reminders', 'webhooks'],
+    webhook: true,
   },
   'media.uploaded': {
     payload: z.object({ mediaId: id, ownerId: id, kind: z.enum(['image', 'video', 'document']) }),
@@ -70,12 +75,14 @@ export const EVENTS = {
   /** A payment for a purchase went through (its first, or a subscription's renewal). */
   'purchase.paid': {
     payload: z.object({ purchaseId: id, userId: id, productId: id, amountCents: z.number().int(), currency: z.string(), reference: z.string() }),
-    queues: ['notifications'],
+    queues: ['notifications', 'webhooks'],
+    webhook: true,
   },
   /** A purchase was refunded and what it granted was taken back. */
   'purchase.refunded': {
     payload: z.object({ purchaseId: id, userId: id, productId: id, amountCents: z.number().int(), currency: z.string() }),
-    queues: ['notifications'],
+    queues: ['notifications', 'webhooks'],
+    webhook: true,
   },
   /** A subscription changed status (active, past_due, canceled). */
   'subscription.updated': {
@@ -114,10 +121,42 @@ export const EVENTS = {
     payload: z.object({ connectionId: id, userId: id, provider: z.string(), reason: z.string() }),
     queues: ['notifications'],
   },
+  /** A workout was completed: logged in the app, or imported from a provider (`source`, e.g. "strava"). */
+  'workout.completed': {
+    payload: z.object({ workoutId: id, athleteId: id, actorId: id, sets: z.number().int(), volumeKg: z.number(), durationSeconds: z.number().int(), source: z.string().optional() }),
+    queues: ['webhooks'],
+    webhook: true,
+  },
+  /** One per record a logged set broke (a first set of an exercise breaks all three kinds). */
+  'personal_record.achieved': {
+    payload: z.object({ recordId: id, athleteId: id, workoutId: id, setId: id, exerciseId: id, kind: z.enum(['e1rm', 'weight', 'reps']), value: z.number() }),
+    queues: ['webhooks'],
+    webhook: true,
+  },
+  /** Someone accepted an invitation and is now a member of the tenant. */
+  'member.joined': {
+    payload: z.object({ userId: id, role: z.enum(ROLES), invitationId: id }),
+    queues: ['webhooks'],
+    webhook: true,
+  },
+  /** An ADMIN asked for a webhook delivery to be sent again. */
+  'webhook_delivery.redelivery_requested': {
+    payload: z.object({ deliveryId: id, endpointId: id, requestedBy: id }),
+    queues: ['webhooks'],
+  },
+  /** A webhook endpoint kept failing past the failure window and was disabled; its tenant's ADMINs are told. */
+  'webhook_endpoint.disabled': {
+    payload: z.object({ endpointId: id, url: z.string(), failingSince: z.string() }),
+    queues: ['notifications'],
+  },
 } as const satisfies EventRouting;
 
-/** The shape of the event registry: a payload schema and the consuming queues per event type. */
-export type EventRouting = Record<string, { payload: z.ZodType; queues: readonly QueueName[] }>;
+/**
+ * The shape of the event registry: a payload schema and the consuming queues
+ * per event type; `webhook: true` makes an event one that tenants' webhook
+ * endpoints may subscribe to (it must then be routed to the `webhooks` queue).
+ */
+export type EventRouting = Record<string, { payload: z.ZodType; queues: readonly QueueName[]; webhook?: true }>;
 
 export type EventType = keyof typeof EVENTS;
 export type EventPayload<T extends EventType> = z.infer<(typeof EVENTS)[T]['payload']>;
@@ -145,6 +184,13 @@ export type EventOf<T extends keyof R & string, R extends EventRouting = typeof 
 export type EventsRoutedTo<Q extends QueueName, R extends EventRouting = typeof EVENTS> = {
   [T in keyof R & string]: Q extends R[T]['queues'][number] ? T : never;
 }[keyof R & string];
+
+/** The event types webhook endpoints may subscribe to: those the registry marks `webhook: true`. */
+export type WebhookEventType = { [T in EventType]: (typeof EVENTS)[T] extends { webhook: true } ? T : never }[EventType];
+/** The subscribable event types, in registry order: the one list the API validates subscriptions against. */
+export const WEBHOOK_EVENT_TYPES = EVENT_TYPES.filter((type) => (EVENTS[type] as { webhook?: true }).webhook === true) as [WebhookEventType, ...WebhookEventType[]];
+/** Fails to compile when a subscribable event is not routed to the `webhooks` queue. */
+export const WEBHOOK_EVENTS_ROUTED: [WebhookEventType] extends [EventsRoutedTo<'webhooks'>] ? true : false = true;
 
 export function queuesFor(type: EventType): readonly QueueName[] {
   return EVENTS[type].queues;

@@ -42,6 +42,20 @@ export const JOBS = {
   reminders: {
     ...carriesEvents,
   },
+  webhooks: {
+    ...carriesEvents,
+    /**
+     * One attempt at one webhook delivery, at the time its row says; the row
+     * (not the job) holds the schedule, so a lost job is found again by the
+     * worker's sweep. Ids only: the signing secret stays sealed in its row.
+     */
+    deliver: z.object({
+      tenantId: z.uuid(),
+      deliveryId: z.uuid(),
+      requestId: z.string().optional(),
+      traceparent: z.string().optional(),
+    }),
+  },
   maintenance: {
     'purge-expired': z.object({}),
     'archive-audit-events': z.object({}),

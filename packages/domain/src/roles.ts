@@ -44,6 +44,7 @@ export const PERMISSIONS = [
   'purchase:read:any',
   'purchase:write',
   'purchase:refund',
+  'webhook:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

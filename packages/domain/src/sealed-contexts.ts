@@ -12,3 +12,4 @@ export const passwordResetTokenContext = (resetId: string) => `password_resets.t
  */
 export const connectionSeal = (tenantId: string, userId: string, provider: string, accountId: string, kind: 'access' | 'refresh') =>
   `integration_connections.${kind}_token_sealed:${tenantId}:${userId}:${provider}:${accountId}`;
+export const webhookSecretContext = (endpointId: string) => `webhook_endpoints.secret_sealed:${endpointId}`;

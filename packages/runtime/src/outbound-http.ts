@@ -3,6 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
+import { z } from 'zod';
 
 /**
  * The one way the platform sends a request to a URL a user gave (a Web Push
@@ -41,6 +42,25 @@ export interface OutboundHttpOptions {
   /** Name resolution; tests pass one that answers like a hostile DNS would. */
   lookup?: LookupFunction;
 }
+
+/**
+ * `OUTBOUND_ALLOW_LOOPBACK`: whether user-given URLs may name loopback
+ * addresses (over plain http: too), so local receivers stand in for push
+ * services and webhook receivers. Unset: only when NODE_ENV=development; never
+ * in production. Test harnesses set it explicitly. Every process that checks or
+ * calls such URLs reads it through `loopbackAllowed`.
+ */
+export const outboundConfigSchema = z.object({ OUTBOUND_ALLOW_LOOPBACK: z.enum(['true', 'false']).optional() });
+
+export function loopbackAllowed(config: { NODE_ENV: string; OUTBOUND_ALLOW_LOOPBACK?: 'true' | 'false' }): boolean {
+  return config.OUTBOUND_ALLOW_LOOPBACK === undefined ? config.NODE_ENV === 'development' : config.OUTBOUND_ALLOW_LOOPBACK === 'true';
+}
+
+/** The config check that goes with it: `.refine(...loopbackNeverInProduction)` on an app's schema. */
+export const loopbackNeverInProduction: [(config: { NODE_ENV: string; OUTBOUND_ALLOW_LOOPBACK?: 'true' | 'false' }) => boolean, { path: string[]; message: string }] = [
+  (config) => config.NODE_ENV !== 'production' || config.OUTBOUND_ALLOW_LOOPBACK !== 'true',
+  { path: ['OUTBOUND_ALLOW_LOOPBACK'], message: 'never allowed in production' },
+];
 
 export interface OutboundHttp {
   /** Throws UnsafeDestinationError for a URL that could never be called (scheme, literal address). */

@@ -19,6 +19,7 @@ const notificationEvents = {
   'subscription.updated': noop,
   'password_reset.requested': noop,
   'integration.failed': noop,
+  'webhook_endpoint.disabled': noop,
 };
 const notificationJobs = { 'session.reminder': noop, 'weekly-progress': noop, 'subscription.dunning-reminder': noop };
 

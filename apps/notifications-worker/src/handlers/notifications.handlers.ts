@@ -17,6 +17,7 @@ import { sessionCancelled } from './session-cancelled.handler';
 import { sessionReminderHandler } from './session-reminder.handler';
 import { sessionScheduled } from './session-scheduled.handler';
 import { userSignedUpHandler } from './user-signed-up.handler';
+import { webhookEndpointDisabled } from './webhook-endpoint-disabled.handler';
 import { weeklyProgressHandler } from './weekly-progress.handler';
 
 /**
@@ -42,6 +43,7 @@ export function notificationsHandlers(deps: ProcessorDeps): QueueHandlers<'notif
       'session.cancelled': planned(sessionCancelled),
       'media.ready': planned(mediaReady),
       'integration.failed': planned(integrationFailed),
+      'webhook_endpoint.disabled': planned(webhookEndpointDisabled),
       'user.signed_up': userSignedUpHandler(processor),
       'invitation.created': invitationCreatedHandler(processor, deps.secrets),
       'purchase.paid': purchasePaidHandler(processor),

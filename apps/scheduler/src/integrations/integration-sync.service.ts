@@ -142,8 +142,9 @@ export class IntegrationSyncService {
     return this.db.withTenant(scope, async (tx) => {
       // The activity's calendar day in UTC: the platform keeps no home time zone for athletes.
       const day = await repo.cardioDayOn(tx, connection.userId, activity.startedAt.toISOString().slice(0, 10));
-      return repo.insertImportedWorkout(tx, {
-        id: newId(),
+      const workoutId = newId();
+      const inserted = await repo.insertImportedWorkout(tx, {
+        id: workoutId,
         athleteId: connection.userId,
         programId: day?.programId ?? null,
         dayIndex: day?.dayIndex ?? null,
@@ -158,6 +159,11 @@ export class IntegrationSyncService {
         durationSeconds: activity.durationSeconds,
         caloriesKcal: activity.caloriesKcal,
       });
+      // An imported activity is a completed workout like any other, for webhook subscribers too.
+      if (inserted) {
+        await emit(tx, 'workout.completed', { workoutId, athleteId: connection.userId, actorId: connection.userId, sets: 0, volumeKg: 0, durationSeconds: activity.durationSeconds ?? 0, source: connection.provider });
+      }
+      return inserted;
     });
   }
 

@@ -11,6 +11,7 @@ export const NOTIFYING_TYPES = [
   'message.created',
   'media.ready',
   'integration.failed',
+  'webhook_endpoint.disabled',
 ] as const;
 export type NotifyingType = (typeof NOTIFYING_TYPES)[number];
 

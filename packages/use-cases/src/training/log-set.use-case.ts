@@ -1,4 +1,5 @@
 import { recordAudit } from '@coachline/db/audit';
+import { emit } from '@coachline/db/outbox';
 import { afterCommit, type Database, type TenantTx } from '@coachline/db/database';
 import { newId } from '@coachline/db/ids';
 import {
@@ -113,19 +114,20 @@ export class LogSetUseCase {
 
     const hits = detectRecords(prior, { reps: row.reps, weightKg: row.weightKg });
     if (hits.length > 0) {
-      await insertRecords(
-        tx,
-        hits.map((hit) => ({
-          id: newId(),
-          athleteId: workout.athleteId,
-          exerciseId: row.exerciseId,
-          kind: hit.kind,
-          value: hit.value,
-          weightKg: row.weightKg,
-          setId: row.id,
-          achievedAt: row.loggedAt,
-        })),
-      );
+      const records = hits.map((hit) => ({
+        id: newId(),
+        athleteId: workout.athleteId,
+        exerciseId: row.exerciseId,
+        kind: hit.kind,
+        value: hit.value,
+        weightKg: row.weightKg,
+        setId: row.id,
+        achievedAt: row.loggedAt,
+      }));
+      await insertRecords(tx, records);
+      for (const record of records) {
+        await emit(tx, 'personal_record.achieved', { recordId: record.id, athleteId: record.athleteId, workoutId, setId: row.id, exerciseId: row.exerciseId, kind: record.kind, value: record.value });
+      }
     }
     await recordAudit(tx, {
       actorId: actor.userId,

@@ -101,6 +101,7 @@ export class InvitationService {
       // A removed member joins again through their old membership, whose row their history references.
       if (!(await repo.joinTenant(tx, user.id, invitation.role))) throw new ConflictError('You are already a member of this organization.');
       await repo.markInvitationAccepted(tx, invitation.id, user.id, now);
+      await emit(tx, 'member.joined', { userId: user.id, role: invitation.role, invitationId: invitation.id });
       await recordAudit(tx, { actorId: user.id, action: 'invitation.accepted', entityType: 'invitation', entityId: invitation.id, summary: { role: invitation.role } });
       const tenant = await repo.findTenant(tx);
       if (!tenant) throw new NotFoundError('No such organization.');

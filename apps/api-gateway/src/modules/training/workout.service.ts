@@ -1,5 +1,6 @@
 import type { Database } from '@coachline/db/database';
 import { recordAudit } from '@coachline/db/audit';
+import { emit } from '@coachline/db/outbox';
 import { newId } from '@coachline/db/ids';
 import { recordsOfWorkout, type WorkoutRow } from '@coachline/db/workout-sets';
 import type { z } from 'zod';
@@ -104,6 +105,7 @@ export class WorkoutService {
         personalRecords: await recordsOfWorkout(tx, workoutId),
       };
       await markCompleted(tx, workoutId, completedAt, summary);
+      await emit(tx, 'workout.completed', { workoutId, athleteId: workout.athleteId, actorId: actor.userId, sets: summary.sets, volumeKg: summary.volumeKg, durationSeconds: summary.durationSeconds });
       await recordAudit(tx, { actorId: actor.userId, action: 'workout.completed', entityType: 'workout', entityId: workoutId, summary: { sets: summary.sets, volumeKg: summary.volumeKg } });
       return { id: workoutId, status: 'completed' as const, completedAt: completedAt.toISOString(), summary };
     });
