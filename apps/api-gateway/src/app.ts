@@ -25,6 +25,7 @@ import { createPipeline } from './pipeline';
 import { mountQueueDashboard } from './modules/admin/queue-dashboard';
 import { createRoutes } from './routes';
 import type { StripeClient } from './modules/payments/stripe.client';
+import type { FeatureFlags } from './modules/features/feature-flags';
 
 export interface GatewayDeps {
   config: GatewayConfig;
@@ -41,6 +42,8 @@ export interface GatewayDeps {
   queues: Record<QueueName, Queue>;
   /** Stripe's SDK, on the organization's connected accounts; undefined where payments are not configured. */
   stripe: StripeClient | undefined;
+  /** Feature flags through OpenFeature, per tenant. */
+  features: FeatureFlags;
 }
 
 /** Builds the whole HTTP app from its dependencies; only main.ts listens, so tests run it with supertest. */

@@ -2,6 +2,7 @@ import { accessTokenConfigSchema } from '@coachline/runtime/access-token';
 import { baseConfigSchema, z } from '@coachline/runtime/config';
 import { encryptionConfigSchema } from '@coachline/runtime/secret-box';
 import { storageConfigSchema } from '@coachline/runtime/storage.config';
+import { FEATURE_FLAGS, FEATURE_KEYS, isFeatureKey, type FeatureKey } from '@coachline/domain/features';
 
 const list = z
   .string()
@@ -34,7 +35,31 @@ const stripeConfigSchema = z.object({
   STRIPE_APPLICATION_FEE_BPS: z.coerce.number().int().min(0).max(10_000).default(0),
 });
 
-export const gatewayConfigSchema = baseConfigSchema.extend(accessTokenConfigSchema.shape).extend(storageConfigSchema.shape).extend(mediaConfigSchema.shape).extend(encryptionConfigSchema.shape).extend(stripeConfigSchema.shape).extend({
+const registryDefaults = Object.fromEntries(FEATURE_KEYS.map((key) => [key, FEATURE_FLAGS[key].default])) as Record<FeatureKey, boolean>;
+
+/** Feature flags (see modules/features/README.md): platform defaults, which a tenant's own value overrides. */
+const featureConfigSchema = z.object({
+  /** `key=true,other=false`; flags left out keep the registry's default. Unknown keys fail start-up. */
+  FEATURE_FLAG_DEFAULTS: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      const defaults = { ...registryDefaults };
+      for (const pair of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+        const [key = '', setting = ''] = pair.split('=').map((p) => p.trim());
+        if (!isFeatureKey(key) || !['true', 'false'].includes(setting)) {
+          ctx.addIssue({ code: 'custom', message: `"${pair}" is not <known flag>=true|false` });
+          return z.NEVER;
+        }
+        defaults[key] = setting === 'true';
+      }
+      return defaults;
+    }),
+  /** How long a process keeps a tenant's flag overrides before reading them again. */
+  FEATURE_FLAG_CACHE_TTL_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+});
+
+export const gatewayConfigSchema = baseConfigSchema.extend(accessTokenConfigSchema.shape).extend(storageConfigSchema.shape).extend(mediaConfigSchema.shape).extend(encryptionConfigSchema.shape).extend(stripeConfigSchema.shape).extend(featureConfigSchema.shape).extend({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   /** Origins allowed by CORS; empty allows none (server-to-server and mobile clients need no CORS). */
   CORS_ORIGINS: list,

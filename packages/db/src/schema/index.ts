@@ -7,3 +7,4 @@ export * from './media.table';
 export * from './notifications.table';
 export * from './platform.table';
 export * from './payments.table';
+export * from './features.table';

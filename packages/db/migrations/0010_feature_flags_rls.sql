@@ -1,0 +1,2 @@
+-- Feature-flag overrides are tenant data: forced RLS and grants like every tenant table.
+SELECT coachline_apply_tenant_rls();
