@@ -59,7 +59,14 @@ const featureConfigSchema = z.object({
   FEATURE_FLAG_CACHE_TTL_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
 });
 
-export const gatewayConfigSchema = baseConfigSchema.extend(accessTokenConfigSchema.shape).extend(storageConfigSchema.shape).extend(mediaConfigSchema.shape).extend(encryptionConfigSchema.shape).extend(stripeConfigSchema.shape).extend(featureConfigSchema.shape).extend({
+/** The analytics cache in Redis (see modules/analytics/README.md); events invalidate it, the TTL bounds what a lost invalidation costs. */
+const analyticsConfigSchema = z.object({
+  ANALYTICS_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** How long one computation holds a key before another process computes it too. */
+  ANALYTICS_CACHE_LOCK_MS: z.coerce.number().int().min(10).max(60_000).default(3_000),
+});
+
+export const gatewayConfigSchema = baseConfigSchema.extend(accessTokenConfigSchema.shape).extend(storageConfigSchema.shape).extend(mediaConfigSchema.shape).extend(encryptionConfigSchema.shape).extend(stripeConfigSchema.shape).extend(featureConfigSchema.shape).extend(analyticsConfigSchema.shape).extend({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   /** Origins allowed by CORS; empty allows none (server-to-server and mobile clients need no CORS). */
   CORS_ORIGINS: list,

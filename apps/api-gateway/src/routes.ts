@@ -4,6 +4,9 @@ import type { AnyRoute } from './http/route';
 import { secretBoxFromSetting } from '@coachline/runtime/secret-box';
 import { featureRoutes } from './modules/features/features.routes';
 import { FeatureService } from './modules/features/features.service';
+import { analyticsRoutes } from './modules/analytics/analytics.routes';
+import { AnalyticsService } from './modules/analytics/analytics.service';
+import { createAnalyticsCache } from '@coachline/runtime/analytics-cache';
 import { nutritionRoutes } from './modules/nutrition/nutrition.routes';
 import { adminRoutes } from './modules/admin/admin.routes';
 import { AuditService } from './modules/admin/audit.service';
@@ -123,6 +126,9 @@ export function createRoutes(deps: GatewayDeps): AnyRoute[] {
     ...paymentRoutes(new ProductService(db), new CheckoutService(db, stripe, logger, config.STRIPE_APPLICATION_FEE_BPS), new PurchaseService(db, stripe, logger), new EntitlementService(db)),
     ...stripeAccountRoutes(new StripeAccountService(db, stripe, config.PUBLIC_APP_URL, logger)),
     ...nutritionRoutes(),
+    ...analyticsRoutes(
+      new AnalyticsService(db, createAnalyticsCache(redis, deps.metrics, { ttlSeconds: config.ANALYTICS_CACHE_TTL_SECONDS, lockMs: config.ANALYTICS_CACHE_LOCK_MS, pollMs: 20 })),
+    ),
     ...featureRoutes(new FeatureService(db, features)),
     ...stripeWebhookRoutes(new StripeWebhookService(db, stripe, config.STRIPE_WEBHOOK_SECRET, logger)),
   ];

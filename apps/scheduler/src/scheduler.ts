@@ -10,6 +10,8 @@ import type { Redis } from '@coachline/runtime/redis';
 import type { Storage } from '@coachline/runtime/storage';
 import type { Config } from './config';
 import { BillingService } from './billing/billing.service';
+import { RollupService } from './analytics/rollup.service';
+import { analyticsHandlers } from './handlers/analytics.handlers';
 import { billingHandlers } from './handlers/billing.handlers';
 import { maintenanceHandlers } from './handlers/maintenance.handlers';
 import { remindersHandlers } from './handlers/reminders.handlers';
@@ -29,7 +31,7 @@ export interface SchedulerDeps {
 
 /**
  * The scheduler's own work (the outbox relay is wired beside it): the
- * `reminders`, `maintenance` and `billing` queues, the clock of the recurring jobs, a
+ * `reminders`, `maintenance`, `billing` and `analytics` queues, the clock of the recurring jobs, a
  * start-up sweep that restores reminders Redis may have lost, and a repair loop
  * that does the same periodically and retries jobs an outage failed.
  */
@@ -77,6 +79,7 @@ export function createScheduler(deps: SchedulerDeps) {
           { connection: redis, prefix, logger, concurrency: 1, metrics: deps.metrics },
         ),
         consumeQueue('billing', billingHandlers({ billing, logger }), { connection: redis, prefix, logger, concurrency: 4 }),
+        consumeQueue('analytics', analyticsHandlers({ rollups: new RollupService(db, redis, logger) }), { connection: redis, prefix, logger, concurrency: 8, metrics: deps.metrics }),
       );
       await upsertRecurringJobs(maintenance, recurring, config.JOB_SCHEDULE_TZ);
       // In the background: with many upcoming sessions the sweep takes a while, and the workers need not wait for it.

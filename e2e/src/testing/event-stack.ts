@@ -13,6 +13,10 @@ import { createMetricsRegistry } from '@coachline/runtime/metrics';
 import { createRedis, type Redis } from '@coachline/runtime/redis';
 import { secretBoxFromSetting } from '@coachline/runtime/secret-box';
 import { createOutboxRelay, type OutboxRelay } from '@coachline/scheduler/relay/outbox-relay';
+import { RollupService } from '@coachline/scheduler/analytics/rollup.service';
+import { analyticsHandlers } from '@coachline/scheduler/handlers/analytics.handlers';
+import { consumeQueue } from '@coachline/runtime/queue-consumer';
+import type { Worker } from 'bullmq';
 
 /**
  * The gateway, outbox relays and notifications workers over real Postgres,
@@ -29,6 +33,7 @@ export async function startEventStack(options: { redisUrl?: string } = {}) {
   const tenants: string[] = [];
   const relays: OutboxRelay[] = [];
   const workers: NotificationsWorker[] = [];
+  const consumers: Worker[] = [];
   const connections: Redis[] = [];
   const mailer = createMailer({ smtpUrl: smtp.url, mailDir: '', from: 'Coachline <no-reply@coachline.test>', timeoutMs: 5_000, logger });
   // Local receivers stand in for push services, as in development.
@@ -67,6 +72,13 @@ export async function startEventStack(options: { redisUrl?: string } = {}) {
     worker() {
       const worker = createNotificationsWorker({ db, redis: connection(), prefix, logger, mailer, push, appUrl: 'https://app.coachline.test', secrets: secretBoxFromSetting(gw.deps.config.ENCRYPTION_KEYS), concurrency: 16 });
       workers.push(worker);
+      return worker;
+    },
+    /** The scheduler's analytics consumer: the daily rollups and the invalidation of the gateway's analytics cache. */
+    analytics() {
+      const redis = connection();
+      const worker = consumeQueue('analytics', analyticsHandlers({ rollups: new RollupService(db, redis, logger) }), { connection: connection(), prefix, logger, concurrency: 8 });
+      consumers.push(worker);
       return worker;
     },
     async team() {
@@ -116,6 +128,7 @@ export async function startEventStack(options: { redisUrl?: string } = {}) {
     },
     async close() {
       for (const w of workers) await w.close().catch(() => undefined);
+      for (const c of consumers) await c.close().catch(() => undefined);
       for (const r of relays) await r.close().catch(() => undefined);
       for (const c of connections) c.disconnect();
       mailer.close();

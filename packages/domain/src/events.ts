@@ -40,7 +40,7 @@ export const EVENTS = {
       end: z.string(),
       actorId: id,
     }),
-    queues: ['notifications', 'reminders'],
+    queues: ['notifications', 'reminders', 'analytics'],
   },
   'session.cancelled': {
     payload: z.object({
@@ -52,7 +52,7 @@ export const EVENTS = {
       actorId: id,
       late: z.boolean(),
     }),
-    queues: ['notifications', 'reminders'],
+    queues: ['notifications', 'reminders', 'analytics'],
   },
   'media.uploaded': {
     payload: z.object({ mediaId: id, ownerId: id, kind: z.enum(['image', 'video', 'document']) }),
@@ -70,12 +70,12 @@ export const EVENTS = {
   /** A payment for a purchase went through (its first, or a subscription's renewal). */
   'purchase.paid': {
     payload: z.object({ purchaseId: id, userId: id, productId: id, amountCents: z.number().int(), currency: z.string(), reference: z.string() }),
-    queues: ['notifications'],
+    queues: ['notifications', 'analytics'],
   },
   /** A purchase was refunded and what it granted was taken back. */
   'purchase.refunded': {
     payload: z.object({ purchaseId: id, userId: id, productId: id, amountCents: z.number().int(), currency: z.string() }),
-    queues: ['notifications'],
+    queues: ['notifications', 'analytics'],
   },
   /** A subscription changed status (active, past_due, canceled). */
   'subscription.updated': {
@@ -93,6 +93,26 @@ export const EVENTS = {
     // Ids only, as for invitations: the token is sealed in the reset's row, which the worker opens to email it.
     payload: z.object({ resetId: id, userId: id }),
     queues: ['notifications'],
+  },
+  /** An athlete started a workout. */
+  'workout.started': {
+    payload: z.object({ workoutId: id, athleteId: id, startedAt: z.iso.datetime() }),
+    queues: ['analytics'],
+  },
+  /** A set was logged (REST, socket or sync); replays of the same set id emit nothing. */
+  'workout.set_logged': {
+    payload: z.object({ setId: id, workoutId: id, athleteId: id, exerciseId: id, loggedAt: z.iso.datetime() }),
+    queues: ['analytics'],
+  },
+  /** A workout was completed. */
+  'workout.completed': {
+    payload: z.object({ workoutId: id, athleteId: id, startedAt: z.iso.datetime(), completedAt: z.iso.datetime() }),
+    queues: ['analytics'],
+  },
+  /** A body metric (weight, body fat) was recorded. */
+  'body_metric.recorded': {
+    payload: z.object({ bodyMetricId: id, userId: id, measuredAt: z.iso.datetime() }),
+    queues: ['analytics'],
   },
 } as const satisfies EventRouting;
 

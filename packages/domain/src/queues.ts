@@ -52,6 +52,10 @@ export const JOBS = {
   billing: {
     ...carriesEvents,
   },
+  /** Training and business events -> the daily analytics rollups and the analytics cache's invalidation. */
+  analytics: {
+    ...carriesEvents,
+  },
 } as const satisfies Record<QueueName, Record<string, z.ZodType>>;
 
 export type JobName<Q extends QueueName> = keyof (typeof JOBS)[Q] & string;

@@ -8,3 +8,4 @@ export * from './notifications.table';
 export * from './platform.table';
 export * from './payments.table';
 export * from './features.table';
+export * from './analytics.table';

@@ -1,6 +1,7 @@
 import { recordAudit } from '@coachline/db/audit';
 import { afterCommit, type Database, type TenantTx } from '@coachline/db/database';
 import { newId } from '@coachline/db/ids';
+import { emit } from '@coachline/db/outbox';
 import {
   findSet,
   insertRecords,
@@ -127,6 +128,7 @@ export class LogSetUseCase {
         })),
       );
     }
+    await emit(tx, 'workout.set_logged', { setId: row.id, workoutId, athleteId: workout.athleteId, exerciseId: row.exerciseId, loggedAt: row.loggedAt.toISOString() });
     await recordAudit(tx, {
       actorId: actor.userId,
       action: 'workout.set_logged',
