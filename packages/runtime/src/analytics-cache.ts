@@ -43,13 +43,14 @@ export interface AnalyticsCache {
  * a cache, and the answers come from Postgres.
  */
 export function createAnalyticsCache(redis: Redis, registry: MetricsRegistry, options: AnalyticsCacheOptions): AnalyticsCache {
-  const lookups = new prometheus.Counter({
+  // Routes may be built twice over one registry (a test lists them): the counters are then shared, not registered again.
+  const lookups = (registry.getSingleMetric('analytics_cache_requests_total') as prometheus.Counter<'result'> | undefined) ?? new prometheus.Counter({
     name: 'analytics_cache_requests_total',
     help: 'Analytics cache lookups by result (hit, miss, error: Redis did not answer)',
     labelNames: ['result'],
     registers: [registry],
   });
-  const computations = new prometheus.Counter({
+  const computations = (registry.getSingleMetric('analytics_computations_total') as prometheus.Counter | undefined) ?? new prometheus.Counter({
     name: 'analytics_computations_total',
     help: 'Analytics answers computed from the rollups in Postgres',
     registers: [registry],
