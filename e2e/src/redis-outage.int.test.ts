@@ -72,3 +72,29 @@ test('jobs Redis loses after publishing are re-published by the reconciler and p
   const counts = await stack.notificationCounts(coach.tenantId);
   expect(counts.filter((c) => c.n !== 1)).toEqual([]);
 }, 90_000);
+
+test('analytics answer from Postgres while Redis is down, and the cache serves again once it is back', async () => {
+  const { coach, athlete } = await stack.team();
+  const relay = stack.relay();
+  relay.start();
+  const consumer = stack.analytics();
+  const exerciseId: string = (await stack.gw.http().post('/v1/exercises').set(stack.gw.auth(coach)).send({ name: 'Row', category: 'pull', primaryMuscle: 'back' })).body.id;
+  const workoutId: string = (await stack.gw.http().post('/v1/workouts').set(stack.gw.auth(athlete)).send({})).body.id;
+  await stack.gw.http().post(`/v1/workouts/${workoutId}/sets`).set(stack.gw.auth(athlete)).send({ exerciseId, reps: 10, weightKg: 50 }).expect(201);
+  const read = () => stack.gw.http().get(`/v1/athletes/${athlete.id}/analytics`).set(stack.gw.auth(coach));
+  await eventually(async () => (await read()).body.sets === 1, 'the set in the analytics', 30_000);
+  await consumer.close();
+  await relay.close();
+
+  await redis.stop();
+  try {
+    const offline = await read();
+    expect(offline.status).toBe(200);
+    expect(offline.body).toMatchObject({ sets: 1, volumeKg: 500 });
+    const errors = (await stack.gw.deps.metrics.getSingleMetric('analytics_cache_requests_total')!.get()).values.find((v) => v.labels.result === 'error');
+    expect(errors?.value).toBeGreaterThanOrEqual(1);
+  } finally {
+    await redis.start();
+  }
+  await eventually(async () => (await read()).body.sets === 1, 'analytics with Redis back', 30_000);
+}, 90_000);

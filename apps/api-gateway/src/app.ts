@@ -26,6 +26,7 @@ import { mountQueueDashboard } from './modules/admin/queue-dashboard';
 import { createRoutes } from './routes';
 import type { StripeClient } from './modules/payments/stripe.client';
 import type { ProviderRegistry } from '@coachline/runtime/providers/provider-registry';
+import type { FeatureFlags } from './modules/features/feature-flags';
 
 export interface GatewayDeps {
   config: GatewayConfig;
@@ -44,6 +45,8 @@ export interface GatewayDeps {
   stripe: StripeClient | undefined;
   /** Fitness providers (Strava): their OAuth clients, breakers and shared rate budget. */
   providers: ProviderRegistry;
+  /** Feature flags through OpenFeature, per tenant. */
+  features: FeatureFlags;
 }
 
 /** Builds the whole HTTP app from its dependencies; only main.ts listens, so tests run it with supertest. */

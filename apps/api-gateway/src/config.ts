@@ -4,6 +4,7 @@ import { providersConfigSchema } from '@coachline/runtime/providers/providers.co
 import { loopbackNeverInProduction, outboundConfigSchema } from '@coachline/runtime/outbound-http';
 import { encryptionConfigSchema } from '@coachline/runtime/secret-box';
 import { storageConfigSchema } from '@coachline/runtime/storage.config';
+import { FEATURE_FLAGS, FEATURE_KEYS, isFeatureKey, type FeatureKey } from '@coachline/domain/features';
 
 const list = z
   .string()
@@ -36,7 +37,38 @@ const stripeConfigSchema = z.object({
   STRIPE_APPLICATION_FEE_BPS: z.coerce.number().int().min(0).max(10_000).default(0),
 });
 
-export const gatewayConfigSchema = baseConfigSchema.extend(accessTokenConfigSchema.shape).extend(storageConfigSchema.shape).extend(mediaConfigSchema.shape).extend(encryptionConfigSchema.shape).extend(stripeConfigSchema.shape).extend(providersConfigSchema.shape).extend(outboundConfigSchema.shape).extend({
+const registryDefaults = Object.fromEntries(FEATURE_KEYS.map((key) => [key, FEATURE_FLAGS[key].default])) as Record<FeatureKey, boolean>;
+
+/** Feature flags (see modules/features/README.md): platform defaults, which a tenant's own value overrides. */
+const featureConfigSchema = z.object({
+  /** `key=true,other=false`; flags left out keep the registry's default. Unknown keys fail start-up. */
+  FEATURE_FLAG_DEFAULTS: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      const defaults = { ...registryDefaults };
+      for (const pair of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+        const [key = '', setting = ''] = pair.split('=').map((p) => p.trim());
+        if (!isFeatureKey(key) || !['true', 'false'].includes(setting)) {
+          ctx.addIssue({ code: 'custom', message: `"${pair}" is not <known flag>=true|false` });
+          return z.NEVER;
+        }
+        defaults[key] = setting === 'true';
+      }
+      return defaults;
+    }),
+  /** How long a process keeps a tenant's flag overrides before reading them again. */
+  FEATURE_FLAG_CACHE_TTL_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+});
+
+/** The analytics cache in Redis (see modules/analytics/README.md); events invalidate it, the TTL bounds what a lost invalidation costs. */
+const analyticsConfigSchema = z.object({
+  ANALYTICS_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** How long one computation holds a key before another process computes it too. */
+  ANALYTICS_CACHE_LOCK_MS: z.coerce.number().int().min(10).max(60_000).default(3_000),
+});
+
+export const gatewayConfigSchema = baseConfigSchema.extend(accessTokenConfigSchema.shape).extend(storageConfigSchema.shape).extend(mediaConfigSchema.shape).extend(encryptionConfigSchema.shape).extend(stripeConfigSchema.shape).extend(providersConfigSchema.shape).extend(outboundConfigSchema.shape).extend(featureConfigSchema.shape).extend(analyticsConfigSchema.shape).extend({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   /** Origins allowed by CORS; empty allows none (server-to-server and mobile clients need no CORS). */
   CORS_ORIGINS: list,

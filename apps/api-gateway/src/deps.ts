@@ -10,6 +10,8 @@ import type { GatewayDeps } from './app';
 import { monitoredQueues } from './modules/admin/queue-dashboard';
 import type { GatewayConfig } from './config';
 import { createStripeClient } from './modules/payments/stripe.client';
+import { FeatureFlags } from './modules/features/feature-flags';
+import { TenantFlagsProvider } from './modules/features/tenant-flags.provider';
 
 /**
  * Connects everything the gateway needs, once, for main.ts, the test harness and
@@ -26,7 +28,8 @@ export function createGatewayDeps(config: GatewayConfig, logger: Logger = create
   const liveRedis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 20 });
   const live = createLiveEmitter(liveRedis, (error) => logger.warn('live publish failed', { error: error.message }));
   const providers = createProviderRegistry(config, { redis, logger });
-  const deps: GatewayDeps = { config, logger, db, redis, metrics: createMetricsRegistry('api-gateway'), tokens, storage, live, queues: monitoredQueues(redis, config.QUEUE_PREFIX), stripe: createStripeClient(config), providers };
+  const features = new FeatureFlags(new TenantFlagsProvider(db, config.FEATURE_FLAG_DEFAULTS, config.FEATURE_FLAG_CACHE_TTL_MS), config.FEATURE_FLAG_DEFAULTS);
+  const deps: GatewayDeps = { config, logger, db, redis, metrics: createMetricsRegistry('api-gateway'), tokens, storage, live, queues: monitoredQueues(redis, config.QUEUE_PREFIX), stripe: createStripeClient(config), providers, features };
   return {
     deps,
     close: async () => {

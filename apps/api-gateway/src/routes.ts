@@ -2,6 +2,12 @@ import type { GatewayDeps } from './app';
 import { clientIp, createLimiter } from './guards/rate-limit';
 import type { AnyRoute } from './http/route';
 import { secretBoxFromSetting } from '@coachline/runtime/secret-box';
+import { featureRoutes } from './modules/features/features.routes';
+import { FeatureService } from './modules/features/features.service';
+import { analyticsRoutes } from './modules/analytics/analytics.routes';
+import { AnalyticsService } from './modules/analytics/analytics.service';
+import { createAnalyticsCache } from '@coachline/runtime/analytics-cache';
+import { nutritionRoutes } from './modules/nutrition/nutrition.routes';
 import { adminRoutes } from './modules/admin/admin.routes';
 import { AuditService } from './modules/admin/audit.service';
 import { StatsService } from './modules/admin/stats.service';
@@ -55,7 +61,7 @@ import { LogSetUseCase } from '@coachline/use-cases/training/log-set.use-case';
 
 /** Every /v1 route, built from the services of each module. */
 export function createRoutes(deps: GatewayDeps): AnyRoute[] {
-  const { config, db, redis, tokens, storage, live, logger, queues, stripe, providers } = deps;
+  const { config, db, redis, tokens, storage, live, logger, queues, stripe, providers, features } = deps;
   const sessions = new SessionIssuer(tokens, config.REFRESH_TOKEN_TTL_SECONDS);
   const secrets = secretBoxFromSetting(config.ENCRYPTION_KEYS);
   const liveSessions = new LiveSessions(live);
@@ -127,6 +133,11 @@ export function createRoutes(deps: GatewayDeps): AnyRoute[] {
     ...notificationRoutes(new NotificationService(db, { allowLoopbackPush: loopbackAllowed(config) })),
     ...paymentRoutes(new ProductService(db), new CheckoutService(db, stripe, logger, config.STRIPE_APPLICATION_FEE_BPS), new PurchaseService(db, stripe, logger), new EntitlementService(db)),
     ...stripeAccountRoutes(new StripeAccountService(db, stripe, config.PUBLIC_APP_URL, logger)),
+    ...nutritionRoutes(),
+    ...analyticsRoutes(
+      new AnalyticsService(db, createAnalyticsCache(redis, deps.metrics, { ttlSeconds: config.ANALYTICS_CACHE_TTL_SECONDS, lockMs: config.ANALYTICS_CACHE_LOCK_MS, pollMs: 20 })),
+    ),
+    ...featureRoutes(new FeatureService(db, features)),
     ...stripeWebhookRoutes(new StripeWebhookService(db, stripe, config.STRIPE_WEBHOOK_SECRET, logger)),
     ...integrationRoutes(
       new IntegrationService(db, providers, secrets, logger, {

@@ -12,6 +12,8 @@ import { secretBoxFromSetting } from '@coachline/runtime/secret-box';
 import type { Storage } from '@coachline/runtime/storage';
 import type { Config } from './config';
 import { BillingService } from './billing/billing.service';
+import { RollupService } from './analytics/rollup.service';
+import { analyticsHandlers } from './handlers/analytics.handlers';
 import { billingHandlers } from './handlers/billing.handlers';
 import { integrationsHandlers } from './handlers/integrations.handlers';
 import { maintenanceHandlers } from './handlers/maintenance.handlers';
@@ -35,7 +37,7 @@ export interface SchedulerDeps {
 
 /**
  * The scheduler's own work (the outbox relay is wired beside it): the
- * `reminders`, `maintenance`, `billing` and `integrations` queues, the clock of the recurring jobs, a
+ * `reminders`, `maintenance`, `billing`, `integrations` and `analytics` queues, the clock of the recurring jobs, a
  * start-up sweep that restores reminders Redis may have lost, and a repair loop
  * that does the same periodically and retries jobs an outage failed.
  */
@@ -100,6 +102,7 @@ export function createScheduler(deps: SchedulerDeps) {
           stall,
           metrics: deps.metrics,
         }),
+        consumeQueue('analytics', analyticsHandlers({ rollups: new RollupService(db, redis, logger) }), { connection: redis, prefix, logger, concurrency: 8, stall, metrics: deps.metrics }),
       );
       await upsertRecurringJobs(maintenance, recurring, config.JOB_SCHEDULE_TZ);
       // In the background: with many upcoming sessions the sweep takes a while, and the workers need not wait for it.

@@ -14,6 +14,10 @@ import { createMetricsRegistry } from '@coachline/runtime/metrics';
 import { createRedis, type Redis } from '@coachline/runtime/redis';
 import { secretBoxFromSetting } from '@coachline/runtime/secret-box';
 import { createOutboxRelay, type OutboxRelay } from '@coachline/scheduler/relay/outbox-relay';
+import { RollupService } from '@coachline/scheduler/analytics/rollup.service';
+import { analyticsHandlers } from '@coachline/scheduler/handlers/analytics.handlers';
+import { consumeQueue } from '@coachline/runtime/queue-consumer';
+import type { Worker } from 'bullmq';
 
 /**
  * The gateway, outbox relays and notifications workers over real Postgres,
@@ -30,6 +34,7 @@ export async function startEventStack(options: { redisUrl?: string; gateway?: Re
   const tenants: string[] = [];
   const relays: OutboxRelay[] = [];
   const workers: (NotificationsWorker | WebhooksWorker)[] = [];
+  const consumers: Worker[] = [];
   const connections: Redis[] = [];
   const mailer = createMailer({ smtpUrl: smtp.url, mailDir: '', from: 'Coachline <no-reply@coachline.test>', timeoutMs: 5_000, logger });
   // Local receivers stand in for push services, as in development.
@@ -68,6 +73,13 @@ export async function startEventStack(options: { redisUrl?: string; gateway?: Re
     worker() {
       const worker = createNotificationsWorker({ db, redis: connection(), prefix, logger, mailer, push, appUrl: 'https://app.coachline.test', secrets: secretBoxFromSetting(gw.deps.config.ENCRYPTION_KEYS), concurrency: 16 });
       workers.push(worker);
+      return worker;
+    },
+    /** The scheduler's analytics consumer: the daily rollups and the invalidation of the gateway's analytics cache. */
+    analytics() {
+      const redis = connection();
+      const worker = consumeQueue('analytics', analyticsHandlers({ rollups: new RollupService(db, redis, logger) }), { connection: connection(), prefix, logger, concurrency: 8 });
+      consumers.push(worker);
       return worker;
     },
     /** The webhooks consumer on this stack's queues, with retry thresholds short enough for tests unless given. */
@@ -136,6 +148,7 @@ export async function startEventStack(options: { redisUrl?: string; gateway?: Re
     },
     async close() {
       for (const w of workers) await w.close().catch(() => undefined);
+      for (const c of consumers) await c.close().catch(() => undefined);
       for (const r of relays) await r.close().catch(() => undefined);
       for (const c of connections) c.disconnect();
       mailer.close();

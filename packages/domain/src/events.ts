@@ -43,7 +43,7 @@ export const EVENTS = {
       end: z.string(),
       actorId: id,
     }),
-    queues: ['notifications', 'reminders', 'webhooks'],
+    queues: ['notifications', 'reminders', 'webhooks', 'analytics'],
     webhook: true,
   },
   'session.cancelled': {
@@ -56,7 +56,7 @@ export const EVENTS = {
       actorId: id,
       late: z.boolean(),
     }),
-    queues: ['notifications', 'reminders', 'webhooks'],
+    queues: ['notifications', 'reminders', 'webhooks', 'analytics'],
     webhook: true,
   },
   'media.uploaded': {
@@ -75,13 +75,13 @@ export const EVENTS = {
   /** A payment for a purchase went through (its first, or a subscription's renewal). */
   'purchase.paid': {
     payload: z.object({ purchaseId: id, userId: id, productId: id, amountCents: z.number().int(), currency: z.string(), reference: z.string() }),
-    queues: ['notifications', 'webhooks'],
+    queues: ['notifications', 'webhooks', 'analytics'],
     webhook: true,
   },
   /** A purchase was refunded and what it granted was taken back. */
   'purchase.refunded': {
     payload: z.object({ purchaseId: id, userId: id, productId: id, amountCents: z.number().int(), currency: z.string() }),
-    queues: ['notifications', 'webhooks'],
+    queues: ['notifications', 'webhooks', 'analytics'],
     webhook: true,
   },
   /** A subscription changed status (active, past_due, canceled). */
@@ -123,8 +123,8 @@ export const EVENTS = {
   },
   /** A workout was completed: logged in the app, or imported from a provider (`source`, e.g. "strava"). */
   'workout.completed': {
-    payload: z.object({ workoutId: id, athleteId: id, actorId: id, sets: z.number().int(), volumeKg: z.number(), durationSeconds: z.number().int(), source: z.string().optional() }),
-    queues: ['webhooks'],
+    payload: z.object({ workoutId: id, athleteId: id, actorId: id, sets: z.number().int(), volumeKg: z.number(), durationSeconds: z.number().int(), startedAt: z.iso.datetime(), completedAt: z.iso.datetime(), source: z.string().optional() }),
+    queues: ['webhooks', 'analytics'],
     webhook: true,
   },
   /** One per record a logged set broke (a first set of an exercise breaks all three kinds). */
@@ -148,6 +148,21 @@ export const EVENTS = {
   'webhook_endpoint.disabled': {
     payload: z.object({ endpointId: id, url: z.string(), failingSince: z.string() }),
     queues: ['notifications'],
+  },
+  /** An athlete started a workout. */
+  'workout.started': {
+    payload: z.object({ workoutId: id, athleteId: id, startedAt: z.iso.datetime() }),
+    queues: ['analytics'],
+  },
+  /** A set was logged (REST, socket or sync); replays of the same set id emit nothing. */
+  'workout.set_logged': {
+    payload: z.object({ setId: id, workoutId: id, athleteId: id, exerciseId: id, loggedAt: z.iso.datetime() }),
+    queues: ['analytics'],
+  },
+  /** A body metric (weight, body fat) was recorded. */
+  'body_metric.recorded': {
+    payload: z.object({ bodyMetricId: id, userId: id, measuredAt: z.iso.datetime() }),
+    queues: ['analytics'],
   },
 } as const satisfies EventRouting;
 

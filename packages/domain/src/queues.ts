@@ -77,6 +77,10 @@ export const JOBS = {
       traceparent: z.string().optional(),
     }),
   },
+  /** Training and business events -> the daily analytics rollups and the analytics cache's invalidation. */
+  analytics: {
+    ...carriesEvents,
+  },
 } as const satisfies Record<QueueName, Record<string, z.ZodType>>;
 
 export type JobName<Q extends QueueName> = keyof (typeof JOBS)[Q] & string;

@@ -161,7 +161,7 @@ export class IntegrationSyncService {
       });
       // An imported activity is a completed workout like any other, for webhook subscribers too.
       if (inserted) {
-        await emit(tx, 'workout.completed', { workoutId, athleteId: connection.userId, actorId: connection.userId, sets: 0, volumeKg: 0, durationSeconds: activity.durationSeconds ?? 0, source: connection.provider });
+        await emit(tx, 'workout.completed', { workoutId, athleteId: connection.userId, actorId: connection.userId, sets: 0, volumeKg: 0, durationSeconds: activity.durationSeconds ?? 0, startedAt: activity.startedAt.toISOString(), completedAt: completedAt.toISOString(), source: connection.provider });
       }
       return inserted;
     });

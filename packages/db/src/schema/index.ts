@@ -9,3 +9,5 @@ export * from './platform.table';
 export * from './payments.table';
 export * from './integrations.table';
 export * from './webhooks.table';
+export * from './features.table';
+export * from './analytics.table';

@@ -129,6 +129,7 @@ export class LogSetUseCase {
         await emit(tx, 'personal_record.achieved', { recordId: record.id, athleteId: record.athleteId, workoutId, setId: row.id, exerciseId: row.exerciseId, kind: record.kind, value: record.value });
       }
     }
+    await emit(tx, 'workout.set_logged', { setId: row.id, workoutId, athleteId: workout.athleteId, exerciseId: row.exerciseId, loggedAt: row.loggedAt.toISOString() });
     await recordAudit(tx, {
       actorId: actor.userId,
       action: 'workout.set_logged',

@@ -1,6 +1,7 @@
 import type { Database, TenantTx } from '@coachline/db/database';
 import { recordAudit } from '@coachline/db/audit';
 import { newId } from '@coachline/db/ids';
+import { emit } from '@coachline/db/outbox';
 import type { z } from 'zod';
 import type { bodyMetricBody, bodyMetricQuery, progressQuery } from '@coachline/domain/api/training';
 import { ForbiddenError, NotFoundError } from '@coachline/domain/errors';
@@ -47,6 +48,7 @@ export class ProgressService {
   async recordBodyMetric(actor: Actor, body: z.output<typeof bodyMetricBody>) {
     const row = await this.db.withTenant(actor, async (tx) => {
       const inserted = await insertBodyMetric(tx, { id: newId(), userId: actor.userId, weightKg: body.weightKg, bodyFatPct: body.bodyFatPct ?? null, measuredAt: new Date(body.measuredAt) });
+      await emit(tx, 'body_metric.recorded', { bodyMetricId: inserted.id, userId: actor.userId, measuredAt: inserted.measuredAt.toISOString() });
       await recordAudit(tx, { actorId: actor.userId, action: 'body_metric.recorded', entityType: 'body_metric', entityId: inserted.id });
       return inserted;
     });

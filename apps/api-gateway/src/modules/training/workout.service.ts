@@ -67,6 +67,7 @@ export class WorkoutService {
         { id: workoutId, athleteId, programId: body.programId ?? null, dayIndex: body.programId ? (body.dayIndex ?? 0) : null, title: body.title ?? null, status: 'in_progress' },
         planned,
       );
+      await emit(tx, 'workout.started', { workoutId, athleteId, startedAt: created.workout.startedAt.toISOString() });
       await recordAudit(tx, { actorId: actor.userId, action: 'workout.started', entityType: 'workout', entityId: workoutId, summary: { athleteId, programId: body.programId ?? null } });
       return { ...toWorkoutHeader(created.workout), plannedSets: created.planned.map(toPlannedSet), sets: [] };
     });
@@ -105,7 +106,7 @@ export class WorkoutService {
         personalRecords: await recordsOfWorkout(tx, workoutId),
       };
       await markCompleted(tx, workoutId, completedAt, summary);
-      await emit(tx, 'workout.completed', { workoutId, athleteId: workout.athleteId, actorId: actor.userId, sets: summary.sets, volumeKg: summary.volumeKg, durationSeconds: summary.durationSeconds });
+      await emit(tx, 'workout.completed', { workoutId, athleteId: workout.athleteId, actorId: actor.userId, sets: summary.sets, volumeKg: summary.volumeKg, durationSeconds: summary.durationSeconds, startedAt: workout.startedAt.toISOString(), completedAt: completedAt.toISOString() });
       await recordAudit(tx, { actorId: actor.userId, action: 'workout.completed', entityType: 'workout', entityId: workoutId, summary: { sets: summary.sets, volumeKg: summary.volumeKg } });
       return { id: workoutId, status: 'completed' as const, completedAt: completedAt.toISOString(), summary };
     });
