@@ -82,7 +82,7 @@ export function createApp(deps: GatewayDeps) {
     deps.config.QUEUE_DASHBOARD_CREDENTIALS,
     createLimiter(deps.redis, { name: 'dashboard-ip', windowSeconds: 900, limit: deps.config.QUEUE_DASHBOARD_FAILED_LOGINS_PER_IP, key: clientIp, failClosed: true, countFailuresOnly: true }),
   );
-  const document = buildOpenApiDocument(routes, { version: '1.0.0' });
+  const document = buildOpenApiDocument(routes, { version: '1.0.0', serverUrl: deps.config.PUBLIC_APP_URL });
   app.get('/openapi.json', (_req, res) => {
     res.json(document);
   });

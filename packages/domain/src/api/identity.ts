@@ -9,11 +9,11 @@ export const roleSchema = z.enum(ROLES);
 
 export const signupBody = z
   .strictObject({ organizationName: nameString, name: nameString, email: emailString, password: passwordString })
-  .meta({ id: 'SignupRequest' });
+  .meta({ id: 'SignupRequest', examples: [{ organizationName: 'Northside Strength', name: 'Dana Coach', email: 'dana@northside.example', password: 'correct horse battery staple' }] });
 
 export const loginBody = z
   .strictObject({ email: emailString, password: z.string().min(1).max(256), tenantId: uuid.optional() })
-  .meta({ id: 'LoginRequest' });
+  .meta({ id: 'LoginRequest', examples: [{ email: 'dana@northside.example', password: 'correct horse battery staple' }] });
 
 export const refreshBody = z.strictObject({ refreshToken: z.string().min(1).max(512) }).meta({ id: 'RefreshRequest' });
 

@@ -115,7 +115,7 @@ export const bookSessionBody = z
     /** Required when a coach, scheduler or admin books; an athlete may only name themself. */
     athleteId: uuid.optional(),
   })
-  .meta({ id: 'BookSessionRequest' });
+  .meta({ id: 'BookSessionRequest', examples: [{ coachId: '6a2b3c4d-5e6f-4a1b-8c9d-0e1f2a3b4c5d', start: '2026-12-10T09:00:00Z' }] });
 
 export const cancelSessionBody = z.strictObject({ reason: freeText.optional() }).meta({ id: 'CancelSessionRequest' });
 

@@ -17,7 +17,7 @@ export const spaceMemberSchema = z
 
 export const createPostBody = z
   .strictObject({ body: freeText, mediaIds: z.array(uuid).max(10).optional() })
-  .meta({ id: 'CreatePostRequest' });
+  .meta({ id: 'CreatePostRequest', examples: [{ body: 'Deload week: keep every set at RPE 7.' }] });
 
 export const postSchema = z
   .object({ id: uuid, spaceId: uuid, authorId: uuid, body: z.string(), mediaIds: z.array(uuid), createdAt: z.string() })

@@ -21,7 +21,7 @@ export const createWebhookEndpointBody = z
       .refine((events) => new Set(events).size === events.length, 'Each event at most once'),
     description: freeText.optional(),
   })
-  .meta({ id: 'CreateWebhookEndpointRequest' });
+  .meta({ id: 'CreateWebhookEndpointRequest', examples: [{ url: 'https://hooks.northside.example/coachline', events: ['workout.completed', 'purchase.paid'], description: 'CRM sync' }] });
 
 export const webhookEndpointSchema = z
   .object({
