@@ -57,7 +57,13 @@ import { WebhookEndpointService } from './modules/webhooks/webhook-endpoint.serv
 import { webhookRoutes } from './modules/webhooks/webhooks.routes';
 import { loopbackAllowed } from '@coachline/runtime/outbound-http';
 import { SendMessageUseCase } from '@coachline/use-cases/messaging/send-message.use-case';
+import { AddBodyMetricUseCase } from '@coachline/use-cases/training/add-body-metric.use-case';
+import { CompleteWorkoutUseCase } from '@coachline/use-cases/training/complete-workout.use-case';
 import { LogSetUseCase } from '@coachline/use-cases/training/log-set.use-case';
+import { StartWorkoutUseCase } from '@coachline/use-cases/training/start-workout.use-case';
+import { SyncChangesService } from './modules/sync/sync-changes.service';
+import { SyncMutationsService } from './modules/sync/sync-mutations.service';
+import { syncRoutes } from './modules/sync/sync.routes';
 
 /** Every /v1 route, built from the services of each module. */
 export function createRoutes(deps: GatewayDeps): AnyRoute[] {
@@ -77,6 +83,14 @@ export function createRoutes(deps: GatewayDeps): AnyRoute[] {
     const email = (body as { email?: unknown } | undefined)?.email;
     return typeof email === 'string' && email.length <= 254 ? email.trim().toLowerCase() : undefined;
   };
+  // One instance of each use case, whichever transport calls it.
+  const training = {
+    start: new StartWorkoutUseCase(db),
+    logSet: new LogSetUseCase(db, live, logger),
+    complete: new CompleteWorkoutUseCase(db),
+    addBodyMetric: new AddBodyMetricUseCase(db),
+  };
+  const sendMessage = new SendMessageUseCase(db, live, logger);
   return [
     ...identityRoutes(
       {
@@ -121,8 +135,12 @@ export function createRoutes(deps: GatewayDeps): AnyRoute[] {
       },
     ),
     ...trainingRoutes(new ExerciseService(db), new ProgramService(db)),
-    ...workoutRoutes(new WorkoutService(db), new ProgressService(db), new LogSetUseCase(db, live, logger)),
-    ...messagingRoutes(new ConversationService(db), new SendMessageUseCase(db, live, logger)),
+    ...workoutRoutes(new WorkoutService(db), new ProgressService(db), training),
+    ...messagingRoutes(new ConversationService(db), sendMessage),
+    ...syncRoutes(
+      new SyncChangesService(db),
+      new SyncMutationsService(db, { startWorkout: training.start, logSet: training.logSet, completeWorkout: training.complete, sendMessage, addBodyMetric: training.addBodyMetric }, logger),
+    ),
     ...availabilityRoutes(new AvailabilityService(db)),
     ...sessionRoutes(new SessionService(db)),
     ...calendarFeedRoutes(

@@ -35,6 +35,14 @@ export async function workoutExists(tx: TenantTx, workoutId: string): Promise<bo
   return workout !== undefined;
 }
 
+export async function findMessage(tx: TenantTx, messageId: string): Promise<MessageRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(messages)
+    .where(and(eq(messages.tenantId, tx.scope.tenantId), eq(messages.id, messageId)));
+  return row;
+}
+
 /** Stores a message and moves its conversation's last activity to it. */
 export async function appendMessage(tx: TenantTx, row: NewRow<typeof messages>): Promise<MessageRow> {
   const { tenantId } = tx.scope;

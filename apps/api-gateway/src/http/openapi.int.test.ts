@@ -34,6 +34,8 @@ test('every operation has its own operation id, and every request body is requir
   expect(ids.every((id) => typeof id === 'string' && /^[a-z][A-Za-z0-9]+$/.test(id))).toBe(true);
   expect(new Set(ids).size).toBe(ids.length);
   expect(doc.paths['/v1/workouts/{id}/sets']!.post!.operationId).toBe('postWorkoutsByIdSets');
+  expect(doc.paths['/v1/sync/changes']!.get!.operationId).toBe('getSyncChanges');
+  expect(doc.paths['/v1/sync/mutations']!.post!.requestBody!.required).toBe(true);
   const withBodies = operations.filter(([, op]) => op.requestBody);
   expect(withBodies.length).toBeGreaterThan(30);
   expect(withBodies.filter(([, op]) => op.requestBody!.required !== true).map(([name]) => name)).toEqual([]);

@@ -1,10 +1,10 @@
 import { recordAudit } from '@coachline/db/audit';
 import { afterCommit, type Database } from '@coachline/db/database';
 import { newId } from '@coachline/db/ids';
-import { appendMessage, workoutExists } from '@coachline/db/messages';
+import { appendMessage, findMessage, workoutExists, type MessageRow } from '@coachline/db/messages';
 import { emit } from '@coachline/db/outbox';
 import type { Actor } from '@coachline/domain/actor';
-import { ValidationError } from '@coachline/domain/errors';
+import { ConflictError, ValidationError } from '@coachline/domain/errors';
 import { rooms } from '@coachline/domain/socket';
 import type { Logger } from '@coachline/runtime/logger';
 import type { LazyInput } from '../lazy-input';
@@ -15,6 +15,8 @@ import { conversationOf, openConversation, otherParticipant } from './conversati
 export type Recipient = { toUserId: string } | { conversationId: string };
 
 export interface MessageInput {
+  /** Client-generated id (offline sync): sending it again returns the stored message and changes nothing. */
+  id?: string;
   body: string;
   workoutId?: string;
 }
@@ -29,10 +31,20 @@ export interface SentMessage {
   createdAt: string;
 }
 
+const sentOf = (row: MessageRow): SentMessage => ({
+  id: row.id,
+  conversationId: row.conversationId,
+  fromUserId: row.fromUserId,
+  body: row.body,
+  workoutId: row.workoutId,
+  createdAt: row.createdAt.toISOString(),
+});
+
 /**
  * Sends a message: the REST route's and the socket's `message:send`. The
  * message, its `message.created` event and its audit row commit together; then
- * the recipient's connections on any realtime instance get `message:new`.
+ * the recipient's connections on any realtime instance get `message:new`. A
+ * replayed client id changed nothing and announces nothing.
  */
 export class SendMessageUseCase {
   constructor(
@@ -44,10 +56,17 @@ export class SendMessageUseCase {
   async execute(actor: Actor, to: Recipient, input: LazyInput<MessageInput>): Promise<SentMessage> {
     return this.db.withTenant(actor, async (tx) => {
       const conversation = 'toUserId' in to ? await openConversation(tx, actor, to.toUserId, 'toUserId') : await conversationOf(tx, actor, to.conversationId);
-      const { body, workoutId } = input();
+      const { id, body, workoutId } = input();
+      if (id) {
+        const existing = await findMessage(tx, id);
+        if (existing) {
+          if (existing.fromUserId !== actor.userId || existing.conversationId !== conversation.id) throw new ConflictError('This message id is already used.');
+          return sentOf(existing);
+        }
+      }
       if (workoutId && !(await workoutExists(tx, workoutId))) throw new ValidationError('The workout does not exist.', [{ path: 'workoutId', message: 'Unknown workout' }]);
       const recipient = otherParticipant(conversation, actor.userId);
-      const row = await appendMessage(tx, { id: newId(), conversationId: conversation.id, fromUserId: actor.userId, body, workoutId: workoutId ?? null });
+      const row = await appendMessage(tx, { id: id ?? newId(), conversationId: conversation.id, fromUserId: actor.userId, body, workoutId: workoutId ?? null });
       await emit(tx, 'message.created', { messageId: row.id, conversationId: conversation.id, fromUserId: actor.userId, toUserId: recipient });
       await recordAudit(tx, {
         actorId: actor.userId,
@@ -56,14 +75,7 @@ export class SendMessageUseCase {
         entityId: row.id,
         summary: { conversationId: conversation.id, toUserId: recipient },
       });
-      const sent: SentMessage = {
-        id: row.id,
-        conversationId: conversation.id,
-        fromUserId: actor.userId,
-        body: row.body,
-        workoutId: row.workoutId,
-        createdAt: row.createdAt.toISOString(),
-      };
+      const sent = sentOf(row);
       afterCommit(tx, () => broadcast(this.live, this.logger, actor, rooms.user(actor.tenantId, recipient), 'message:new', sent));
       return sent;
     });

@@ -11,7 +11,7 @@ import * as repo from './notifications.repository';
 
 const deviceOut = (d: typeof deviceTokens.$inferSelect) => ({ id: d.id, platform: d.platform, createdAt: d.createdAt.toISOString() });
 
-const notificationOut = (n: typeof notifications.$inferSelect) => ({
+export const notificationOut = (n: typeof notifications.$inferSelect) => ({
   id: n.id,
   type: n.type,
   title: n.title,

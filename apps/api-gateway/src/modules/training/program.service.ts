@@ -22,7 +22,7 @@ import {
 } from './training.repository';
 
 /** From stored rows or from those just written, which carry no tenant: the view never shows it. */
-function toProgram(program: ProgramRow, days: Omit<ProgramDayRow, 'tenantId'>[], sets: Omit<ProgramPlannedSetRow, 'tenantId'>[]) {
+export function toProgram(program: ProgramRow, days: Omit<ProgramDayRow, 'tenantId'>[], sets: Omit<ProgramPlannedSetRow, 'tenantId'>[]) {
   // One pass over the sets, not one per day: the largest program has thousands.
   const setsByDay = new Map<string, Omit<ProgramPlannedSetRow, 'tenantId'>[]>();
   for (const set of sets) {

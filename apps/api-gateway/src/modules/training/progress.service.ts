@@ -1,26 +1,15 @@
 import type { Database, TenantTx } from '@coachline/db/database';
-import { recordAudit } from '@coachline/db/audit';
-import { newId } from '@coachline/db/ids';
-import { emit } from '@coachline/db/outbox';
 import type { z } from 'zod';
-import type { bodyMetricBody, bodyMetricQuery, progressQuery } from '@coachline/domain/api/training';
+import type { bodyMetricQuery, progressQuery } from '@coachline/domain/api/training';
 import { ForbiddenError, NotFoundError } from '@coachline/domain/errors';
 import { decodeCursor, page } from '@coachline/db/pagination';
 import type { Actor } from '@coachline/domain/actor';
 import type { LazyInput } from '@coachline/use-cases/lazy-input';
 import { canActFor } from '@coachline/use-cases/training/workout-access';
-import { dailyE1rm, findMemberRole, insertBodyMetric, listBodyMetrics, standingRecords, weeklyVolume, type BodyMetricRow } from './training.repository';
+import { toBodyMetric } from '@coachline/use-cases/training/workout-view';
+import { dailyE1rm, findMemberRole, listBodyMetrics, standingRecords, weeklyVolume } from './training.repository';
 
-const toBodyMetric = (row: BodyMetricRow) => ({
-  id: row.id,
-  userId: row.userId,
-  weightKg: row.weightKg,
-  bodyFatPct: row.bodyFatPct,
-  measuredAt: row.measuredAt.toISOString(),
-  createdAt: row.createdAt.toISOString(),
-});
-
-/** An athlete's progress and body metrics: their own, or any athlete's for COACH and ADMIN. */
+/** An athlete's progress and body metrics: their own, or any athlete's for COACH and ADMIN. Recording one is AddBodyMetricUseCase. */
 export class ProgressService {
   constructor(private readonly db: Database) {}
 
@@ -43,16 +32,6 @@ export class ProgressService {
         weeklyVolumeKg: volume.map((v) => ({ weekStart: v.week_start, value: v.value })),
       };
     });
-  }
-
-  async recordBodyMetric(actor: Actor, body: z.output<typeof bodyMetricBody>) {
-    const row = await this.db.withTenant(actor, async (tx) => {
-      const inserted = await insertBodyMetric(tx, { id: newId(), userId: actor.userId, weightKg: body.weightKg, bodyFatPct: body.bodyFatPct ?? null, measuredAt: new Date(body.measuredAt) });
-      await emit(tx, 'body_metric.recorded', { bodyMetricId: inserted.id, userId: actor.userId, measuredAt: inserted.measuredAt.toISOString() });
-      await recordAudit(tx, { actorId: actor.userId, action: 'body_metric.recorded', entityType: 'body_metric', entityId: inserted.id });
-      return inserted;
-    });
-    return toBodyMetric(row);
   }
 
   async listBodyMetrics(actor: Actor, query: z.output<typeof bodyMetricQuery>) {

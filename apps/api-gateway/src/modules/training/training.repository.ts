@@ -1,10 +1,8 @@
 import { and, asc, desc, eq, getTableColumns, gt, ilike, inArray, lt, or, sql, type Table } from 'drizzle-orm';
 import type { NewRow, TenantTx } from '@coachline/db/database';
-import { currentMember } from '@coachline/db/memberships';
 import {
   bodyMetrics,
   exercises,
-  memberships,
   personalRecords,
   programDays,
   programPlannedSets,
@@ -56,14 +54,6 @@ export async function existingExerciseIds(tx: TenantTx, ids: string[]): Promise<
   return new Set(rows.map((r) => r.id));
 }
 
-export async function findMemberRole(tx: TenantTx, userId: string) {
-  const [row] = await tx
-    .select({ role: memberships.role })
-    .from(memberships)
-    .where(and(eq(memberships.tenantId, tx.scope.tenantId), eq(memberships.userId, userId), currentMember));
-  return row?.role;
-}
-
 export async function insertProgram(
   tx: TenantTx,
   program: NewRow<typeof programs>,
@@ -89,14 +79,6 @@ export function chunksFor<T>(table: Table, rows: T[]): T[][] {
   const chunks: T[][] = [];
   for (let start = 0; start < rows.length; start += perChunk) chunks.push(rows.slice(start, start + perChunk));
   return chunks;
-}
-
-export async function findProgram(tx: TenantTx, programId: string) {
-  const [row] = await tx
-    .select()
-    .from(programs)
-    .where(and(eq(programs.tenantId, tx.scope.tenantId), eq(programs.id, programId)));
-  return row;
 }
 
 export async function programContents(tx: TenantTx, programId: string) {
@@ -134,44 +116,17 @@ export async function listPrograms(tx: TenantTx, limit: number, afterId?: string
 }
 
 export { insertAssignment } from '@coachline/db/program-assignments';
-
-export async function findProgramDay(tx: TenantTx, programId: string, position: number) {
-  const [row] = await tx
-    .select()
-    .from(programDays)
-    .where(and(eq(programDays.tenantId, tx.scope.tenantId), eq(programDays.programId, programId), eq(programDays.position, position)));
-  return row;
-}
-
-export async function daySets(tx: TenantTx, dayId: string) {
-  return tx
-    .select()
-    .from(programPlannedSets)
-    .where(and(eq(programPlannedSets.tenantId, tx.scope.tenantId), eq(programPlannedSets.dayId, dayId)))
-    .orderBy(asc(programPlannedSets.exercisePosition), asc(programPlannedSets.setPosition));
-}
-
-export async function insertWorkout(tx: TenantTx, workout: NewRow<typeof workouts>, planned: NewRow<typeof workoutPlannedSets>[]) {
-  const { tenantId } = tx.scope;
-  const [row] = await tx.insert(workouts).values({ ...workout, tenantId }).returning();
-  const plannedRows = planned.length ? await tx.insert(workoutPlannedSets).values(planned.map((set) => ({ ...set, tenantId }))).returning() : [];
-  return { workout: row!, planned: plannedRows.sort((a, b) => a.position - b.position) };
-}
-
-export async function workoutContents(tx: TenantTx, workoutId: string) {
-  const { tenantId } = tx.scope;
-  const planned = await tx
-    .select()
-    .from(workoutPlannedSets)
-    .where(and(eq(workoutPlannedSets.tenantId, tenantId), eq(workoutPlannedSets.workoutId, workoutId)))
-    .orderBy(asc(workoutPlannedSets.position));
-  const sets = await tx
-    .select()
-    .from(workoutSets)
-    .where(and(eq(workoutSets.tenantId, tenantId), eq(workoutSets.workoutId, workoutId)))
-    .orderBy(asc(workoutSets.loggedAt), asc(workoutSets.id));
-  return { planned, sets };
-}
+export {
+  daySets,
+  findMemberRole,
+  findProgram,
+  findProgramDay,
+  insertBodyMetric,
+  insertWorkout,
+  markCompleted,
+  workoutContents,
+  workoutTotals,
+} from '@coachline/db/workouts';
 
 export async function listWorkouts(tx: TenantTx, filter: { athleteId?: string; status?: 'in_progress' | 'completed' }, limit: number, beforeId?: string) {
   return tx
@@ -187,21 +142,6 @@ export async function listWorkouts(tx: TenantTx, filter: { athleteId?: string; s
     )
     .orderBy(desc(workouts.id))
     .limit(limit + 1);
-}
-
-export async function workoutTotals(tx: TenantTx, workoutId: string) {
-  const [row] = await tx
-    .select({ sets: sql<number>`count(*)::int`, volumeKg: sql<number>`coalesce(sum(${workoutSets.reps} * ${workoutSets.weightKg}), 0)::float8` })
-    .from(workoutSets)
-    .where(and(eq(workoutSets.tenantId, tx.scope.tenantId), eq(workoutSets.workoutId, workoutId)));
-  return row!;
-}
-
-export async function markCompleted(tx: TenantTx, workoutId: string, completedAt: Date, summary: unknown) {
-  await tx
-    .update(workouts)
-    .set({ status: 'completed', completedAt, summary })
-    .where(and(eq(workouts.tenantId, tx.scope.tenantId), eq(workouts.id, workoutId)));
 }
 
 /** The latest record per exercise and kind: records only ever rise, so the latest is the standing one. */
@@ -236,11 +176,6 @@ export async function weeklyVolume(tx: TenantTx, athleteId: string, exerciseId?:
      GROUP BY 1
      ORDER BY 1`);
   return result.rows;
-}
-
-export async function insertBodyMetric(tx: TenantTx, row: NewRow<typeof bodyMetrics>) {
-  const [inserted] = await tx.insert(bodyMetrics).values({ ...row, tenantId: tx.scope.tenantId }).returning();
-  return inserted!;
 }
 
 export async function listBodyMetrics(tx: TenantTx, userId: string, limit: number, after?: { at: Date; id: string }) {

@@ -14,13 +14,23 @@ import {
   workoutQuery,
   workoutSchema,
 } from '@coachline/domain/api/training';
+import type { AddBodyMetricUseCase } from '@coachline/use-cases/training/add-body-metric.use-case';
+import type { CompleteWorkoutUseCase } from '@coachline/use-cases/training/complete-workout.use-case';
 import type { LogSetUseCase } from '@coachline/use-cases/training/log-set.use-case';
+import type { StartWorkoutUseCase } from '@coachline/use-cases/training/start-workout.use-case';
 import { route, type AnyRoute } from '../../http/route';
 import type { ProgressService } from './progress.service';
 import type { WorkoutService } from './workout.service';
 
 /** Workouts, set logging, progress and body metrics. */
-export function workoutRoutes(workouts: WorkoutService, progress: ProgressService, logSet: LogSetUseCase): AnyRoute[] {
+export interface WorkoutUseCases {
+  start: StartWorkoutUseCase;
+  logSet: LogSetUseCase;
+  complete: CompleteWorkoutUseCase;
+  addBodyMetric: AddBodyMetricUseCase;
+}
+
+export function workoutRoutes(workouts: WorkoutService, progress: ProgressService, useCases: WorkoutUseCases): AnyRoute[] {
   const tags = ['Training'];
   return [
     route({
@@ -31,7 +41,7 @@ export function workoutRoutes(workouts: WorkoutService, progress: ProgressServic
       access: 'workout:write',
       body: workoutBody,
       responses: { 201: { description: 'Started', schema: workoutSchema } },
-      handler: async ({ actor, body }) => ({ status: 201, body: await workouts.start(actor, body) }),
+      handler: async ({ actor, body }) => ({ status: 201, body: await useCases.start.execute(actor, body) }),
     }),
     route({
       method: 'get',
@@ -63,7 +73,7 @@ export function workoutRoutes(workouts: WorkoutService, progress: ProgressServic
       body: logSetBody,
       deferInput: true,
       responses: { 201: { description: 'Logged (or the stored set, for a replayed id)', schema: logSetResultSchema }, 409: { description: 'The workout is completed' } },
-      handler: async ({ actor, params, body }) => ({ status: 201, body: await logSet.execute(actor, params.id, body) }),
+      handler: async ({ actor, params, body }) => ({ status: 201, body: await useCases.logSet.execute(actor, params.id, body) }),
     }),
     route({
       method: 'post',
@@ -73,7 +83,7 @@ export function workoutRoutes(workouts: WorkoutService, progress: ProgressServic
       access: 'workout:write',
       params: idParams,
       responses: { 200: { description: 'Completed', schema: completedWorkoutSchema }, 409: { description: 'Already completed' } },
-      handler: async ({ actor, params }) => ({ status: 200, body: await workouts.complete(actor, params.id) }),
+      handler: async ({ actor, params }) => ({ status: 200, body: await useCases.complete.execute(actor, params.id) }),
     }),
     route({
       method: 'get',
@@ -95,7 +105,7 @@ export function workoutRoutes(workouts: WorkoutService, progress: ProgressServic
       access: 'body-metric:write',
       body: bodyMetricBody,
       responses: { 201: { description: 'Recorded', schema: bodyMetricSchema } },
-      handler: async ({ actor, body }) => ({ status: 201, body: await progress.recordBodyMetric(actor, body) }),
+      handler: async ({ actor, body }) => ({ status: 201, body: await useCases.addBodyMetric.execute(actor, body) }),
     }),
     route({
       method: 'get',
