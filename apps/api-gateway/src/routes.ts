@@ -57,7 +57,9 @@ import { WebhookEndpointService } from './modules/webhooks/webhook-endpoint.serv
 import { webhookRoutes } from './modules/webhooks/webhooks.routes';
 import { loopbackAllowed } from '@coachline/runtime/outbound-http';
 import { SendMessageUseCase } from '@coachline/use-cases/messaging/send-message.use-case';
+import { DeleteSetUseCase } from '@coachline/use-cases/training/delete-set.use-case';
 import { LogSetUseCase } from '@coachline/use-cases/training/log-set.use-case';
+import { UpdateSetUseCase } from '@coachline/use-cases/training/update-set.use-case';
 
 /** Every /v1 route, built from the services of each module. */
 export function createRoutes(deps: GatewayDeps): AnyRoute[] {
@@ -121,7 +123,11 @@ export function createRoutes(deps: GatewayDeps): AnyRoute[] {
       },
     ),
     ...trainingRoutes(new ExerciseService(db), new ProgramService(db)),
-    ...workoutRoutes(new WorkoutService(db), new ProgressService(db), new LogSetUseCase(db, live, logger)),
+    ...workoutRoutes(new WorkoutService(db), new ProgressService(db), {
+      logSet: new LogSetUseCase(db, live, logger),
+      updateSet: new UpdateSetUseCase(db, live, logger),
+      deleteSet: new DeleteSetUseCase(db, live, logger),
+    }),
     ...messagingRoutes(new ConversationService(db), new SendMessageUseCase(db, live, logger)),
     ...availabilityRoutes(new AvailabilityService(db)),
     ...sessionRoutes(new SessionService(db)),

@@ -168,6 +168,19 @@ export const logSetResultSchema = z
   .object({ set: loggedSetSchema, progress: progressSchema, personalRecord: personalRecordHitSchema.nullable() })
   .meta({ id: 'LogSetResult' });
 
+export const workoutSetParams = z.strictObject({ id: uuid, setId: uuid });
+
+/** Corrects a logged set; `rpe: null` clears it. The exercise stays: a set of another exercise is a new set. */
+export const updateSetBody = z
+  .strictObject({ reps: repsNumber.optional(), weightKg: weightKg.optional(), rpe: rpeNumber.nullable().optional() })
+  .refine((body) => body.reps !== undefined || body.weightKg !== undefined || body.rpe !== undefined, { message: 'Send at least one of reps, weightKg, rpe' })
+  .meta({ id: 'UpdateSetRequest', examples: [{ reps: 6, weightKg: 102.5 }] });
+
+/** The edited set, the workout's progress, and the record the set holds once records are judged again. */
+export const updateSetResultSchema = z
+  .object({ set: loggedSetSchema, progress: progressSchema, personalRecord: personalRecordHitSchema.nullable() })
+  .meta({ id: 'UpdateSetResult' });
+
 export const completedWorkoutSchema = z
   .object({ id: uuid, status: z.literal('completed'), completedAt: z.string(), summary: workoutSummarySchema })
   .meta({ id: 'CompletedWorkout' });

@@ -189,13 +189,7 @@ export async function listWorkouts(tx: TenantTx, filter: { athleteId?: string; s
     .limit(limit + 1);
 }
 
-export async function workoutTotals(tx: TenantTx, workoutId: string) {
-  const [row] = await tx
-    .select({ sets: sql<number>`count(*)::int`, volumeKg: sql<number>`coalesce(sum(${workoutSets.reps} * ${workoutSets.weightKg}), 0)::float8` })
-    .from(workoutSets)
-    .where(and(eq(workoutSets.tenantId, tx.scope.tenantId), eq(workoutSets.workoutId, workoutId)));
-  return row!;
-}
+export { workoutTotals } from '@coachline/db/workout-sets';
 
 export async function markCompleted(tx: TenantTx, workoutId: string, completedAt: Date, summary: unknown) {
   await tx

@@ -9,18 +9,27 @@ import {
   logSetBody,
   logSetResultSchema,
   progressQuery,
+  updateSetBody,
+  updateSetResultSchema,
   workoutBody,
   workoutListItemSchema,
   workoutQuery,
   workoutSchema,
+  workoutSetParams,
 } from '@coachline/domain/api/training';
+import type { DeleteSetUseCase } from '@coachline/use-cases/training/delete-set.use-case';
 import type { LogSetUseCase } from '@coachline/use-cases/training/log-set.use-case';
+import type { UpdateSetUseCase } from '@coachline/use-cases/training/update-set.use-case';
 import { route, type AnyRoute } from '../../http/route';
 import type { ProgressService } from './progress.service';
 import type { WorkoutService } from './workout.service';
 
 /** Workouts, set logging, progress and body metrics. */
-export function workoutRoutes(workouts: WorkoutService, progress: ProgressService, logSet: LogSetUseCase): AnyRoute[] {
+export function workoutRoutes(
+  workouts: WorkoutService,
+  progress: ProgressService,
+  sets: { logSet: LogSetUseCase; updateSet: UpdateSetUseCase; deleteSet: DeleteSetUseCase },
+): AnyRoute[] {
   const tags = ['Training'];
   return [
     route({
@@ -63,7 +72,32 @@ export function workoutRoutes(workouts: WorkoutService, progress: ProgressServic
       body: logSetBody,
       deferInput: true,
       responses: { 201: { description: 'Logged (or the stored set, for a replayed id)', schema: logSetResultSchema }, 409: { description: 'The workout is completed' } },
-      handler: async ({ actor, params, body }) => ({ status: 201, body: await logSet.execute(actor, params.id, body) }),
+      handler: async ({ actor, params, body }) => ({ status: 201, body: await sets.logSet.execute(actor, params.id, body) }),
+    }),
+    route({
+      method: 'patch',
+      path: '/v1/workouts/:id/sets/:setId',
+      summary: 'Correct a logged set while the workout runs or within 24 h of its completion; records are judged again',
+      tags,
+      access: 'workout:write',
+      params: workoutSetParams,
+      body: updateSetBody,
+      deferInput: true,
+      responses: { 200: { description: 'Corrected', schema: updateSetResultSchema }, 409: { description: 'The workout was completed more than 24 hours ago' } },
+      handler: async ({ actor, params, body }) => ({ status: 200, body: await sets.updateSet.execute(actor, params.id, params.setId, body) }),
+    }),
+    route({
+      method: 'delete',
+      path: '/v1/workouts/:id/sets/:setId',
+      summary: 'Delete a logged set while the workout runs or within 24 h of its completion; records are judged again',
+      tags,
+      access: 'workout:write',
+      params: workoutSetParams,
+      responses: { 204: { description: 'Deleted' }, 409: { description: 'The workout was completed more than 24 hours ago' } },
+      handler: async ({ actor, params }) => {
+        await sets.deleteSet.execute(actor, params.id, params.setId);
+        return { status: 204 };
+      },
     }),
     route({
       method: 'post',
