@@ -67,6 +67,11 @@ export const programBody = z
     description: `A program of 1 to ${PROGRAM_LIMITS.days} days, each of up to ${PROGRAM_LIMITS.exercisesPerDay} exercises of 1 to ${PROGRAM_LIMITS.setsPerExercise} planned sets (at most ${PROGRAM_LIMITS.days * PROGRAM_LIMITS.exercisesPerDay * PROGRAM_LIMITS.setsPerExercise} sets). Larger programs are 422.`,
   });
 
+/** Fields not sent keep their values; `days`, when sent, replace every day of the program. */
+export const programUpdateBody = programBody
+  .partial()
+  .meta({ id: 'ProgramUpdateRequest', examples: [{ name: 'Push day (deload)' }], description: 'Any fields of ProgramRequest; `days`, when sent, replace all the days. Workouts already started keep their planned sets.' });
+
 export const programSchema = z
   .object({
     id: uuid,
@@ -98,6 +103,13 @@ export const assignmentBody = z.strictObject({ athleteId: uuid, startDate: calen
 export const assignmentSchema = z
   .object({ id: uuid, programId: uuid, athleteId: uuid, startDate: z.string(), assignedBy: uuid, createdAt: z.string() })
   .meta({ id: 'ProgramAssignment' });
+
+export const programAssignmentsQuery = pageQuery;
+
+/** One of the caller's assignments, with the program it assigns. */
+export const myAssignmentSchema = assignmentSchema
+  .extend({ program: programSummarySchema })
+  .meta({ id: 'MyProgramAssignment' });
 
 export const workoutBody = z
   .strictObject({ programId: uuid.optional(), dayIndex: z.number().int().min(0).max(27).optional(), title: nameString.optional(), athleteId: uuid.optional() })

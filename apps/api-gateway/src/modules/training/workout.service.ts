@@ -16,6 +16,7 @@ import {
   findProgram,
   findProgramDay,
   insertWorkout,
+  isAssigned,
   listWorkouts,
   markCompleted,
   workoutContents,
@@ -57,7 +58,9 @@ export class WorkoutService {
       const workoutId = newId();
       let planned: { id: string; workoutId: string; exerciseId: string; position: number; reps: number; weightKg: number | null; rpe: number | null }[] = [];
       if (body.programId) {
-        if (!(await findProgram(tx, body.programId))) throw new ValidationError('The program does not exist.', [{ path: 'programId', message: 'Unknown program' }]);
+        // An athlete starts only from a program assigned to them: the others are invisible to them.
+        const visible = actor.permissions.includes('program:read:any') || (await isAssigned(tx, body.programId, actor.userId));
+        if (!visible || !(await findProgram(tx, body.programId))) throw new ValidationError('The program does not exist.', [{ path: 'programId', message: 'Unknown program' }]);
         const day = await findProgramDay(tx, body.programId, body.dayIndex ?? 0);
         if (!day) throw new ValidationError('The program has no such day.', [{ path: 'dayIndex', message: 'No such day in the program' }]);
         planned = (await daySets(tx, day.id)).map((set, position) => ({ id: newId(), workoutId, exerciseId: set.exerciseId, position, reps: set.reps, weightKg: set.weightKg, rpe: set.rpe }));
