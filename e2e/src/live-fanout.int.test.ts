@@ -105,3 +105,26 @@ test('a message sent over REST reaches the recipient live on another instance', 
   const ack = await request(athleteSocket, 'message:send', { toUserId: coach.id, body: 'Thanks!' });
   expect(await reply).toEqual(ack.message);
 });
+
+test("a set corrected or deleted over REST reaches the workout's room on either instance as set:updated and set:deleted", async () => {
+  const { coach, athlete } = await gw.tenantWithTeam();
+  const exerciseId = (await gw.http().get('/v1/exercises').query({ q: 'Deadlift' }).set(gw.auth(athlete))).body.items[0].id;
+  const workout = (await gw.http().post('/v1/workouts').set(gw.auth(athlete)).send({ title: 'Pull' })).body;
+  const coachSocket = await client(0, coach);
+  const athleteSocket = await client(1, athlete);
+  expect(await request(coachSocket, 'workout:join', { workoutId: workout.id })).toEqual({ ok: true });
+  expect(await request(athleteSocket, 'workout:join', { workoutId: workout.id })).toEqual({ ok: true });
+  const logged = (await gw.http().post(`/v1/workouts/${workout.id}/sets`).set(gw.auth(athlete)).send({ exerciseId, reps: 5, weightKg: 180 })).body;
+
+  const updatedForCoach = next(coachSocket, 'set:updated', (p) => p.workoutId === workout.id);
+  const updatedForAthlete = next(athleteSocket, 'set:updated', (p) => p.workoutId === workout.id);
+  const patched = await gw.http().patch(`/v1/workouts/${workout.id}/sets/${logged.set.id}`).set(gw.auth(coach)).send({ weightKg: 170 });
+  expect(patched.status).toBe(200);
+  const expected = { workoutId: workout.id, set: patched.body.set, progress: patched.body.progress, personalRecord: patched.body.personalRecord };
+  expect(await updatedForCoach).toEqual(expected);
+  expect(await updatedForAthlete).toEqual(expected);
+
+  const deleted = next(coachSocket, 'set:deleted', (p) => p.workoutId === workout.id);
+  expect((await gw.http().delete(`/v1/workouts/${workout.id}/sets/${logged.set.id}`).set(gw.auth(athlete))).status).toBe(204);
+  expect(await deleted).toEqual({ workoutId: workout.id, setId: logged.set.id, progress: { completed: 0, planned: 0, percent: 0 } });
+});

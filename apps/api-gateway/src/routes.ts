@@ -59,8 +59,10 @@ import { loopbackAllowed } from '@coachline/runtime/outbound-http';
 import { SendMessageUseCase } from '@coachline/use-cases/messaging/send-message.use-case';
 import { AddBodyMetricUseCase } from '@coachline/use-cases/training/add-body-metric.use-case';
 import { CompleteWorkoutUseCase } from '@coachline/use-cases/training/complete-workout.use-case';
+import { DeleteSetUseCase } from '@coachline/use-cases/training/delete-set.use-case';
 import { LogSetUseCase } from '@coachline/use-cases/training/log-set.use-case';
 import { StartWorkoutUseCase } from '@coachline/use-cases/training/start-workout.use-case';
+import { UpdateSetUseCase } from '@coachline/use-cases/training/update-set.use-case';
 import { SyncChangesService } from './modules/sync/sync-changes.service';
 import { SyncMutationsService } from './modules/sync/sync-mutations.service';
 import { syncRoutes } from './modules/sync/sync.routes';
@@ -89,6 +91,8 @@ export function createRoutes(deps: GatewayDeps): AnyRoute[] {
     logSet: new LogSetUseCase(db, live, logger),
     complete: new CompleteWorkoutUseCase(db),
     addBodyMetric: new AddBodyMetricUseCase(db),
+    updateSet: new UpdateSetUseCase(db, live, logger),
+    deleteSet: new DeleteSetUseCase(db, live, logger),
   };
   const sendMessage = new SendMessageUseCase(db, live, logger);
   return [
@@ -139,7 +143,7 @@ export function createRoutes(deps: GatewayDeps): AnyRoute[] {
     ...messagingRoutes(new ConversationService(db), sendMessage),
     ...syncRoutes(
       new SyncChangesService(db),
-      new SyncMutationsService(db, { startWorkout: training.start, logSet: training.logSet, completeWorkout: training.complete, sendMessage, addBodyMetric: training.addBodyMetric }, logger),
+      new SyncMutationsService(db, { startWorkout: training.start, logSet: training.logSet, completeWorkout: training.complete, sendMessage, addBodyMetric: training.addBodyMetric, updateSet: training.updateSet, deleteSet: training.deleteSet }, logger),
     ),
     ...availabilityRoutes(new AvailabilityService(db)),
     ...sessionRoutes(new SessionService(db)),

@@ -9,6 +9,16 @@ export async function insertAssignment(tx: TenantTx, row: NewRow<typeof programA
   return inserted!;
 }
 
+/** Whether the program is assigned to the athlete: athletes see only such programs. */
+export async function isAssigned(tx: TenantTx, programId: string, athleteId: string): Promise<boolean> {
+  const [row] = await tx
+    .select({ id: programAssignments.id })
+    .from(programAssignments)
+    .where(and(eq(programAssignments.tenantId, tx.scope.tenantId), eq(programAssignments.programId, programId), eq(programAssignments.athleteId, athleteId)))
+    .limit(1);
+  return row !== undefined;
+}
+
 /** The programs a purchase grants, each once however often this runs. */
 export async function assignForPurchase(tx: TenantTx, purchase: { id: string; userId: string }, programIds: readonly string[], startDate: string): Promise<void> {
   if (programIds.length === 0) return;

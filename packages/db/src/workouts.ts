@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { NewRow, TenantTx } from './database';
 import { currentMember } from './memberships';
 import { bodyMetrics, memberships, programDays, programPlannedSets, programs, workoutPlannedSets, workouts, workoutSets } from './schema/index';
@@ -59,14 +59,6 @@ export async function workoutContents(tx: TenantTx, workoutId: string) {
     .where(and(eq(workoutSets.tenantId, tenantId), eq(workoutSets.workoutId, workoutId)))
     .orderBy(asc(workoutSets.loggedAt), asc(workoutSets.id));
   return { planned, sets };
-}
-
-export async function workoutTotals(tx: TenantTx, workoutId: string) {
-  const [row] = await tx
-    .select({ sets: sql<number>`count(*)::int`, volumeKg: sql<number>`coalesce(sum(${workoutSets.reps} * ${workoutSets.weightKg}), 0)::float8` })
-    .from(workoutSets)
-    .where(and(eq(workoutSets.tenantId, tx.scope.tenantId), eq(workoutSets.workoutId, workoutId)));
-  return row!;
 }
 
 export async function markCompleted(tx: TenantTx, workoutId: string, completedAt: Date, summary: unknown) {

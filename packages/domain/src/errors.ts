@@ -18,7 +18,6 @@ export const ERROR_CODES = [
   'WEBHOOK_REJECTED',
   'IDEMPOTENCY_KEY_REUSED',
   'IDEMPOTENCY_KEY_IN_USE',
-  'UNSUPPORTED_MUTATION',
   'PAYLOAD_TOO_LARGE',
   'SERVICE_UNAVAILABLE',
   'INTERNAL',
@@ -113,10 +112,6 @@ export class InvalidOAuthStateError extends AppError {
 /** A provider's push that cannot be verified as the provider specifies (wrong subscription, outside the replay window). */
 export class WebhookRejectedError extends AppError {
   readonly code = 'WEBHOOK_REJECTED' as const;
-}
-/** An offline-sync mutation of a type this server does not apply yet. */
-export class UnsupportedMutationError extends AppError {
-  readonly code = 'UNSUPPORTED_MUTATION' as const;
 }
 export class PayloadTooLargeError extends AppError {
   readonly code = 'PAYLOAD_TOO_LARGE' as const;

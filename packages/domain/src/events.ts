@@ -159,6 +159,19 @@ export const EVENTS = {
     payload: z.object({ setId: id, workoutId: id, athleteId: id, exerciseId: id, loggedAt: z.iso.datetime() }),
     queues: ['analytics'],
   },
+  /**
+   * A logged set was corrected (`workout.set_updated`) or deleted (`workout.set_deleted`);
+   * `affectedAt` holds the instants whose days changed: the set's, its workout's
+   * completion, and those of records judged again.
+   */
+  'workout.set_updated': {
+    payload: z.object({ setId: id, workoutId: id, athleteId: id, exerciseId: id, affectedAt: z.array(z.iso.datetime()) }),
+    queues: ['analytics'],
+  },
+  'workout.set_deleted': {
+    payload: z.object({ setId: id, workoutId: id, athleteId: id, exerciseId: id, affectedAt: z.array(z.iso.datetime()) }),
+    queues: ['analytics'],
+  },
   /** A body metric (weight, body fat) was recorded. */
   'body_metric.recorded': {
     payload: z.object({ bodyMetricId: id, userId: id, measuredAt: z.iso.datetime() }),

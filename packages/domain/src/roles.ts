@@ -12,6 +12,8 @@ export const PERMISSIONS = [
   'exercise:read',
   'exercise:write',
   'program:read',
+  /** Every program of the tenant; without it, only the programs assigned to the caller. */
+  'program:read:any',
   'program:write',
   'program:assign',
   'workout:read',
@@ -77,6 +79,7 @@ const COACH: Permission[] = [
   ...ATHLETE,
   'member:invite',
   'exercise:write',
+  'program:read:any',
   'program:write',
   'program:assign',
   'workout:read:any',

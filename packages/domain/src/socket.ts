@@ -72,6 +72,15 @@ export interface ServerToClientEvents {
     progress: WorkoutProgress;
     personalRecord: PersonalRecordHit | null;
   }) => void;
+  /** A logged set was corrected; records were judged again, `personalRecord` is the one the set holds now. */
+  'set:updated': (payload: {
+    workoutId: string;
+    set: LoggedSet;
+    progress: WorkoutProgress;
+    personalRecord: PersonalRecordHit | null;
+  }) => void;
+  /** A logged set was deleted; records were judged again without it. */
+  'set:deleted': (payload: { workoutId: string; setId: string; progress: WorkoutProgress }) => void;
   'message:new': (payload: ChatMessage) => void;
   'notification:new': (payload: LiveNotification) => void;
   'presence:update': (payload: { userId: string; online: boolean }) => void;

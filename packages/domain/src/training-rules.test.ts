@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { detectRecords, e1rmKey, epley, priorBests, progressOf, volumeKg, type SetSample } from './training-rules';
+import { detectRecords, e1rmKey, epley, priorBests, progressOf, recordHistory, volumeKg, type SetSample } from './training-rules';
 
 const weight = fc.integer({ min: 0, max: 100_000 }).map((cents) => cents / 100);
 const sample = fc.record({ reps: fc.integer({ min: 0, max: 1000 }), weightKg: weight });
@@ -114,4 +114,32 @@ describe('progressOf', () => {
 test('volumeKg sums reps times weight', () => {
   expect(volumeKg([{ reps: 5, weightKg: 100 }, { reps: 8, weightKg: 62.5 }])).toBe(1000);
   expect(volumeKg([])).toBe(0);
+});
+
+describe('recordHistory', () => {
+  test('holds exactly the records that logging the sets one by one detects', () => {
+    fc.assert(
+      fc.property(history, (sets) => {
+        const withIds = sets.map((set, i) => ({ id: `s${i}`, ...set }));
+        const expected = withIds.flatMap((set, i) => detectRecords(priorBests(sets.slice(0, i), set.weightKg), set).map((hit) => ({ setId: set.id, ...hit })));
+        expect(recordHistory(withIds)).toEqual(expected);
+      }),
+    );
+  });
+
+  test('deleting the record set makes the best remaining set the record', () => {
+    const sets = [
+      { id: 'a', reps: 5, weightKg: 100 },
+      { id: 'b', reps: 5, weightKg: 120 },
+      { id: 'c', reps: 5, weightKg: 110 },
+    ];
+    expect(recordHistory(sets).filter((r) => r.kind === 'weight')).toEqual([
+      { setId: 'a', kind: 'weight', value: 100 },
+      { setId: 'b', kind: 'weight', value: 120 },
+    ]);
+    expect(recordHistory(sets.filter((s) => s.id !== 'b')).filter((r) => r.kind === 'weight')).toEqual([
+      { setId: 'a', kind: 'weight', value: 100 },
+      { setId: 'c', kind: 'weight', value: 110 },
+    ]);
+  });
 });

@@ -86,3 +86,39 @@ export function progressOf(completed: number, planned: number): Progress {
 export function volumeKg(sets: readonly SetSample[]): number {
   return roundKg(sets.reduce((sum, set) => sum + set.reps * set.weightKg, 0));
 }
+
+/** A logged set as the record history sees it, in the order it was logged. */
+export interface HistorySet extends SetSample {
+  id: string;
+}
+
+/** A record a set holds in an exercise's history. */
+export interface HeldRecord extends RecordHit {
+  setId: string;
+}
+
+/**
+ * Every record of one athlete's exercise, judging each set against the sets
+ * logged before it, as logging them one by one did: what stands after a set
+ * is edited or deleted. Weights repeat, so the reps rule looks at one entry
+ * per distinct weight rather than at every earlier set.
+ */
+export function recordHistory(sets: readonly HistorySet[]): HeldRecord[] {
+  const held: HeldRecord[] = [];
+  const mostRepsByWeight = new Map<number, number>();
+  let bestE1rmKey = 0;
+  let heaviestKg = 0;
+  let count = 0;
+  for (const set of sets) {
+    let mostRepsAtOrAbove: number | null = null;
+    for (const [weight, reps] of mostRepsByWeight) {
+      if (weight >= set.weightKg) mostRepsAtOrAbove = Math.max(mostRepsAtOrAbove ?? 0, reps);
+    }
+    for (const hit of detectRecords({ count, bestE1rmKey, heaviestKg, mostRepsAtOrAbove }, set)) held.push({ setId: set.id, ...hit });
+    count += 1;
+    bestE1rmKey = Math.max(bestE1rmKey, e1rmKey(set));
+    heaviestKg = Math.max(heaviestKg, set.weightKg);
+    mostRepsByWeight.set(set.weightKg, Math.max(mostRepsByWeight.get(set.weightKg) ?? 0, set.reps));
+  }
+  return held;
+}

@@ -36,7 +36,6 @@ export function statusOf(code: ErrorCode): number {
       return 415;
     case 'VALIDATION_FAILED':
     case 'IDEMPOTENCY_KEY_REUSED':
-    case 'UNSUPPORTED_MUTATION':
       return 422;
     case 'RATE_LIMITED':
       return 429;

@@ -23,6 +23,9 @@ export const postSchema = z
   .object({ id: uuid, spaceId: uuid, authorId: uuid, body: z.string(), mediaIds: z.array(uuid), createdAt: z.string() })
   .meta({ id: 'Post' });
 
+/** A post's new text; its media stay. */
+export const updatePostBody = z.strictObject({ body: freeText }).meta({ id: 'UpdatePostRequest', examples: [{ body: 'Session moved to 7:00 tomorrow.' }] });
+
 export const createCommentBody = z.strictObject({ body: freeText }).meta({ id: 'CreateCommentRequest' });
 
 export const commentSchema = z

@@ -84,7 +84,9 @@ export const workoutStartPayload = workoutBody.extend({ id: uuid });
 /** `set.log`: POST /v1/workouts/:workoutId/sets with the client's id. */
 export const setLogPayload = logSetBody.extend({ id: uuid, workoutId: uuid });
 /** `set.update`: PATCH /v1/workouts/:workoutId/sets/:setId. */
-export const setUpdatePayload = z.strictObject({ workoutId: uuid, setId: uuid, reps: repsNumber.optional(), weightKg: weightKg.optional(), rpe: rpeNumber.optional() });
+export const setUpdatePayload = z
+  .strictObject({ workoutId: uuid, setId: uuid, reps: repsNumber.optional(), weightKg: weightKg.optional(), rpe: rpeNumber.nullable().optional() })
+  .refine((body) => body.reps !== undefined || body.weightKg !== undefined || body.rpe !== undefined, { message: 'Send at least one of reps, weightKg, rpe' });
 /** `set.delete`: DELETE /v1/workouts/:workoutId/sets/:setId. */
 export const setDeletePayload = z.strictObject({ workoutId: uuid, setId: uuid });
 /** `workout.complete`: POST /v1/workouts/:workoutId/complete. */

@@ -67,6 +67,11 @@ export const programBody = z
     description: `A program of 1 to ${PROGRAM_LIMITS.days} days, each of up to ${PROGRAM_LIMITS.exercisesPerDay} exercises of 1 to ${PROGRAM_LIMITS.setsPerExercise} planned sets (at most ${PROGRAM_LIMITS.days * PROGRAM_LIMITS.exercisesPerDay * PROGRAM_LIMITS.setsPerExercise} sets). Larger programs are 422.`,
   });
 
+/** Fields not sent keep their values; `days`, when sent, replace every day of the program. */
+export const programUpdateBody = programBody
+  .partial()
+  .meta({ id: 'ProgramUpdateRequest', examples: [{ name: 'Push day (deload)' }], description: 'Any fields of ProgramRequest; `days`, when sent, replace all the days. Workouts already started keep their planned sets.' });
+
 export const programSchema = z
   .object({
     id: uuid,
@@ -98,6 +103,13 @@ export const assignmentBody = z.strictObject({ athleteId: uuid, startDate: calen
 export const assignmentSchema = z
   .object({ id: uuid, programId: uuid, athleteId: uuid, startDate: z.string(), assignedBy: uuid, createdAt: z.string() })
   .meta({ id: 'ProgramAssignment' });
+
+export const programAssignmentsQuery = pageQuery;
+
+/** One of the caller's assignments, with the program it assigns. */
+export const myAssignmentSchema = assignmentSchema
+  .extend({ program: programSummarySchema })
+  .meta({ id: 'MyProgramAssignment' });
 
 export const workoutBody = z
   .strictObject({ programId: uuid.optional(), dayIndex: z.number().int().min(0).max(27).optional(), title: nameString.optional(), athleteId: uuid.optional() })
@@ -167,6 +179,19 @@ export const progressSchema = z
 export const logSetResultSchema = z
   .object({ set: loggedSetSchema, progress: progressSchema, personalRecord: personalRecordHitSchema.nullable() })
   .meta({ id: 'LogSetResult' });
+
+export const workoutSetParams = z.strictObject({ id: uuid, setId: uuid });
+
+/** Corrects a logged set; `rpe: null` clears it. The exercise stays: a set of another exercise is a new set. */
+export const updateSetBody = z
+  .strictObject({ reps: repsNumber.optional(), weightKg: weightKg.optional(), rpe: rpeNumber.nullable().optional() })
+  .refine((body) => body.reps !== undefined || body.weightKg !== undefined || body.rpe !== undefined, { message: 'Send at least one of reps, weightKg, rpe' })
+  .meta({ id: 'UpdateSetRequest', examples: [{ reps: 6, weightKg: 102.5 }] });
+
+/** The edited set, the workout's progress, and the record the set holds once records are judged again. */
+export const updateSetResultSchema = z
+  .object({ set: loggedSetSchema, progress: progressSchema, personalRecord: personalRecordHitSchema.nullable() })
+  .meta({ id: 'UpdateSetResult' });
 
 export const completedWorkoutSchema = z
   .object({ id: uuid, status: z.literal('completed'), completedAt: z.string(), summary: workoutSummarySchema })

@@ -1,8 +1,8 @@
 import { recordAudit } from '@coachline/db/audit';
 import type { Database } from '@coachline/db/database';
 import { emit } from '@coachline/db/outbox';
-import { recordsOfWorkout } from '@coachline/db/workout-sets';
-import { markCompleted, workoutTotals } from '@coachline/db/workouts';
+import { recordsOfWorkout, workoutTotals } from '@coachline/db/workout-sets';
+import { markCompleted } from '@coachline/db/workouts';
 import type { Actor } from '@coachline/domain/actor';
 import { ConflictError } from '@coachline/domain/errors';
 import { roundKg } from '@coachline/domain/training-rules';

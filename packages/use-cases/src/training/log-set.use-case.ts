@@ -48,7 +48,7 @@ export interface LoggedSetResult {
   personalRecord: PersonalRecordHit | null;
 }
 
-const storedSet = (row: WorkoutSetRow): StoredSet => ({
+export const storedSet = (row: WorkoutSetRow): StoredSet => ({
   id: row.id,
   exerciseId: row.exerciseId,
   reps: row.reps,

@@ -2,6 +2,7 @@ import { recordAudit } from '@coachline/db/audit';
 import type { Database } from '@coachline/db/database';
 import { newId } from '@coachline/db/ids';
 import { emit } from '@coachline/db/outbox';
+import { isAssigned } from '@coachline/db/program-assignments';
 import { findWorkout } from '@coachline/db/workout-sets';
 import { daySets, findMemberRole, findProgram, findProgramDay, insertWorkout, workoutContents } from '@coachline/db/workouts';
 import type { Actor } from '@coachline/domain/actor';
@@ -46,7 +47,9 @@ export class StartWorkoutUseCase {
       const workoutId = input.id ?? newId();
       let planned: { id: string; workoutId: string; exerciseId: string; position: number; reps: number; weightKg: number | null; rpe: number | null }[] = [];
       if (input.programId) {
-        if (!(await findProgram(tx, input.programId))) throw new ValidationError('The program does not exist.', [{ path: 'programId', message: 'Unknown program' }]);
+        // An athlete starts only from a program assigned to them: the others are invisible to them.
+        const visible = actor.permissions.includes('program:read:any') || (await isAssigned(tx, input.programId, actor.userId));
+        if (!visible || !(await findProgram(tx, input.programId))) throw new ValidationError('The program does not exist.', [{ path: 'programId', message: 'Unknown program' }]);
         const day = await findProgramDay(tx, input.programId, input.dayIndex ?? 0);
         if (!day) throw new ValidationError('The program has no such day.', [{ path: 'dayIndex', message: 'No such day in the program' }]);
         planned = (await daySets(tx, day.id)).map((set, position) => ({ id: newId(), workoutId, exerciseId: set.exerciseId, position, reps: set.reps, weightKg: set.weightKg, rpe: set.rpe }));

@@ -1,7 +1,7 @@
 import type { Actor } from '@coachline/domain/actor';
-import { ForbiddenError, NotFoundError } from '@coachline/domain/errors';
+import { ConflictError, ForbiddenError, NotFoundError } from '@coachline/domain/errors';
 import type { TenantTx } from '@coachline/db/database';
-import { findWorkout, type WorkoutRow } from '@coachline/db/workout-sets';
+import { findSet, findWorkout, type WorkoutRow, type WorkoutSetRow } from '@coachline/db/workout-sets';
 
 /** An athlete acts on their own training; COACH and ADMIN on any athlete's. */
 export function canActFor(actor: Actor, athleteId: string, mode: 'read' | 'write'): boolean {
@@ -17,4 +17,21 @@ export async function workoutFor(tx: TenantTx, actor: Actor, workoutId: string, 
   if (!workout) throw new NotFoundError('Workout not found.');
   if (!canActFor(actor, workout.athleteId, mode)) throw new ForbiddenError('This workout belongs to another athlete.');
   return workout;
+}
+
+/** How long after its completion a workout's sets may still be corrected. */
+export const SET_EDIT_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/** Sets are corrected while the workout runs or within a day of its completion; later the history stands. */
+export function assertSetsEditable(workout: WorkoutRow, now: Date = new Date()): void {
+  if (workout.status === 'in_progress') return;
+  if (workout.completedAt && now.getTime() - workout.completedAt.getTime() <= SET_EDIT_WINDOW_MS) return;
+  throw new ConflictError('The workout was completed more than 24 hours ago; its sets can no longer change.');
+}
+
+/** A logged set of the workout; a set of another workout is as missing as an unknown one. */
+export async function setOfWorkout(tx: TenantTx, workoutId: string, setId: string): Promise<WorkoutSetRow> {
+  const set = await findSet(tx, setId);
+  if (!set || set.workoutId !== workoutId) throw new NotFoundError('Set not found in this workout.');
+  return set;
 }

@@ -82,3 +82,17 @@ export async function insertComment(tx: TenantTx, row: NewRow<typeof comments>) 
   return comment!;
 }
 
+
+export async function updatePost(tx: TenantTx, postId: string, body: string) {
+  const [post] = await tx
+    .update(posts)
+    .set({ body })
+    .where(and(eq(posts.tenantId, tx.scope.tenantId), eq(posts.id, postId)))
+    .returning();
+  return post!;
+}
+
+/** Its comments go with it (the reference cascades). */
+export async function deletePost(tx: TenantTx, postId: string): Promise<void> {
+  await tx.delete(posts).where(and(eq(posts.tenantId, tx.scope.tenantId), eq(posts.id, postId)));
+}

@@ -1,5 +1,5 @@
 import { idParams, pageOf, pageQuery } from '@coachline/domain/api/common';
-import { addSpaceMemberBody, commentSchema, createCommentBody, createPostBody, createSpaceBody, postSchema, spaceMemberSchema, spaceSchema } from '@coachline/domain/api/spaces';
+import { addSpaceMemberBody, commentSchema, createCommentBody, createPostBody, createSpaceBody, postSchema, spaceMemberSchema, spaceSchema, updatePostBody } from '@coachline/domain/api/spaces';
 import { route, type AnyRoute } from '../../http/route';
 import type { SpaceService } from './spaces.service';
 
@@ -85,6 +85,31 @@ export function spaceRoutes(spaces: SpaceService): AnyRoute[] {
       body: createCommentBody,
       responses: { 201: { description: 'Commented', schema: commentSchema } },
       handler: async ({ actor, params, body }) => ({ status: 201, body: await spaces.createComment(actor, params.id, body) }),
+    }),
+    route({
+      method: 'patch',
+      path: '/v1/posts/:id',
+      summary: "Change a post's text (its author, or the space's COACH and ADMIN)",
+      tags,
+      access: 'space:write',
+      params: idParams,
+      deferInput: true,
+      body: updatePostBody,
+      responses: { 200: { description: 'Changed', schema: postSchema } },
+      handler: async ({ actor, params, body }) => ({ status: 200, body: await spaces.updatePost(actor, params.id, body) }),
+    }),
+    route({
+      method: 'delete',
+      path: '/v1/posts/:id',
+      summary: 'Delete a post and its comments (its author, or the space\'s COACH and ADMIN)',
+      tags,
+      access: 'space:write',
+      params: idParams,
+      responses: { 204: { description: 'Deleted' } },
+      handler: async ({ actor, params }) => {
+        await spaces.deletePost(actor, params.id);
+        return { status: 204 };
+      },
     }),
   ];
 }

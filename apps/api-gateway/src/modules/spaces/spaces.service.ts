@@ -4,7 +4,7 @@ import { newId } from '@coachline/db/ids';
 import { emit } from '@coachline/db/outbox';
 import type { comments, posts, spaceMembers, spaces } from '@coachline/db/schema/index';
 import type { PageQuery } from '@coachline/domain/api/common';
-import { ConflictError, NotFoundError, ValidationError } from '@coachline/domain/errors';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@coachline/domain/errors';
 import { decodeCursor, page } from '@coachline/db/pagination';
 import { isForeignKeyViolation, isUniqueViolation } from '@coachline/db/pg-errors';
 import type { Actor } from '@coachline/domain/actor';
@@ -98,6 +98,24 @@ export class SpaceService {
     });
   }
 
+  async updatePost(actor: Actor, postId: string, input: LazyInput<{ body: string }>) {
+    return this.db.withTenant(actor, async (tx) => {
+      await postToChange(tx, actor, postId);
+      const { body } = input();
+      const post = await repo.updatePost(tx, postId, body);
+      await recordAudit(tx, { actorId: actor.userId, action: 'post.updated', entityType: 'post', entityId: postId, summary: { spaceId: post.spaceId } });
+      return postOut(post);
+    });
+  }
+
+  async deletePost(actor: Actor, postId: string): Promise<void> {
+    await this.db.withTenant(actor, async (tx) => {
+      const post = await postToChange(tx, actor, postId);
+      await repo.deletePost(tx, postId);
+      await recordAudit(tx, { actorId: actor.userId, action: 'post.deleted', entityType: 'post', entityId: postId, summary: { spaceId: post.spaceId, authorId: post.authorId } });
+    });
+  }
+
   async createComment(actor: Actor, postId: string, input: LazyInput<{ body: string }>) {
     return this.db.withTenant(actor, async (tx) => {
       await requirePostVisible(tx, actor, postId);
@@ -109,6 +127,18 @@ export class SpaceService {
       return commentOut(comment);
     });
   }
+}
+
+/**
+ * The post, for someone who may change it: its author, or a COACH or ADMIN
+ * who is a member of its space. Other members get 403; anyone outside the
+ * space, 404.
+ */
+async function postToChange(tx: TenantTx, actor: Actor, postId: string) {
+  const post = await repo.findPost(tx, postId);
+  if (!post || !(await repo.isSpaceMember(tx, post.spaceId, actor.userId))) throw new NotFoundError('No such post.');
+  if (post.authorId !== actor.userId && !actor.permissions.includes('space:manage')) throw new ForbiddenError("Only the post's author or the space's coaches change a post.");
+  return post;
 }
 
 async function requireMember(tx: TenantTx, actor: Actor, spaceId: string): Promise<void> {

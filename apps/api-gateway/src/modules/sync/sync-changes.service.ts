@@ -30,7 +30,7 @@ export function everyRowOf(actor: Actor): SyncEntity[] {
       case 'body_metric':
         return can('workout:read:any');
       case 'program':
-        return can('program:write');
+        return can('program:read:any');
       case 'assignment':
         return can('program:assign');
       case 'session':

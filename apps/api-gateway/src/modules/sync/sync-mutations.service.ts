@@ -6,20 +6,24 @@ import { logFieldsOf, type Actor } from '@coachline/domain/actor';
 import {
   bodyMetricAddPayload,
   messageSendPayload,
+  setDeletePayload,
   setLogPayload,
   workoutCompletePayload,
   workoutStartPayload,
   type SyncMutationType,
   type syncMutationsBody,
 } from '@coachline/domain/api/sync';
-import { AppError, ForbiddenError, UnsupportedMutationError, ValidationError } from '@coachline/domain/errors';
+import { updateSetBody } from '@coachline/domain/api/training';
+import { AppError, ForbiddenError, ValidationError } from '@coachline/domain/errors';
 import type { Permission } from '@coachline/domain/roles';
 import type { Logger } from '@coachline/runtime/logger';
 import type { SendMessageUseCase } from '@coachline/use-cases/messaging/send-message.use-case';
 import type { AddBodyMetricUseCase } from '@coachline/use-cases/training/add-body-metric.use-case';
 import type { CompleteWorkoutUseCase } from '@coachline/use-cases/training/complete-workout.use-case';
+import type { DeleteSetUseCase } from '@coachline/use-cases/training/delete-set.use-case';
 import type { LogSetUseCase } from '@coachline/use-cases/training/log-set.use-case';
 import type { StartWorkoutUseCase } from '@coachline/use-cases/training/start-workout.use-case';
+import type { UpdateSetUseCase } from '@coachline/use-cases/training/update-set.use-case';
 import { dependencyFailureOf } from '../../http/dependency-failure';
 import { problemOf, type Problem } from '../../http/problem';
 import { fieldErrors } from '../../http/route';
@@ -40,6 +44,8 @@ export interface SyncUseCases {
   completeWorkout: CompleteWorkoutUseCase;
   sendMessage: SendMessageUseCase;
   addBodyMetric: AddBodyMetricUseCase;
+  updateSet: UpdateSetUseCase;
+  deleteSet: DeleteSetUseCase;
 }
 
 /** The permission the matching REST route requires. */
@@ -127,8 +133,13 @@ export class SyncMutationsService {
       case 'body_metric.add':
         return this.useCases.addBodyMetric.execute(actor, parse(bodyMetricAddPayload, payload));
       case 'set.update':
-      case 'set.delete':
-        throw new UnsupportedMutationError(`${type} is not applied by this server yet.`);
+        return this.useCases.updateSet.execute(actor, pathId(payload, 'workoutId'), pathId(payload, 'setId'), () =>
+          parse(updateSetBody, withoutPathIds(payload, 'workoutId', 'setId')),
+        );
+      case 'set.delete': {
+        const { workoutId, setId } = parse(setDeletePayload, payload);
+        return this.useCases.deleteSet.execute(actor, workoutId, setId);
+      }
     }
   }
 

@@ -214,6 +214,8 @@ describe('POST /v1/sync/mutations', () => {
       { clientMutationId: 'w-2', type: 'workout.complete', payload: { workoutId } },
       { clientMutationId: 'm-1', type: 'message.send', payload: { id: messageId, toUserId: coach.id, body: 'Done!' } },
       { clientMutationId: 'b-1', type: 'body_metric.add', payload: { id: metricId, weightKg: 79.5, measuredAt: '2026-12-06T07:00:00Z' } },
+      { clientMutationId: 'u-1', type: 'set.update', payload: { workoutId, setId: setA, reps: 6 } },
+      { clientMutationId: 'd-1', type: 'set.delete', payload: { workoutId, setId: setB } },
     ];
     const results = await mutate(athlete, batch);
     expect(results.map((r) => [r.clientMutationId, r.status])).toEqual(batch.map((m) => [m.clientMutationId, 'applied']));
@@ -221,16 +223,20 @@ describe('POST /v1/sync/mutations', () => {
     expect(results[2]!.data).toMatchObject({ set: { id: setB, reps: 5, weightKg: 105 }, personalRecord: { exerciseId: squat, kind: 'e1rm' } });
     expect(results[3]!.data).toMatchObject({ id: workoutId, status: 'completed', summary: { sets: 2, volumeKg: 1025 } });
     expect(results[4]!.data).toMatchObject({ id: messageId, fromUserId: athlete.id, body: 'Done!' });
+    expect(results[6]!.data).toMatchObject({ set: { id: setA, reps: 6, weightKg: 100 } });
+    expect(results[7]!.data).toMatchObject({ setId: setB });
 
     const stored = (await gw.http().get(`/v1/workouts/${workoutId}`).set(gw.auth(athlete))).body;
-    expect(stored.sets.map((s: { id: string }) => s.id)).toEqual([setA, setB]);
+    expect(stored.sets.map((s: { id: string; reps: number }) => [s.id, s.reps])).toEqual([[setA, 6]]);
+    expect(stored.summary).toMatchObject({ sets: 1, volumeKg: 600 });
     const progress = (await gw.http().get(`/v1/athletes/${athlete.id}/progress`).set(gw.auth(athlete))).body;
-    expect(progress.personalRecords.map((r: { setId: string }) => r.setId)).toContain(setB);
+    expect(progress.personalRecords.map((r: { setId: string }) => r.setId)).toContain(setA);
+    expect(progress.personalRecords.map((r: { setId: string }) => r.setId)).not.toContain(setB);
     const events = await gw.deps.db.withTenant({ tenantId: athlete.tenantId }, (tx) =>
       tx.select({ type: outboxEvents.type }).from(outboxEvents).where(and(eq(outboxEvents.tenantId, athlete.tenantId), sql`${outboxEvents.payload}->>'workoutId' = ${workoutId}`)),
     );
     const count = (type: string) => events.filter((e) => e.type === type).length;
-    expect([count('workout.started'), count('workout.set_logged'), count('workout.completed')]).toEqual([1, 2, 1]);
+    expect([count('workout.started'), count('workout.set_logged'), count('workout.completed'), count('workout.set_updated'), count('workout.set_deleted')]).toEqual([1, 2, 1, 1, 1]);
     expect(count('personal_record.achieved')).toBeGreaterThanOrEqual(2);
     const inbox = (await gw.http().get('/v1/conversations').set(gw.auth(coach))).body.items;
     expect(inbox).toHaveLength(1);
@@ -265,7 +271,7 @@ describe('POST /v1/sync/mutations', () => {
       ['b', 'rejected', 404, 'NOT_FOUND'],
       ['c', 'rejected', 422, 'VALIDATION_FAILED'],
       ['d', 'rejected', 403, 'FORBIDDEN'],
-      ['e', 'rejected', 422, 'UNSUPPORTED_MUTATION'],
+      ['e', 'rejected', 404, 'NOT_FOUND'],
       ['f', 'applied', undefined, undefined],
       ['g', 'applied', undefined, undefined],
       ['h', 'rejected', 409, 'CONFLICT'],

@@ -3,8 +3,8 @@ import { recordAudit } from '@coachline/db/audit';
 import { newId } from '@coachline/db/ids';
 import type { z } from 'zod';
 import type { PageQuery } from '@coachline/domain/api/common';
-import type { assignmentBody, programBody } from '@coachline/domain/api/training';
-import { NotFoundError, ValidationError, type FieldError } from '@coachline/domain/errors';
+import type { assignmentBody, programBody, programUpdateBody } from '@coachline/domain/api/training';
+import { ConflictError, NotFoundError, ValidationError, type FieldError } from '@coachline/domain/errors';
 import { decodeCursor, page } from '@coachline/db/pagination';
 import type { Actor } from '@coachline/domain/actor';
 import type { LazyInput } from '@coachline/use-cases/lazy-input';
@@ -13,10 +13,17 @@ import {
   findMemberRole,
   findProgram,
   insertAssignment,
+  deleteProgram,
   insertProgram,
+  isAssigned,
+  listAssignments,
   listPrograms,
+  productsSelling,
   programContents,
+  replaceProgramDays,
+  updateProgram,
   type ProgramDayRow,
+  type ProgramAssignmentRow,
   type ProgramPlannedSetRow,
   type ProgramRow,
 } from './training.repository';
@@ -58,42 +65,88 @@ export async function assertExercisesExist(tx: TenantTx, refs: { path: string; e
   if (errors.length > 0) throw new ValidationError('Some exercises do not exist.', errors);
 }
 
+const toAssignment = (row: ProgramAssignmentRow) => ({
+  id: row.id,
+  programId: row.programId,
+  athleteId: row.athleteId,
+  startDate: row.startDate,
+  assignedBy: row.assignedBy,
+  createdAt: row.createdAt.toISOString(),
+});
+
+/** Staff see every program; an athlete only the programs assigned to them. */
+const seesEveryProgram = (actor: Actor) => actor.permissions.includes('program:read:any');
+
+type ProgramDaysBody = z.output<typeof programBody>['days'];
+
+const exerciseRefs = (days: ProgramDaysBody) => days.flatMap((day, d) => day.exercises.map((e, i) => ({ path: `days.${d}.exercises.${i}.exerciseId`, exerciseId: e.exerciseId })));
+
+/** The day and planned-set rows of a program's days, as sent. */
+function programRows(programId: string, bodyDays: ProgramDaysBody) {
+  const days = bodyDays.map((day, position) => ({ id: newId(), programId, position, name: day.name }));
+  const sets = bodyDays.flatMap((day, d) =>
+    day.exercises.flatMap((exercise, exercisePosition) =>
+      exercise.sets.map((set, setPosition) => ({
+        id: newId(),
+        dayId: days[d]!.id,
+        exerciseId: exercise.exerciseId,
+        exercisePosition,
+        setPosition,
+        reps: set.reps,
+        weightKg: set.weightKg ?? null,
+        rpe: set.rpe ?? null,
+        restSeconds: set.restSeconds ?? null,
+      })),
+    ),
+  );
+  return { days, sets };
+}
+
 export class ProgramService {
   constructor(private readonly db: Database) {}
 
   async create(actor: Actor, body: z.output<typeof programBody>) {
     return this.db.withTenant(actor, async (tx) => {
-      await assertExercisesExist(
-        tx,
-        body.days.flatMap((day, d) => day.exercises.map((e, i) => ({ path: `days.${d}.exercises.${i}.exerciseId`, exerciseId: e.exerciseId }))),
-      );
+      await assertExercisesExist(tx, exerciseRefs(body.days));
       const programId = newId();
-      const days = body.days.map((day, position) => ({ id: newId(), programId, position, name: day.name }));
-      const sets = body.days.flatMap((day, d) =>
-        day.exercises.flatMap((exercise, exercisePosition) =>
-          exercise.sets.map((set, setPosition) => ({
-            id: newId(),
-            dayId: days[d]!.id,
-            exerciseId: exercise.exerciseId,
-            exercisePosition,
-            setPosition,
-            reps: set.reps,
-            weightKg: set.weightKg ?? null,
-            rpe: set.rpe ?? null,
-            restSeconds: set.restSeconds ?? null,
-          })),
-        ),
-      );
+      const { days, sets } = programRows(programId, body.days);
       const program = await insertProgram(tx, { id: programId, name: body.name, description: body.description ?? null, createdBy: actor.userId }, days, sets);
       await recordAudit(tx, { actorId: actor.userId, action: 'program.created', entityType: 'program', entityId: programId, summary: { name: body.name, days: days.length } });
       return toProgram(program, days, sets);
     });
   }
 
+  async update(actor: Actor, programId: string, input: LazyInput<z.output<typeof programUpdateBody>>) {
+    return this.db.withTenant(actor, async (tx) => {
+      if (!(await findProgram(tx, programId))) throw new NotFoundError('Program not found.');
+      const body = input();
+      if (body.days) {
+        await assertExercisesExist(tx, exerciseRefs(body.days));
+        const { days, sets } = programRows(programId, body.days);
+        await replaceProgramDays(tx, programId, days, sets);
+      }
+      const program = await updateProgram(tx, programId, { ...(body.name !== undefined ? { name: body.name } : {}), ...(body.description !== undefined ? { description: body.description } : {}) });
+      await recordAudit(tx, { actorId: actor.userId, action: 'program.updated', entityType: 'program', entityId: programId, summary: { fields: Object.keys(body) } });
+      const { days, sets } = await programContents(tx, programId);
+      return toProgram(program, days, sets);
+    });
+  }
+
+  async remove(actor: Actor, programId: string): Promise<void> {
+    await this.db.withTenant(actor, async (tx) => {
+      const program = await findProgram(tx, programId);
+      if (!program) throw new NotFoundError('Program not found.');
+      const selling = await productsSelling(tx, programId);
+      if (selling.length > 0) throw new ConflictError(`The program is sold by ${selling.length === 1 ? 'a product' : `${selling.length} products`} (${selling.map((p) => p.id).join(', ')}); what was bought must stay, so it cannot be deleted.`);
+      await deleteProgram(tx, programId);
+      await recordAudit(tx, { actorId: actor.userId, action: 'program.deleted', entityType: 'program', entityId: programId, summary: { name: program.name } });
+    });
+  }
+
   async get(actor: Actor, programId: string) {
     return this.db.withTenant(actor, async (tx) => {
       const program = await findProgram(tx, programId);
-      if (!program) throw new NotFoundError('Program not found.');
+      if (!program || (!seesEveryProgram(actor) && !(await isAssigned(tx, programId, actor.userId)))) throw new NotFoundError('Program not found.');
       const { days, sets } = await programContents(tx, programId);
       return toProgram(program, days, sets);
     });
@@ -101,7 +154,7 @@ export class ProgramService {
 
   async list(actor: Actor, query: PageQuery) {
     const cursor = decodeCursor(query.cursor);
-    const rows = await this.db.withTenant(actor, (tx) => listPrograms(tx, query.limit, cursor?.id));
+    const rows = await this.db.withTenant(actor, (tx) => listPrograms(tx, query.limit, cursor?.id, seesEveryProgram(actor) ? undefined : actor.userId));
     const result = page(rows, query.limit, (row) => ({ id: row.id }));
     return { items: result.items.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() })), nextCursor: result.nextCursor };
   }
@@ -114,7 +167,27 @@ export class ProgramService {
       if (role !== 'ATHLETE') throw new ValidationError('Programs are assigned to athletes of this organization.', [{ path: 'athleteId', message: 'Not an athlete of this organization' }]);
       const row = await insertAssignment(tx, { id: newId(), programId, athleteId: body.athleteId, startDate: body.startDate, assignedBy: actor.userId });
       await recordAudit(tx, { actorId: actor.userId, action: 'program.assigned', entityType: 'program_assignment', entityId: row.id, summary: { programId, athleteId: body.athleteId } });
-      return { id: row.id, programId, athleteId: row.athleteId, startDate: row.startDate, assignedBy: row.assignedBy, createdAt: row.createdAt.toISOString() };
+      return toAssignment(row);
     });
+  }
+
+  async assignments(actor: Actor, programId: string, query: LazyInput<PageQuery>) {
+    const { rows, limit } = await this.db.withTenant(actor, async (tx) => {
+      if (!(await findProgram(tx, programId))) throw new NotFoundError('Program not found.');
+      const { limit, cursor } = query();
+      return { rows: await listAssignments(tx, { programId }, limit, decodeCursor(cursor)?.id), limit };
+    });
+    const result = page(rows, limit, (row) => ({ id: row.assignment.id }));
+    return { items: result.items.map((row) => toAssignment(row.assignment)), nextCursor: result.nextCursor };
+  }
+
+  async myAssignments(actor: Actor, query: PageQuery) {
+    const cursor = decodeCursor(query.cursor);
+    const rows = await this.db.withTenant(actor, (tx) => listAssignments(tx, { athleteId: actor.userId }, query.limit, cursor?.id));
+    const result = page(rows, query.limit, (row) => ({ id: row.assignment.id }));
+    return {
+      items: result.items.map((row) => ({ ...toAssignment(row.assignment), program: { ...row.program, createdAt: row.program.createdAt.toISOString() } })),
+      nextCursor: result.nextCursor,
+    };
   }
 }

@@ -85,15 +85,17 @@ describe('programs', () => {
     expect(created.body.days[0].exercises.map((e: { exerciseId: string }) => e.exerciseId)).toEqual([bench, row]);
     expect(created.body.days[0].exercises[0].sets[1]).toMatchObject({ reps: 5, weightKg: 80, rpe: 8, restSeconds: 180 });
 
+    // Athletes see the programs assigned to them only.
+    expect((await gw.http().get(`/v1/programs/${created.body.id}`).set(gw.auth(athlete))).status).toBe(404);
+    const assigned = await gw.http().post(`/v1/programs/${created.body.id}/assignments`).set(gw.auth(coach)).send({ athleteId: athlete.id, startDate: '2026-04-06' });
+    expect(assigned.status).toBe(201);
+    expect(assigned.body).toMatchObject({ id: expect.any(String), programId: created.body.id, athleteId: athlete.id, startDate: '2026-04-06' });
+
     const got = await gw.http().get(`/v1/programs/${created.body.id}`).set(gw.auth(athlete));
     expect(got.status).toBe(200);
     expect(got.body).toEqual(created.body);
     const list = await gw.http().get('/v1/programs').set(gw.auth(athlete));
     expect(list.body.items).toEqual([expect.objectContaining({ id: created.body.id, dayCount: 2 })]);
-
-    const assigned = await gw.http().post(`/v1/programs/${created.body.id}/assignments`).set(gw.auth(coach)).send({ athleteId: athlete.id, startDate: '2026-04-06' });
-    expect(assigned.status).toBe(201);
-    expect(assigned.body).toMatchObject({ id: expect.any(String), programId: created.body.id, athleteId: athlete.id, startDate: '2026-04-06' });
     expect((await gw.http().post(`/v1/programs/${created.body.id}/assignments`).set(gw.auth(coach)).send({ athleteId: coach.id, startDate: '2026-04-06' })).status).toBe(422);
     expect((await gw.http().post(`/v1/programs/${created.body.id}/assignments`).set(gw.auth(athlete)).send({ athleteId: athlete.id, startDate: '2026-04-06' })).status).toBe(403);
   });
@@ -129,6 +131,7 @@ describe('workouts and sets', () => {
       .post('/v1/programs')
       .set(gw.auth(coach))
       .send({ name: 'Legs', days: [{ name: 'A', exercises: [] }, { name: 'B', exercises: [{ exerciseId: squat, sets: [{ reps: 5, weightKg: 100 }, { reps: 5, weightKg: 100 }, { reps: 5, weightKg: 100 }] }] }] });
+    expect((await gw.http().post(`/v1/programs/${program.body.id}/assignments`).set(gw.auth(coach)).send({ athleteId: athlete.id, startDate: '2026-12-07' })).status).toBe(201);
     const workout = await startWorkout(athlete, { programId: program.body.id, dayIndex: 1 });
     expect(workout).toMatchObject({ id: expect.any(String), athleteId: athlete.id, status: 'in_progress' });
     expect(workout.plannedSets).toHaveLength(3);

@@ -1,10 +1,13 @@
 import { and, asc, desc, eq, getTableColumns, gt, ilike, inArray, lt, or, sql, type Table } from 'drizzle-orm';
 import type { NewRow, TenantTx } from '@coachline/db/database';
+import { findProgram } from '@coachline/db/workouts';
 import {
   bodyMetrics,
   exercises,
   personalRecords,
+  products,
   programDays,
+  programAssignments,
   programPlannedSets,
   programs,
   workoutPlannedSets,
@@ -98,35 +101,100 @@ export async function programContents(tx: TenantTx, programId: string) {
   return { days, sets };
 }
 
-export async function listPrograms(tx: TenantTx, limit: number, afterId?: string) {
+// Written out: inside a select list drizzle renders columns unqualified, which the subquery would capture.
+const dayCount = sql<number>`(SELECT count(*)::int FROM program_days d WHERE d.tenant_id = "programs"."tenant_id" AND d.program_id = "programs"."id")`;
+
+const programSummaryColumns = {
+  id: programs.id,
+  name: programs.name,
+  description: programs.description,
+  createdBy: programs.createdBy,
+  createdAt: programs.createdAt,
+  dayCount,
+};
+
+/** The tenant's programs, or with `assignedTo` only those assigned to that athlete. */
+export async function listPrograms(tx: TenantTx, limit: number, afterId?: string, assignedTo?: string) {
+  const { tenantId } = tx.scope;
   return tx
-    .select({
-      id: programs.id,
-      name: programs.name,
-      description: programs.description,
-      createdBy: programs.createdBy,
-      createdAt: programs.createdAt,
-      // Written out: inside a select list drizzle renders columns unqualified, which the subquery would capture.
-      dayCount: sql<number>`(SELECT count(*)::int FROM program_days d WHERE d.tenant_id = "programs"."tenant_id" AND d.program_id = "programs"."id")`,
-    })
+    .select(programSummaryColumns)
     .from(programs)
-    .where(and(eq(programs.tenantId, tx.scope.tenantId), afterId ? gt(programs.id, afterId) : undefined))
+    .where(
+      and(
+        eq(programs.tenantId, tenantId),
+        afterId ? gt(programs.id, afterId) : undefined,
+        assignedTo
+          ? sql`EXISTS (SELECT 1 FROM ${programAssignments} a WHERE a.tenant_id = "programs"."tenant_id" AND a.program_id = "programs"."id" AND a.athlete_id = ${assignedTo})`
+          : undefined,
+      ),
+    )
     .orderBy(asc(programs.id))
     .limit(limit + 1);
 }
 
-export { insertAssignment } from '@coachline/db/program-assignments';
-export {
-  daySets,
-  findMemberRole,
-  findProgram,
-  findProgramDay,
-  insertBodyMetric,
-  insertWorkout,
-  markCompleted,
-  workoutContents,
-  workoutTotals,
-} from '@coachline/db/workouts';
+export type ProgramAssignmentRow = typeof programAssignments.$inferSelect;
+
+/** Assignments of one program, or of one athlete, oldest first. */
+export async function listAssignments(tx: TenantTx, filter: { programId?: string; athleteId?: string }, limit: number, afterId?: string) {
+  return tx
+    .select({ assignment: programAssignments, program: programSummaryColumns })
+    .from(programAssignments)
+    .innerJoin(programs, and(eq(programs.tenantId, programAssignments.tenantId), eq(programs.id, programAssignments.programId)))
+    .where(
+      and(
+        eq(programAssignments.tenantId, tx.scope.tenantId),
+        filter.programId ? eq(programAssignments.programId, filter.programId) : undefined,
+        filter.athleteId ? eq(programAssignments.athleteId, filter.athleteId) : undefined,
+        afterId ? gt(programAssignments.id, afterId) : undefined,
+      ),
+    )
+    .orderBy(asc(programAssignments.id))
+    .limit(limit + 1);
+}
+
+export async function updateProgram(tx: TenantTx, programId: string, changes: { name?: string; description?: string }) {
+  if (Object.keys(changes).length === 0) return (await findProgram(tx, programId))!;
+  const [row] = await tx
+    .update(programs)
+    .set(changes)
+    .where(and(eq(programs.tenantId, tx.scope.tenantId), eq(programs.id, programId)))
+    .returning();
+  return row!;
+}
+
+/** Replaces every day of a program (their planned sets cascade). */
+export async function replaceProgramDays(tx: TenantTx, programId: string, days: NewRow<typeof programDays>[], sets: NewRow<typeof programPlannedSets>[]) {
+  const { tenantId } = tx.scope;
+  await tx.delete(programDays).where(and(eq(programDays.tenantId, tenantId), eq(programDays.programId, programId)));
+  for (const chunk of chunksFor(programDays, days)) await tx.insert(programDays).values(chunk.map((day) => ({ ...day, tenantId })));
+  for (const chunk of chunksFor(programPlannedSets, sets)) await tx.insert(programPlannedSets).values(chunk.map((set) => ({ ...set, tenantId })));
+}
+
+/** The products that sell the program on its own (kind `program`); they reference it. */
+export async function productsSelling(tx: TenantTx, programId: string) {
+  return tx
+    .select({ id: products.id })
+    .from(products)
+    .where(and(eq(products.tenantId, tx.scope.tenantId), eq(products.programId, programId)));
+}
+
+/**
+ * Deletes a program with its days and assignments. Workouts started from it
+ * stay, with their planned and logged sets, no longer pointing at it; a
+ * subscription that included it includes it no more.
+ */
+export async function deleteProgram(tx: TenantTx, programId: string): Promise<void> {
+  const { tenantId } = tx.scope;
+  await tx.update(workouts).set({ programId: null }).where(and(eq(workouts.tenantId, tenantId), eq(workouts.programId, programId)));
+  await tx
+    .update(products)
+    .set({ programIds: sql`array_remove(${products.programIds}, ${programId}::uuid)` })
+    .where(and(eq(products.tenantId, tenantId), sql`${programId}::uuid = ANY(${products.programIds})`));
+  await tx.delete(programs).where(and(eq(programs.tenantId, tenantId), eq(programs.id, programId)));
+}
+
+export { insertAssignment, isAssigned } from '@coachline/db/program-assignments';
+export { findMemberRole, findProgram, workoutContents } from '@coachline/db/workouts';
 
 export async function listWorkouts(tx: TenantTx, filter: { athleteId?: string; status?: 'in_progress' | 'completed' }, limit: number, beforeId?: string) {
   return tx

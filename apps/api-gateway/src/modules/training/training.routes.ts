@@ -5,9 +5,11 @@ import {
   exerciseBody,
   exerciseQuery,
   exerciseSchema,
+  myAssignmentSchema,
   programBody,
   programSchema,
   programSummarySchema,
+  programUpdateBody,
 } from '@coachline/domain/api/training';
 import { route, type AnyRoute } from '../../http/route';
 import type { ExerciseService } from './exercise.service';
@@ -78,6 +80,53 @@ export function trainingRoutes(exercises: ExerciseService, programs: ProgramServ
       deferInput: true,
       responses: { 201: { description: 'Assigned', schema: assignmentSchema } },
       handler: async ({ actor, params, body }) => ({ status: 201, body: await programs.assign(actor, params.id, body) }),
+    }),
+    route({
+      method: 'get',
+      path: '/v1/programs/:id/assignments',
+      summary: "A program's assignments, oldest first",
+      tags,
+      access: 'program:assign',
+      params: idParams,
+      query: pageQuery,
+      deferInput: true,
+      responses: { 200: { description: 'Assignments', schema: pageOf(assignmentSchema) } },
+      handler: async ({ actor, params, query }) => ({ status: 200, body: await programs.assignments(actor, params.id, query) }),
+    }),
+    route({
+      method: 'get',
+      path: '/v1/me/assignments',
+      summary: "The caller's program assignments, each with its program",
+      tags,
+      access: 'program:read',
+      query: pageQuery,
+      responses: { 200: { description: 'Assignments', schema: pageOf(myAssignmentSchema) } },
+      handler: async ({ actor, query }) => ({ status: 200, body: await programs.myAssignments(actor, query) }),
+    }),
+    route({
+      method: 'patch',
+      path: '/v1/programs/:id',
+      summary: "Change a program: fields not sent keep their values, days sent replace all its days",
+      tags,
+      access: 'program:write',
+      params: idParams,
+      body: programUpdateBody,
+      deferInput: true,
+      responses: { 200: { description: 'Changed', schema: programSchema } },
+      handler: async ({ actor, params, body }) => ({ status: 200, body: await programs.update(actor, params.id, body) }),
+    }),
+    route({
+      method: 'delete',
+      path: '/v1/programs/:id',
+      summary: 'Delete a program and its assignments; workouts already logged from it stay',
+      tags,
+      access: 'program:write',
+      params: idParams,
+      responses: { 204: { description: 'Deleted' }, 409: { description: 'A product sells the program' } },
+      handler: async ({ actor, params }) => {
+        await programs.remove(actor, params.id);
+        return { status: 204 };
+      },
     }),
   ];
 }

@@ -9,15 +9,20 @@ import {
   logSetBody,
   logSetResultSchema,
   progressQuery,
+  updateSetBody,
+  updateSetResultSchema,
   workoutBody,
   workoutListItemSchema,
   workoutQuery,
   workoutSchema,
+  workoutSetParams,
 } from '@coachline/domain/api/training';
 import type { AddBodyMetricUseCase } from '@coachline/use-cases/training/add-body-metric.use-case';
 import type { CompleteWorkoutUseCase } from '@coachline/use-cases/training/complete-workout.use-case';
+import type { DeleteSetUseCase } from '@coachline/use-cases/training/delete-set.use-case';
 import type { LogSetUseCase } from '@coachline/use-cases/training/log-set.use-case';
 import type { StartWorkoutUseCase } from '@coachline/use-cases/training/start-workout.use-case';
+import type { UpdateSetUseCase } from '@coachline/use-cases/training/update-set.use-case';
 import { route, type AnyRoute } from '../../http/route';
 import type { ProgressService } from './progress.service';
 import type { WorkoutService } from './workout.service';
@@ -28,6 +33,8 @@ export interface WorkoutUseCases {
   logSet: LogSetUseCase;
   complete: CompleteWorkoutUseCase;
   addBodyMetric: AddBodyMetricUseCase;
+  updateSet: UpdateSetUseCase;
+  deleteSet: DeleteSetUseCase;
 }
 
 export function workoutRoutes(workouts: WorkoutService, progress: ProgressService, useCases: WorkoutUseCases): AnyRoute[] {
@@ -74,6 +81,31 @@ export function workoutRoutes(workouts: WorkoutService, progress: ProgressServic
       deferInput: true,
       responses: { 201: { description: 'Logged (or the stored set, for a replayed id)', schema: logSetResultSchema }, 409: { description: 'The workout is completed' } },
       handler: async ({ actor, params, body }) => ({ status: 201, body: await useCases.logSet.execute(actor, params.id, body) }),
+    }),
+    route({
+      method: 'patch',
+      path: '/v1/workouts/:id/sets/:setId',
+      summary: 'Correct a logged set while the workout runs or within 24 h of its completion; records are judged again',
+      tags,
+      access: 'workout:write',
+      params: workoutSetParams,
+      body: updateSetBody,
+      deferInput: true,
+      responses: { 200: { description: 'Corrected', schema: updateSetResultSchema }, 409: { description: 'The workout was completed more than 24 hours ago' } },
+      handler: async ({ actor, params, body }) => ({ status: 200, body: await useCases.updateSet.execute(actor, params.id, params.setId, body) }),
+    }),
+    route({
+      method: 'delete',
+      path: '/v1/workouts/:id/sets/:setId',
+      summary: 'Delete a logged set while the workout runs or within 24 h of its completion; records are judged again',
+      tags,
+      access: 'workout:write',
+      params: workoutSetParams,
+      responses: { 204: { description: 'Deleted' }, 409: { description: 'The workout was completed more than 24 hours ago' } },
+      handler: async ({ actor, params }) => {
+        await useCases.deleteSet.execute(actor, params.id, params.setId);
+        return { status: 204 };
+      },
     }),
     route({
       method: 'post',
