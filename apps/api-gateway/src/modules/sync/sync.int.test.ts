@@ -173,6 +173,35 @@ describe('GET /v1/sync/changes', () => {
     expect(ofEntity([...whileOpen.changes, ...afterCommit.changes], 'body_metric').map((c) => c.id).sort()).toEqual([lateId, early.id].sort());
   });
 
+  test('read while many transactions write, the feed loses no change, repeats none and shows no foreign row', async () => {
+    const { athlete, athlete2 } = await gw.tenantWithTeam();
+    const squat = await exerciseId(athlete);
+    const workoutOf = async (user: TestUser) => (await gw.http().post('/v1/workouts').set(gw.auth(user)).send({ title: 'Busy' })).body.id as string;
+    const [mine, theirs] = [await workoutOf(athlete), await workoutOf(athlete2)];
+    let cursor = (await catchUp(athlete, undefined, [`workout:upsert:${mine}`])).cursor;
+    const log = async (user: TestUser, workoutId: string) => {
+      const ids: string[] = [];
+      for (let i = 0; i < 8; i++) ids.push((await gw.http().post(`/v1/workouts/${workoutId}/sets`).set(gw.auth(user)).send({ exerciseId: squat, reps: 1 + i, weightKg: 50 })).body.set.id);
+      return ids;
+    };
+    let writing = true;
+    const writers = Promise.all([log(athlete, mine), log(athlete, mine), log(athlete, mine), log(athlete2, theirs), log(athlete2, theirs)]).finally(() => {
+      writing = false;
+    });
+    const seen: Change[] = [];
+    while (writing) {
+      const page = await drain(athlete, cursor, 5);
+      seen.push(...page.changes);
+      cursor = page.cursor;
+    }
+    const written = await writers;
+    const logged = written.slice(0, 3).flat();
+    const served = new Set(seen.map(keyOf));
+    seen.push(...(await catchUp(athlete, cursor, logged.map((id) => `set:upsert:${id}`).filter((key) => !served.has(key)))).changes);
+    expect(ofEntity(seen, 'set').map((c) => c.id).sort()).toEqual([...logged].sort());
+    expect(seen.filter((c) => c.entity === 'workout').every((c) => c.id === mine)).toBe(true);
+  });
+
   test('limit pages the feed with hasMore, each change once; limits outside 1..1000 and a bad cursor are 422', async () => {
     const { athlete } = await gw.tenantWithTeam();
     const metrics: string[] = [];
