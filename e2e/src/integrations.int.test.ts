@@ -184,6 +184,18 @@ test('a bad, expired or reused state is 400', async () => {
   expect((await http().get(late)).status).toBe(400);
 });
 
+test('an athlete removed between connect and callback gets no connection', async () => {
+  const { admin, athlete } = await stack.team();
+  const callback = await authorize(athlete);
+  expect((await http().delete(`/v1/members/${athlete.id}`).set(auth(admin))).status).toBe(204);
+
+  const refused = await http().get(callback);
+  expect(refused.status).toBe(400);
+  expect(refused.body.code).toBe('INVALID_OAUTH_STATE');
+  const rows = await stack.db.withTenant({ tenantId: athlete.tenantId }, (tx) => tx.select().from(integrationConnections).where(eq(integrationConnections.userId, athlete.id)));
+  expect(rows).toEqual([]);
+});
+
 test('the return URL must be one of the platform origins; the callback then redirects to it', async () => {
   const { athlete2 } = team;
   const refused = await http().post('/v1/integrations/strava/connect').set(auth(athlete2)).send({ returnUrl: 'https://evil.example/steal' });

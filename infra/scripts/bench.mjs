@@ -1,6 +1,7 @@
 // `pnpm bench <name>`: sets up services like `pnpm test`, gives the run a fresh
 // database, then runs bench/<name>.bench.ts. Every benchmark measures its own
 // bare baseline in the same run and reports ratios against it.
+import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { bootstrap, bin, logger, migrate, ROOT } from './lib/platform.mjs';
@@ -26,6 +27,8 @@ try {
   const urls = await prepareDatabase(services.ownerUrl, 'coachline_bench', { fresh: true });
   await migrate(urls);
   const env = { ...process.env, ...urls, REDIS_URL: services.redisUrl, ...services.s3Env, S3_BUCKET: process.env.S3_BUCKET ?? 'coachline-bench', NODE_ENV: 'production', LOG_LEVEL: 'error' };
+  // One sealing key per run, as `pnpm test` has: the gateway refuses to start without one.
+  env.ENCRYPTION_KEYS ??= `bench:${randomBytes(32).toString('base64')}`;
   resetLocalBucket(ROOT, services.s3Env, env.S3_BUCKET);
   for (const name of selected) {
     log(`running ${name}`);

@@ -2,14 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import { createDatabase } from '@coachline/db/database';
 import { newId } from '@coachline/db/ids';
-import { auditEvents, auditEventsArchive, idempotencyKeys, mediaAssets, outboxEvents, passwordResets, refreshTokens } from '@coachline/db/schema/index';
+import { auditEvents, auditEventsArchive, idempotencyKeys, integrationConnections, integrationOauthStates, integrationPushEvents, mediaAssets, outboxEvents, passwordResets, refreshTokens } from '@coachline/db/schema/index';
 import { createLogger } from '@coachline/runtime/logger';
 import { createRedis } from '@coachline/runtime/redis';
 import { createStorage, NoSuchUploadError } from '@coachline/runtime/storage';
 import { createScheduler } from '../scheduler';
 import { obliterateQueues, tenantFixture, testConfig } from '../testing/fixtures';
 import { archiveAuditEvents } from './archive-audit-events.handler';
-import { PUBLISHED_EVENT_RETENTION_DAYS, purgeExpired } from './purge-expired.handler';
+import { PUBLISHED_EVENT_RETENTION_DAYS, PUSH_EVENT_RETENTION_DAYS, purgeExpired } from './purge-expired.handler';
 
 const config = testConfig({ PURGE_EXPIRED_CRON: '5 4 * * *', ARCHIVE_AUDIT_EVENTS_CRON: '10 4 * * *', WEEKLY_PROGRESS_EMAIL_CRON: '0 7 * * 1' });
 const db = createDatabase({ url: config.DATABASE_URL, systemUrl: config.DATABASE_SYSTEM_URL, poolSize: 4 });
@@ -49,6 +49,31 @@ test('purge-expired deletes expired idempotency keys, refresh tokens and passwor
     resets: (await tx.select({ id: passwordResets.id }).from(passwordResets).where(eq(passwordResets.tenantId, tenantId))).map((r) => r.id),
   }));
   expect(left).toEqual({ keys: [keys[2]!.id], tokens: [tokens[1]!.id], resets: [resets[1]!.id] });
+});
+
+test('purge-expired deletes expired OAuth states and provider push records past their retention, keeping live ones', async () => {
+  const { tenantId, athletes } = await tenantFixture(db, 1);
+  const userId = athletes[0]!.id;
+  const now = Date.now();
+  const connectionId = newId();
+  const state = (expiresAt: number) => ({ tenantId, id: newId(), userId, provider: 'strava', stateHash: randomBytes(16).toString('base64url'), expiresAt: new Date(expiresAt) });
+  const push = (ageDays: number) => ({ tenantId, id: newId(), connectionId, eventKey: randomBytes(8).toString('hex'), eventTime: new Date(now - ageDays * DAY), receivedAt: new Date(now - ageDays * DAY) });
+  const states = [state(now - 1000), state(now + 600_000)];
+  const pushes = [push(PUSH_EVENT_RETENTION_DAYS + 1), push(PUSH_EVENT_RETENTION_DAYS - 1)];
+  await db.withTenant({ tenantId }, async (tx) => {
+    await tx.insert(integrationConnections).values({ tenantId, id: connectionId, userId, provider: 'strava', providerAccountId: randomBytes(4).toString('hex'), status: 'active' });
+    await tx.insert(integrationOauthStates).values(states);
+    await tx.insert(integrationPushEvents).values(pushes);
+  });
+
+  const result = await purgeExpired(db);
+  expect(result.oauthStates).toBeGreaterThanOrEqual(1);
+  expect(result.pushEvents).toBeGreaterThanOrEqual(1);
+  const left = await db.withTenant({ tenantId }, async (tx) => ({
+    states: (await tx.select({ id: integrationOauthStates.id }).from(integrationOauthStates).where(eq(integrationOauthStates.tenantId, tenantId))).map((r) => r.id),
+    pushes: (await tx.select({ id: integrationPushEvents.id }).from(integrationPushEvents).where(eq(integrationPushEvents.tenantId, tenantId))).map((r) => r.id),
+  }));
+  expect(left).toEqual({ states: [states[1]!.id], pushes: [pushes[1]!.id] });
 });
 
 test('purge-expired deletes published outbox events past their retention, never unpublished ones', async () => {

@@ -7,6 +7,8 @@ export interface PurgeResult {
   refreshTokens: number;
   passwordResets: number;
   publishedEvents: number;
+  oauthStates: number;
+  pushEvents: number;
 }
 
 /**
@@ -17,8 +19,15 @@ export interface PurgeResult {
 export const PUBLISHED_EVENT_RETENTION_DAYS = 7;
 
 /**
- * maintenance queue, job `purge-expired`: deletes expired idempotency keys, refresh tokens and password resets of every tenant, and
- * published outbox events past their retention, in batches so no statement
+ * How long a provider push's record is kept. A replay is refused by its record
+ * only inside the replay window (at most a day, by configuration); past it the
+ * provider's timestamp check refuses it, so an older record guards nothing.
+ */
+export const PUSH_EVENT_RETENTION_DAYS = 7;
+
+/**
+ * maintenance queue, job `purge-expired`: deletes expired idempotency keys, refresh tokens, password resets and
+ * OAuth states of every tenant, and published outbox events and provider push records past their retention, in batches so no statement
  * holds locks for long.
  */
 export async function purgeExpired(db: Database, now = new Date()): Promise<PurgeResult> {
@@ -31,13 +40,15 @@ export async function purgeExpired(db: Database, now = new Date()): Promise<Purg
       if ((result.rowCount ?? 0) < BATCH) return total;
     }
   };
-  const purge = (table: 'idempotency_keys' | 'refresh_tokens' | 'password_resets') =>
+  const purge = (table: 'idempotency_keys' | 'refresh_tokens' | 'password_resets' | 'integration_oauth_states') =>
     inBatches(
       () => sql`DELETE FROM ${sql.identifier(table)} WHERE (tenant_id, id) IN (
                 SELECT tenant_id, id FROM ${sql.identifier(table)} WHERE expires_at < ${now.toISOString()}::timestamptz
                 LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`,
     );
-  const publishedBefore = new Date(now.getTime() - PUBLISHED_EVENT_RETENTION_DAYS * 86_400_000).toISOString();
+  const daysAgo = (days: number) => new Date(now.getTime() - days * 86_400_000).toISOString();
+  const publishedBefore = daysAgo(PUBLISHED_EVENT_RETENTION_DAYS);
+  const pushesBefore = daysAgo(PUSH_EVENT_RETENTION_DAYS);
   return {
     idempotencyKeys: await purge('idempotency_keys'),
     refreshTokens: await purge('refresh_tokens'),
@@ -45,6 +56,12 @@ export async function purgeExpired(db: Database, now = new Date()): Promise<Purg
     publishedEvents: await inBatches(
       () => sql`DELETE FROM outbox_events WHERE (tenant_id, id) IN (
                 SELECT tenant_id, id FROM outbox_events WHERE created_at < ${publishedBefore}::timestamptz AND published_at IS NOT NULL
+                LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`,
+    ),
+    oauthStates: await purge('integration_oauth_states'),
+    pushEvents: await inBatches(
+      () => sql`DELETE FROM integration_push_events WHERE (tenant_id, id) IN (
+                SELECT tenant_id, id FROM integration_push_events WHERE created_at < ${pushesBefore}::timestamptz
                 LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`,
     ),
   };

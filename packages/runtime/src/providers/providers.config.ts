@@ -30,7 +30,7 @@ export const providersConfigSchema = z.object({
   /** How long a provider's open breaker refuses calls before it lets one through to test. */
   PROVIDER_BREAKER_RESET_MS: z.coerce.number().int().min(100).default(30_000),
   /** A push whose event time is further than this from now is refused: Strava retries within minutes, never days. */
-  PROVIDER_PUSH_REPLAY_WINDOW_SECONDS: z.coerce.number().int().min(1).default(3_600),
+  PROVIDER_PUSH_REPLAY_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3_600),
   /**
    * Plain `http:` to loopback addresses, for the local provider stand-in.
    * Defaults to on in development only; production refuses it.

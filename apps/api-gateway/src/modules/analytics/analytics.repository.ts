@@ -46,12 +46,19 @@ export async function bodyWeightEnds(tx: TenantTx, userId: string, w: Window) {
   return result.rows[0]!;
 }
 
-/** The tenant's figures: athletes and workouts from the rollups, sessions and revenue from their own tables. */
+/**
+ * The tenant's figures: athletes and workouts from the rollups, sessions and
+ * revenue from their own tables. Active athletes are found member by member
+ * (each an index probe that stops at the first completed day), not by a
+ * distinct count over every athlete-day of the window.
+ */
 export async function tenantFigures(tx: TenantTx, w: Window) {
   const { tenantId } = tx.scope;
   const result = await tx.execute<{ active: number; completed: number; sessions: number; revenue: number }>(sql`
-    SELECT (SELECT count(DISTINCT athlete_id)::int FROM analytics_daily_athlete
-              WHERE tenant_id = ${tenantId} AND day BETWEEN ${w.from}::date AND ${w.to}::date AND workouts_completed > 0) AS active,
+    SELECT (SELECT count(*)::int FROM memberships m
+              WHERE m.tenant_id = ${tenantId} AND EXISTS (
+                SELECT 1 FROM analytics_daily_athlete a
+                 WHERE a.tenant_id = m.tenant_id AND a.athlete_id = m.user_id AND a.day BETWEEN ${w.from}::date AND ${w.to}::date AND a.workouts_completed > 0)) AS active,
            (SELECT coalesce(sum(workouts_completed), 0)::int FROM analytics_daily_athlete
               WHERE tenant_id = ${tenantId} AND day BETWEEN ${w.from}::date AND ${w.to}::date) AS completed,
            (SELECT count(*)::int FROM coaching_sessions

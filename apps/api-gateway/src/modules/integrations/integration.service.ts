@@ -5,6 +5,7 @@ import { ConflictError, InvalidOAuthStateError, NotFoundError, ServiceUnavailabl
 import type { Database, TenantTx } from '@coachline/db/database';
 import { newId } from '@coachline/db/ids';
 import * as repo from '@coachline/db/integrations';
+import { isMember } from '@coachline/db/memberships';
 import { emit } from '@coachline/db/outbox';
 import { decodeCursor, page } from '@coachline/db/pagination';
 import type { Logger } from '@coachline/runtime/logger';
@@ -81,8 +82,13 @@ export class IntegrationService {
     const [tenantId] = query.state.split('.');
     if (!tenantId || !UUID.test(tenantId)) throw new InvalidOAuthStateError('The state is not valid.');
     const scope = { tenantId };
-    const pending = await this.db.withTenant(scope, (tx) => repo.takeOauthState(tx, hashState(query.state)));
+    // The state is taken even when the user has left since: it works once either way.
+    const pending = await this.db.withTenant(scope, async (tx) => {
+      const state = await repo.takeOauthState(tx, hashState(query.state));
+      return state && { ...state, stillMember: await isMember(tx, state.userId) };
+    });
     if (!pending || pending.provider !== providerName || pending.expiresAt.getTime() < Date.now()) throw new InvalidOAuthStateError('The state is unknown, expired or used.');
+    if (!pending.stillMember) throw new InvalidOAuthStateError('The user who started this connection is no longer a member.');
     if (query.error || !query.code) throw new ValidationError('The provider gave no authorization code.', [{ path: 'code', message: query.error ?? 'Required' }]);
 
     let grant;
