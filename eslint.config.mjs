@@ -9,7 +9,8 @@ const ROOT = import.meta.dirname;
 /**
  * Who may import whom. `domain` is contracts only; `db` and `runtime` build on
  * it; `use-cases` on those three; apps on all four and never on each other;
- * `testing` is for tests.
+ * `testing` is for tests. `sdk` is the clients' package and imports no workspace
+ * at all: it ships alone.
  * e2e/ and bench/ cross apps on purpose. A dependency on another workspace goes
  * through its package name (so through its `exports`), never a relative path.
  */
@@ -24,7 +25,7 @@ const policies = [
   { from: packages('db', 'runtime'), allow: { to: packages('domain'), dependency: viaPackageName } },
   { from: packages('use-cases', 'testing'), allow: { to: packages('domain', 'db', 'runtime'), dependency: viaPackageName } },
   { from: packages('app'), allow: { to: packages('domain', 'db', 'runtime', 'use-cases'), dependency: viaPackageName } },
-  { from: packages('e2e', 'bench'), allow: { to: packages('domain', 'db', 'runtime', 'use-cases', 'testing', 'app'), dependency: viaPackageName } },
+  { from: packages('e2e', 'bench'), allow: { to: packages('domain', 'db', 'runtime', 'use-cases', 'testing', 'app', 'sdk'), dependency: viaPackageName } },
   // Test files of apps and packages may use the shared test helpers; production code may not.
   { from: { ...packages('app', 'db', 'runtime', 'use-cases'), file: { categories: 'test' } }, allow: { to: packages('testing'), dependency: viaPackageName } },
   // npm packages and Node's own modules.
@@ -55,6 +56,7 @@ export default tseslint.config(
         { type: 'runtime', pattern: 'packages/runtime', partialMatch: false },
         { type: 'use-cases', pattern: 'packages/use-cases', partialMatch: false },
         { type: 'testing', pattern: 'packages/testing', partialMatch: false },
+        { type: 'sdk', pattern: 'packages/sdk', partialMatch: false },
         { type: 'e2e', pattern: 'e2e', partialMatch: false },
         { type: 'bench', pattern: 'bench', partialMatch: false },
       ],

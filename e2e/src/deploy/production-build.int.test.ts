@@ -1,5 +1,5 @@
-import { fork } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { fork, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -51,6 +51,17 @@ describe.each(APPS)('$name from dist/main.js', ({ name, portVar }) => {
       expect(await stop(started)).toBe(0);
     }
   });
+});
+
+test('the SDK builds to an ES module with declarations that needs nothing of the server\'s', () => {
+  const dist = path.join(ROOT, 'packages/sdk/dist');
+  const code = readFileSync(path.join(dist, 'index.mjs'), 'utf8');
+  const imported = [...code.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
+  expect(imported).toEqual(['openapi-fetch']);
+  expect(readFileSync(path.join(dist, 'index.d.mts'), 'utf8')).toMatch(/interface paths \{[\s\S]*"\/v1\/workouts\/\{id\}\/sets"/);
+  // Loaded as a consumer loads it: plain Node, ES modules, no TypeScript.
+  const loaded = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(path.join(dist, 'index.mjs'))}); console.log(typeof m.createCoachlineClient, typeof m.ProblemError);`], { encoding: 'utf8' });
+  expect(loaded.stdout.trim()).toBe('function function');
 });
 
 test('the bundled gateway is still traced: pg, ioredis and express spans reach the OTLP endpoint', async () => {

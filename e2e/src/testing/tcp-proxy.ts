@@ -21,6 +21,7 @@ interface Link extends ProxiedConnection {
 export async function startTcpProxy(targetPort: number) {
   const links = new Set<Link>();
   let answering = true;
+  let resetNext = false;
   const server = net.createServer((client) => {
     const upstream = net.connect(targetPort, '127.0.0.1');
     const link: Link = {
@@ -38,6 +39,11 @@ export async function startTcpProxy(targetPort: number) {
       if (!link.silent) upstream.write(chunk);
     });
     upstream.on('data', (chunk: Buffer) => {
+      if (resetNext) {
+        resetNext = false;
+        client.resetAndDestroy();
+        return;
+      }
       if (!link.silent && answering) client.write(chunk);
     });
     const end = () => {
@@ -58,6 +64,10 @@ export async function startTcpProxy(targetPort: number) {
     /** From now on the server's answers are dropped: requests still reach it and take effect, their callers never hear back. */
     dropAnswers() {
       answering = false;
+    },
+    /** The server's next answer resets the client's connection instead of reaching it: the request took effect, its caller saw a network failure. */
+    resetNextAnswer() {
+      resetNext = true;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -130,7 +130,7 @@ export function buildOpenApiDocument(routes: AnyRoute[], info: { version: string
       version: info.version,
       description:
         'Multi-tenant backend for fitness coaching businesses. Every error is `application/problem+json` with a stable `code`; ' +
-        'authenticated calls carry RateLimit-* headers; a POST may carry an Idempotency-Key. The live Socket.io events are described by the AsyncAPI document at /asyncapi.json.',
+        'authenticated calls carry RateLimit-* headers; a POST may carry an Idempotency-Key.',
       license: { name: 'Proprietary', identifier: 'LicenseRef-Coachline' },
     },
     servers: [{ url: info.serverUrl, description: 'This deployment (PUBLIC_APP_URL)' }],
