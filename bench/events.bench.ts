@@ -175,6 +175,7 @@ async function main() {
         notified++;
         onNotified?.();
       },
+      workoutStarted: () => undefined,
     },
   });
   const writers = await startWriters();

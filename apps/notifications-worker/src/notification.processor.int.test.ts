@@ -4,7 +4,6 @@ import http from 'node:http';
 import type { AddressInfo, LookupFunction } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { createAdapter } from '@socket.io/redis-adapter';
 import { and, eq } from 'drizzle-orm';
 import { Server } from 'socket.io';
 import { io as connect, type Socket } from 'socket.io-client';
@@ -13,6 +12,7 @@ import { wasProcessed } from '@coachline/db/processed-events';
 import { coachingSessions, comments, conversations, deviceTokens, invitations, messages, notificationPreferences, notifications, processedEvents } from '@coachline/db/schema/index';
 import type { EventEnvelope, EventType } from '@coachline/domain/events';
 import { invitationTokenContext } from '@coachline/domain/sealed-contexts';
+import { createLiveAdapter } from '@coachline/runtime/live-emitter';
 import { Presence } from '@coachline/runtime/presence';
 import { rooms, type LiveNotification } from '@coachline/domain/socket';
 import { createMailer } from '@coachline/runtime/mailer';
@@ -31,8 +31,8 @@ beforeAll(async () => {
   fx = await notificationsFixture();
   const httpServer = http.createServer();
   io = new Server(httpServer);
-  adapterClients.push(fx.redis.duplicate(), fx.redis.duplicate());
-  io.adapter(createAdapter(adapterClients[0], adapterClients[1]));
+  adapterClients.push(fx.redis.duplicate());
+  io.adapter(createLiveAdapter(adapterClients[0]!, { maxLen: 10_000 }));
   io.on('connection', (socket) => {
     const { tenantId, userId } = socket.handshake.auth as { tenantId: string; userId: string };
     void socket.join(rooms.user(tenantId, userId));

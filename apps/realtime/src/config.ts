@@ -19,6 +19,14 @@ export const configSchema = baseConfigSchema.extend(accessTokenConfigSchema.shap
   REALTIME_EVENT_BURST: z.coerce.number().int().min(1).max(100_000).optional(),
   /** Sockets one user may hold at once, over every instance; the next handshake is refused with TOO_MANY_CONNECTIONS. */
   REALTIME_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(10),
+  /**
+   * How long after an unexpected disconnection a client may reconnect with
+   * Socket.io's connection state recovery and get the room events it missed
+   * (its token is checked again first).
+   */
+  REALTIME_RECOVERY_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
+  /** Entries the shared live stream keeps (approximately): it must hold the recovery window's events at peak. */
+  REALTIME_STREAM_MAX_LEN: z.coerce.number().int().min(100).max(10_000_000).default(10_000),
   /** How long a socket's presence lease lasts without renewal (renewed at a third of it). */
   REALTIME_PRESENCE_LEASE_SECONDS: z.coerce.number().int().min(3).max(3600).default(90),
 }).transform((config) => {

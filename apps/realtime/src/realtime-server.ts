@@ -1,7 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
 import type { Database } from '@coachline/db/database';
 import { UnauthenticatedError } from '@coachline/domain/errors';
@@ -9,6 +8,7 @@ import { isStaff } from '@coachline/domain/roles';
 import { rooms } from '@coachline/domain/socket';
 import { InvalidAccessTokenError, type AccessClaims, type AccessTokens } from '@coachline/runtime/access-token';
 import { createHealthHandler } from '@coachline/runtime/health';
+import { createLiveAdapter } from '@coachline/runtime/live-emitter';
 import type { Logger } from '@coachline/runtime/logger';
 import { prometheus, type MetricsRegistry } from '@coachline/runtime/metrics';
 import { Presence } from '@coachline/runtime/presence';
@@ -18,6 +18,7 @@ import { LogSetUseCase } from '@coachline/use-cases/training/log-set.use-case';
 import { MemberAccess } from '@coachline/use-cases/identity/member-access';
 import { ackOf, failure } from './ack';
 import type { Config } from './config';
+import { registerAuthHandlers } from './handlers/auth.handler';
 import { registerMessageHandlers } from './handlers/message.handler';
 import { registerWorkoutHandlers } from './handlers/workout.handler';
 import { TokenBucket } from './rate-limit';
@@ -28,18 +29,18 @@ function unauthenticated(message: string): Error {
   return Object.assign(new Error('UNAUTHENTICATED'), { data: { code: 'UNAUTHENTICATED', message } });
 }
 
-const KNOWN_EVENTS = new Set<unknown>(['workout:join', 'set:complete', 'message:send']);
+const KNOWN_EVENTS = new Set<unknown>(['workout:join', 'workout:leave', 'set:complete', 'message:send', 'auth:refresh']);
 
 export type RealtimeSettings = Pick<
   Config,
-  'CORS_ORIGINS' | 'REALTIME_MAX_BUFFER_BYTES' | 'REALTIME_EVENTS_PER_SECOND' | 'REALTIME_EVENT_BURST' | 'REALTIME_PRESENCE_LEASE_SECONDS' | 'REALTIME_MAX_CONNECTIONS_PER_USER'
+  'CORS_ORIGINS' | 'REALTIME_MAX_BUFFER_BYTES' | 'REALTIME_EVENTS_PER_SECOND' | 'REALTIME_EVENT_BURST' | 'REALTIME_PRESENCE_LEASE_SECONDS' | 'REALTIME_MAX_CONNECTIONS_PER_USER' | 'REALTIME_RECOVERY_SECONDS' | 'REALTIME_STREAM_MAX_LEN'
 >;
 
 export interface RealtimeDeps {
   config: RealtimeSettings;
   logger: Logger;
   db: Database;
-  /** Presence and the adapter's two connections (duplicated from it) use this Redis. */
+  /** Presence and the adapter's connections (duplicated from it) use this Redis. */
   redis: Redis;
   tokens: AccessTokens;
   metrics: MetricsRegistry;
@@ -62,16 +63,18 @@ export interface RealtimeServer {
 export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
   const { config, logger, db, redis, tokens } = deps;
   const instanceId = randomUUID();
-  const pub = redis.duplicate();
-  const sub = redis.duplicate();
-  for (const client of [pub, sub]) client.on('error', (error: Error) => logger.warn('adapter redis error', { error: error.message }));
-  // The adapter fires publishes without handling their promises: during a Redis outage each would be an unhandled rejection, which ends the process.
-  const publish: (channel: string, message: string | Buffer) => Promise<number> = pub.publish.bind(pub);
-  (pub as unknown as { publish: typeof publish }).publish = (channel, message) =>
-    publish(channel, message).catch((error: Error) => {
-      logger.warn('adapter publish failed', { error: error.message });
-      return 0;
-    });
+  const adapterRedis = redis.duplicate();
+  adapterRedis.on('error', (error: Error) => logger.warn('adapter redis error', { error: error.message }));
+  // The adapter fires some commands without handling their promises (a session saved on disconnect, an ephemeral publish):
+  // during a Redis outage each would be an unhandled rejection, which ends the process.
+  for (const command of ['set', 'publish'] as const) {
+    const original = adapterRedis[command].bind(adapterRedis) as (...args: unknown[]) => Promise<unknown>;
+    (adapterRedis as unknown as Record<string, unknown>)[command] = (...args: unknown[]) =>
+      original(...args).catch((error: Error) => {
+        logger.warn('adapter command failed', { command, error: error.message });
+        return null;
+      });
+  }
 
   const health = createHealthHandler({ db: () => db.ping(), redis: () => checkRedis(redis) }, deps.metrics);
   const httpServer = http.createServer((req, res) => {
@@ -84,7 +87,10 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
 
   const io: LiveServer = new Server(httpServer, {
     maxHttpBufferSize: config.REALTIME_MAX_BUFFER_BYTES,
-    adapter: createAdapter(pub, sub),
+    // The Redis Streams adapter: it joins the instances and keeps what was broadcast, with offsets, for recovery.
+    adapter: createLiveAdapter(adapterRedis, { maxLen: config.REALTIME_STREAM_MAX_LEN }),
+    // A client that dropped gets its rooms back and the room events it missed; the middlewares (the token check) run again first.
+    connectionStateRecovery: { maxDisconnectionDuration: config.REALTIME_RECOVERY_SECONDS * 1000, skipMiddlewares: false },
     serveClient: false,
     cors: { origin: config.CORS_ORIGINS },
   });
@@ -119,6 +125,10 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
     } catch (error) {
       if (error instanceof InvalidAccessTokenError) return next(unauthenticated('The access token is invalid or expired.'));
       return next(error as Error);
+    }
+    // A recovered socket comes back with its rooms: only its own user may take them back.
+    if (socket.recovered && (socket.data.userId !== claims.userId || socket.data.tenantId !== claims.tenantId)) {
+      return next(unauthenticated('The access token belongs to another user than the session being recovered.'));
     }
     // The socket is the member's current role, which picks its rooms; a removed member or an ended session is refused.
     access.currentRole(claims, { fresh: true }).then(
@@ -173,8 +183,13 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
     // The user's room and the session's close the socket when the member is removed or changes role, or the session ends.
     void socket.join([rooms.user(tenantId, userId), ...(sessionId ? [rooms.session(tenantId, sessionId)] : []), ...(isStaff(role) ? [rooms.coaches(tenantId)] : [])]);
 
-    // The token's signature and expiry were checked once, at the handshake; when it expires the socket goes too.
-    const expiry = setTimeout(() => socket.disconnect(true), Math.max(0, expiresAt * 1000 - Date.now()));
+    // The token's signature and expiry were checked at the handshake; when it expires the socket goes too, unless
+    // auth:refresh handed it a newer token first. A timer cannot wait past 2^31 - 1 ms, nor does a token live that long.
+    let expiry = setTimeout(() => socket.disconnect(true), Math.max(0, expiresAt * 1000 - Date.now()));
+    const extendLife = (newExpiresAt: number) => {
+      clearTimeout(expiry);
+      expiry = setTimeout(() => socket.disconnect(true), Math.max(0, newExpiresAt * 1000 - Date.now()));
+    };
 
     const bucket = new TokenBucket(config.REALTIME_EVENTS_PER_SECOND, config.REALTIME_EVENT_BURST);
     socket.use((packet, next) => {
@@ -190,6 +205,7 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
 
     registerWorkoutHandlers(socket, db, logSet, { logger, access });
     registerMessageHandlers(socket, sendMessage, { logger, access });
+    registerAuthHandlers(socket, tokens, { logger, access }, extendLife);
 
     track(
       presence.connect(tenantId, userId, memberOf(socket)).then((count) => {
@@ -222,7 +238,7 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
       io.local.disconnectSockets(true);
       await io.close();
       while (pending.size > 0) await Promise.all([...pending]);
-      await Promise.all([pub.quit().catch(() => undefined), sub.quit().catch(() => undefined)]);
+      await adapterRedis.quit().catch(() => undefined);
     },
   };
 }

@@ -151,8 +151,9 @@ export const EVENTS = {
   },
   /** An athlete started a workout. */
   'workout.started': {
-    payload: z.object({ workoutId: id, athleteId: id, startedAt: z.iso.datetime() }),
-    queues: ['analytics'],
+    payload: z.object({ workoutId: id, athleteId: id, startedAt: z.iso.datetime(), title: z.string().nullable().optional() }),
+    // notifications: the tenant's coaches hear it live (`workout:started`).
+    queues: ['analytics', 'notifications'],
   },
   /** A set was logged (REST, socket or sync); replays of the same set id emit nothing. */
   'workout.set_logged': {

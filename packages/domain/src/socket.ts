@@ -8,6 +8,11 @@ export type Ack<T extends object = object> =
 
 export const workoutJoinSchema = z.strictObject({ workoutId: z.uuid() });
 
+export const workoutLeaveSchema = z.strictObject({ workoutId: z.uuid() });
+
+/** A fresh access token for an open socket, so it outlives the token it connected with. */
+export const authRefreshSchema = z.strictObject({ token: z.string().min(1).max(4096) });
+
 export const setCompleteSchema = z.strictObject({
   id: z.uuid().optional(),
   workoutId: z.uuid(),
@@ -62,6 +67,10 @@ export interface ClientToServerEvents {
   'workout:join': (payload: unknown, ack: (res: Ack) => void) => void;
   'set:complete': (payload: unknown, ack: (res: Ack<{ set: LoggedSet; progress: WorkoutProgress }>) => void) => void;
   'message:send': (payload: unknown, ack: (res: Ack<{ message: ChatMessage }>) => void) => void;
+  /** Stops watching a workout. */
+  'workout:leave': (payload: unknown, ack: (res: Ack) => void) => void;
+  /** A valid access token of the same user and tenant: the socket then lives until its expiry (ISO 8601 in the ack). */
+  'auth:refresh': (payload: unknown, ack: (res: Ack<{ expiresAt: string }>) => void) => void;
 }
 
 /** Events the server sends. */
@@ -84,6 +93,8 @@ export interface ServerToClientEvents {
   'message:new': (payload: ChatMessage) => void;
   'notification:new': (payload: LiveNotification) => void;
   'presence:update': (payload: { userId: string; online: boolean }) => void;
+  /** To the tenant's coaches: an athlete started a workout. */
+  'workout:started': (payload: { workoutId: string; athleteId: string; title: string | null }) => void;
 }
 
 /** Room names, built in one place so emitters and servers agree. */

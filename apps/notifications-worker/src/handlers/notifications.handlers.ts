@@ -19,6 +19,7 @@ import { sessionScheduled } from './session-scheduled.handler';
 import { userSignedUpHandler } from './user-signed-up.handler';
 import { webhookEndpointDisabled } from './webhook-endpoint-disabled.handler';
 import { weeklyProgressHandler } from './weekly-progress.handler';
+import { workoutStartedHandler } from './workout-started.handler';
 
 /**
  * The `notifications` queue, one handler file per job and event. Events that
@@ -50,6 +51,7 @@ export function notificationsHandlers(deps: ProcessorDeps): QueueHandlers<'notif
       'purchase.refunded': purchaseRefundedHandler(processor),
       'subscription.updated': subscriptionUpdatedHandler(processor),
       'password_reset.requested': passwordResetRequestedHandler(processor, deps.secrets),
+      'workout.started': workoutStartedHandler(deps.live),
     },
   };
 }

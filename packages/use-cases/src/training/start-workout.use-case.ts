@@ -59,7 +59,7 @@ export class StartWorkoutUseCase {
         { id: workoutId, athleteId, programId: input.programId ?? null, dayIndex: input.programId ? (input.dayIndex ?? 0) : null, title: input.title ?? null, status: 'in_progress' },
         planned,
       );
-      await emit(tx, 'workout.started', { workoutId, athleteId, startedAt: created.workout.startedAt.toISOString() });
+      await emit(tx, 'workout.started', { workoutId, athleteId, startedAt: created.workout.startedAt.toISOString(), title: created.workout.title });
       await recordAudit(tx, { actorId: actor.userId, action: 'workout.started', entityType: 'workout', entityId: workoutId, summary: { athleteId, programId: input.programId ?? null } });
       return { ...toWorkoutHeader(created.workout), plannedSets: created.planned.map(toPlannedSet), sets: [] as ReturnType<typeof toLoggedSet>[] };
     });
