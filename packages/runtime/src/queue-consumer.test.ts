@@ -20,6 +20,7 @@ const notificationEvents = {
   'password_reset.requested': noop,
   'integration.failed': noop,
   'webhook_endpoint.disabled': noop,
+  'workout.started': noop,
 };
 const notificationJobs = { 'session.reminder': noop, 'weekly-progress': noop, 'subscription.dunning-reminder': noop };
 

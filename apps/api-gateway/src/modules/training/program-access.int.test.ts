@@ -120,3 +120,27 @@ test('coaches change a program (days sent replace its days) and delete it; logge
   expect(kept.body).toMatchObject({ programId: null, plannedSets: [expect.objectContaining({ exerciseId: squat })], sets: [expect.objectContaining({ reps: 5, weightKg: 100 })] });
   expect((await gw.http().delete(`/v1/programs/${programId}`).set(gw.auth(coach))).status).toBe(404);
 });
+
+test('a program a product sells cannot be deleted (409); a subscription that includes a deleted program drops it', async () => {
+  const { coach } = await gw.tenantWithTeam();
+  const squat = await exerciseNamed(coach, 'Back Squat');
+  const sold = await program(coach, 'Sold', squat);
+  const included = await program(coach, 'Included', squat);
+  const product = await gw.http().post('/v1/products').set(gw.auth(coach)).send({ name: 'Sold program', kind: 'program', priceCents: 2900, currency: 'usd', programId: sold });
+  expect(product.status).toBe(201);
+  const subscription = await gw
+    .http()
+    .post('/v1/products')
+    .set(gw.auth(coach))
+    .send({ name: 'Membership', kind: 'subscription', priceCents: 4900, currency: 'usd', interval: 'month', programIds: [sold, included] });
+  expect(subscription.status).toBe(201);
+
+  const refused = await gw.http().delete(`/v1/programs/${sold}`).set(gw.auth(coach));
+  expect(refused.status).toBe(409);
+  expect(refused.body.code).toBe('CONFLICT');
+  expect((await gw.http().get(`/v1/programs/${sold}`).set(gw.auth(coach))).status).toBe(200);
+
+  expect((await gw.http().delete(`/v1/programs/${included}`).set(gw.auth(coach))).status).toBe(204);
+  const products = (await gw.http().get('/v1/products').set(gw.auth(coach))).body.items as { id: string; programIds?: string[] }[];
+  expect(products.find((p) => p.id === subscription.body.id)?.programIds).toEqual([sold]);
+});
