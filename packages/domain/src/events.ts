@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { TenantScope } from './actor';
 import { ROLES } from './roles';
 import { QUEUE_NAMES, type QueueName } from './queue-names';
+import { TRIAGE_KINDS } from './triage';
 
 const id = z.uuid();
 
@@ -158,6 +159,11 @@ export const EVENTS = {
   'workout.set_logged': {
     payload: z.object({ setId: id, workoutId: id, athleteId: id, exerciseId: id, loggedAt: z.iso.datetime() }),
     queues: ['analytics'],
+  },
+  /** Triage found an item it had not found before (see packages/domain/src/triage.ts); the tenant's coaches are told. */
+  'triage.item_detected': {
+    payload: z.object({ itemId: id, athleteId: id, kind: z.enum(TRIAGE_KINDS), detail: z.string(), since: z.iso.datetime() }),
+    queues: ['notifications'],
   },
   /** A body metric (weight, body fat) was recorded. */
   'body_metric.recorded': {

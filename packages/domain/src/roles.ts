@@ -45,6 +45,7 @@ export const PERMISSIONS = [
   'purchase:write',
   'purchase:refund',
   'webhook:manage',
+  'triage:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -88,6 +89,7 @@ const COACH: Permission[] = [
   'media:read:any',
   'product:write',
   'purchase:read:any',
+  'triage:read',
 ];
 
 const SCHEDULER: Permission[] = [
