@@ -5,7 +5,8 @@ import { io as connect, type Socket } from 'socket.io-client';
 import type { TestUser } from '@coachline/api-gateway/testing/gateway-harness';
 import { emit } from '@coachline/db/outbox';
 import type { ClientToServerEvents, ServerToClientEvents } from '@coachline/domain/socket';
-import { addDays } from '@coachline/domain/triage';
+import { addDays, DEFAULT_TRIAGE_THRESHOLDS } from '@coachline/domain/triage';
+import { TriageDetector } from '@coachline/scheduler/analytics/triage-detector';
 import { loadConfig } from '@coachline/runtime/config';
 import { createLogger } from '@coachline/runtime/logger';
 import { createMetricsRegistry } from '@coachline/runtime/metrics';
@@ -267,4 +268,52 @@ test('the weekly summary emails each coach the items of the week at the SMTP pee
   await queue.close();
   await notifications.close();
   expect(stack.smtp.to(coach.email).filter((m) => m.decoded.includes('Triage:'))).toHaveLength(1);
+});
+
+test('triage is fresh within 10 s of a write, though cached', async () => {
+  const { coach, athlete } = await stack.team();
+  const press = await exercise(coach, 'Press');
+  await settled(coach.tenantId);
+  expect((await triageOf(coach)).body.items).toEqual([]);
+  // Served from the cache now.
+  expect((await triageOf(coach)).body.items).toEqual([]);
+  const workoutId: string = (await http().post('/v1/workouts').set(auth(athlete)).send({})).body.id;
+  await http().post(`/v1/workouts/${workoutId}/sets`).set(auth(athlete)).send({ exerciseId: press, reps: 5, weightKg: 50 }).expect(201);
+  const written = Date.now();
+  await eventually(async () => kinds((await triageOf(coach)).body.items, athlete.id).includes('new_record'), 'the new record in triage', 10_000);
+  process.stdout.write(`triage freshness after a set: ${Date.now() - written} ms\n`);
+});
+
+test('the hourly sweep announces what time alone brings: athletes who stop training, or never start, are inactive a week later', async () => {
+  const { admin, coach, athlete, athlete2 } = await stack.team();
+  const squat = await exercise(coach, 'Squat');
+  await pastWorkout(athlete, 1, [{ exerciseId: squat, reps: 5, weightKg: 100 }]);
+  await settled(coach.tenantId);
+  const inAWeek = new TriageDetector(DEFAULT_TRIAGE_THRESHOLDS, () => new Date(Date.now() + 7 * 86_400_000));
+  // athlete trained yesterday, athlete2 joined today and never trained.
+  expect(await inAWeek.sweep(stack.db, [coach.tenantId])).toEqual({ tenants: 1, detected: 2 });
+  const notified = await eventually(async () => {
+    const rows = await stack.db.withTenant({ tenantId: coach.tenantId }, (tx) =>
+      tx.execute(sql`SELECT user_id, data FROM notifications WHERE tenant_id = ${coach.tenantId} AND type = 'triage.item'`),
+    );
+    return rows.rows.length === 4 && (rows.rows as Array<{ user_id: string; data: { kind: string; athleteId: string } }>);
+  }, 'the coach and the ADMIN notified of both');
+  expect(notified.map((r) => `${r.user_id}:${r.data.kind}:${r.data.athleteId}`).sort()).toEqual(
+    [coach, admin].flatMap((staff) => [athlete, athlete2].map((who) => `${staff.id}:inactive:${who.id}`)).sort(),
+  );
+  // Found again on the next sweep: not announced again.
+  expect(await inAWeek.sweep(stack.db, [coach.tenantId])).toEqual({ tenants: 1, detected: 0 });
+});
+
+test('an assignment counts in missed_workouts within 10 s, though triage was cached', async () => {
+  const { coach, athlete } = await stack.team();
+  const squat = await exercise(coach, 'Squat');
+  const program = await http()
+    .post('/v1/programs')
+    .set(auth(coach))
+    .send({ name: 'Three days', days: ['A', 'B', 'C'].map((name) => ({ name, exercises: [{ exerciseId: squat, sets: [{ reps: 5, weightKg: 80 }] }] })) });
+  await pastWorkout(athlete, 1, [{ exerciseId: squat, reps: 5, weightKg: 80 }]);
+  expect(kinds(await settledTriage(coach), athlete.id)).toEqual([]);
+  await http().post(`/v1/programs/${program.body.id}/assignments`).set(auth(coach)).send({ athleteId: athlete.id, startDate: addDays(today(), -30) }).expect(201);
+  await eventually(async () => kinds((await triageOf(coach)).body.items, athlete.id).includes('missed_workouts'), 'missed workouts after the assignment', 10_000);
 });

@@ -160,6 +160,11 @@ export const EVENTS = {
     payload: z.object({ setId: id, workoutId: id, athleteId: id, exerciseId: id, loggedAt: z.iso.datetime() }),
     queues: ['analytics'],
   },
+  /** A coach assigned a program to an athlete: the workouts it plans count in the athlete's adherence and triage. */
+  'program.assigned': {
+    payload: z.object({ assignmentId: id, programId: id, athleteId: id, startDate: z.iso.date() }),
+    queues: ['analytics'],
+  },
   /** Triage found an item it had not found before (see packages/domain/src/triage.ts); the tenant's coaches are told. */
   'triage.item_detected': {
     payload: z.object({ itemId: id, athleteId: id, kind: z.enum(TRIAGE_KINDS), detail: z.string(), since: z.iso.datetime() }),
