@@ -4,6 +4,7 @@ import { providersConfigSchema } from '@coachline/runtime/providers/providers.co
 import { loopbackNeverInProduction, outboundConfigSchema } from '@coachline/runtime/outbound-http';
 import { encryptionConfigSchema } from '@coachline/runtime/secret-box';
 import { storageConfigSchema } from '@coachline/runtime/storage.config';
+import { triageConfigSchema } from '@coachline/runtime/triage.config';
 import { FEATURE_FLAGS, FEATURE_KEYS, isFeatureKey, type FeatureKey } from '@coachline/domain/features';
 
 const list = z
@@ -68,7 +69,7 @@ const analyticsConfigSchema = z.object({
   ANALYTICS_CACHE_LOCK_MS: z.coerce.number().int().min(10).max(60_000).default(3_000),
 });
 
-export const gatewayConfigSchema = baseConfigSchema.extend(accessTokenConfigSchema.shape).extend(storageConfigSchema.shape).extend(mediaConfigSchema.shape).extend(encryptionConfigSchema.shape).extend(stripeConfigSchema.shape).extend(providersConfigSchema.shape).extend(outboundConfigSchema.shape).extend(featureConfigSchema.shape).extend(analyticsConfigSchema.shape).extend({
+export const gatewayConfigSchema = baseConfigSchema.extend(accessTokenConfigSchema.shape).extend(storageConfigSchema.shape).extend(mediaConfigSchema.shape).extend(encryptionConfigSchema.shape).extend(stripeConfigSchema.shape).extend(providersConfigSchema.shape).extend(outboundConfigSchema.shape).extend(featureConfigSchema.shape).extend(analyticsConfigSchema.shape).extend(triageConfigSchema.shape).extend({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   /** Origins allowed by CORS; empty allows none (server-to-server and mobile clients need no CORS). */
   CORS_ORIGINS: list,

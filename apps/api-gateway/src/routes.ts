@@ -6,6 +6,9 @@ import { featureRoutes } from './modules/features/features.routes';
 import { FeatureService } from './modules/features/features.service';
 import { analyticsRoutes } from './modules/analytics/analytics.routes';
 import { AnalyticsService } from './modules/analytics/analytics.service';
+import { triageRoutes } from './modules/triage/triage.routes';
+import { TriageService } from './modules/triage/triage.service';
+import { triageThresholds } from '@coachline/runtime/triage.config';
 import { createAnalyticsCache } from '@coachline/runtime/analytics-cache';
 import { nutritionRoutes } from './modules/nutrition/nutrition.routes';
 import { adminRoutes } from './modules/admin/admin.routes';
@@ -74,6 +77,8 @@ export function createRoutes(deps: GatewayDeps): AnyRoute[] {
   const secrets = secretBoxFromSetting(config.ENCRYPTION_KEYS);
   const liveSessions = new LiveSessions(live);
   const hour = 3600;
+  // One cache for analytics and triage: they share the tenant's generation, which the analytics consumer increments.
+  const analyticsCache = createAnalyticsCache(redis, deps.metrics, { ttlSeconds: config.ANALYTICS_CACHE_TTL_SECONDS, lockMs: config.ANALYTICS_CACHE_LOCK_MS, pollMs: 20 });
   /** A wrong password counts like a failed login, whether at login or when changing it. */
   const failedLogins = {
     windowSeconds: config.RATE_LIMIT_FAILED_LOGIN_WINDOW_SECONDS,
@@ -156,9 +161,8 @@ export function createRoutes(deps: GatewayDeps): AnyRoute[] {
     ...paymentRoutes(new ProductService(db), new CheckoutService(db, stripe, logger, config.STRIPE_APPLICATION_FEE_BPS), new PurchaseService(db, stripe, logger), new EntitlementService(db)),
     ...stripeAccountRoutes(new StripeAccountService(db, stripe, config.PUBLIC_APP_URL, logger)),
     ...nutritionRoutes(),
-    ...analyticsRoutes(
-      new AnalyticsService(db, createAnalyticsCache(redis, deps.metrics, { ttlSeconds: config.ANALYTICS_CACHE_TTL_SECONDS, lockMs: config.ANALYTICS_CACHE_LOCK_MS, pollMs: 20 })),
-    ),
+    ...analyticsRoutes(new AnalyticsService(db, analyticsCache)),
+    ...triageRoutes(new TriageService(db, analyticsCache, triageThresholds(config))),
     ...featureRoutes(new FeatureService(db, features)),
     ...stripeWebhookRoutes(new StripeWebhookService(db, stripe, config.STRIPE_WEBHOOK_SECRET, logger)),
     ...integrationRoutes(

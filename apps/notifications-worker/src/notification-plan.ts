@@ -16,6 +16,8 @@ export interface NotificationPlan {
   path: string;
   /** message.created: only recipients without an open connection. */
   onlyIfOffline?: boolean;
+  /** No email of its own: the type is emailed in a digest of its own (triage items: the coaches' weekly summary). */
+  noEmail?: boolean;
 }
 
 /**

@@ -181,7 +181,7 @@ export function createNotificationProcessor(deps: ProcessorDeps) {
   /** After the commit: live notifications, then each email and push as its own once-only unit. */
   async function deliver(scope: TenantScope, key: string, { plan: p, created, people }: Prepared) {
     for (const row of created) deps.live.notify(scope.tenantId, row.userId, { id: row.id, type: row.type, title: row.title, body: row.body, data: row.data });
-    const emailTo = people.filter((person) => wants(person, p, 'email'));
+    const emailTo = p.noEmail ? [] : people.filter((person) => wants(person, p, 'email'));
     const devices = people.filter((person) => wants(person, p, 'push')).flatMap((person) => person.webDevices.map((d) => ({ ...d, userId: person.userId })));
     if (emailTo.length === 0 && devices.length === 0) return;
 

@@ -196,6 +196,15 @@ export async function adminIds(tx: TenantTx): Promise<string[]> {
   return rows.map((r) => r.userId);
 }
 
+/** The tenant's current COACHes and ADMINs: who triages the athletes. */
+export async function staffIds(tx: TenantTx): Promise<string[]> {
+  const rows = await tx
+    .select({ userId: memberships.userId })
+    .from(memberships)
+    .where(and(eq(memberships.tenantId, tx.scope.tenantId), inArray(memberships.role, ['COACH', 'ADMIN']), currentMember));
+  return rows.map((r) => r.userId);
+}
+
 /** The tenant's display name, for the emails that name the organization. */
 export async function tenantName(tx: TenantTx): Promise<string | undefined> {
   const [tenant] = await tx.select({ name: tenants.name }).from(tenants).where(eq(tenants.id, tx.scope.tenantId));

@@ -3,6 +3,7 @@ import { providersConfigSchema } from '@coachline/runtime/providers/providers.co
 import { queueWorkerConfigSchema } from '@coachline/runtime/queue-consumer';
 import { encryptionConfigSchema } from '@coachline/runtime/secret-box';
 import { storageConfigSchema } from '@coachline/runtime/storage.config';
+import { triageConfigSchema } from '@coachline/runtime/triage.config';
 
 const minuteList = z
   .string()
@@ -13,7 +14,7 @@ const minuteList = z
 /** Five-field cron, read by BullMQ's job schedulers. */
 const cron = z.string().regex(/^(\S+\s+){4}\S+$/, 'five-field cron expression');
 
-export const configSchema = baseConfigSchema.extend(storageConfigSchema.shape).extend(encryptionConfigSchema.shape).extend(providersConfigSchema.shape).extend(queueWorkerConfigSchema.shape).extend({
+export const configSchema = baseConfigSchema.extend(storageConfigSchema.shape).extend(encryptionConfigSchema.shape).extend(providersConfigSchema.shape).extend(queueWorkerConfigSchema.shape).extend(triageConfigSchema.shape).extend({
   /** Side port for /health, /health/ready and /metrics. */
   HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(9101),
   /** How long before a session both parties are reminded; tests shorten these. */
@@ -48,6 +49,10 @@ export const configSchema = baseConfigSchema.extend(storageConfigSchema.shape).e
   /** A past-due buyer is reminded this long after the failure, then again after each reminder, until Stripe cancels. */
   DUNNING_REMINDER_INTERVAL_HOURS: z.coerce.number().min(0).default(72),
   DUNNING_MAX_REMINDERS: z.coerce.number().int().min(0).default(4),
+  /** Hourly: items that time alone brings (an athlete gone quiet, workouts missed) are announced within the hour. */
+  TRIAGE_SWEEP_CRON: cron.default('23 * * * *'),
+  /** Monday morning, like the athletes' weekly progress: the coaches' summary of the week's triage items. */
+  TRIAGE_SUMMARY_EMAIL_CRON: cron.default('5 7 * * 1'),
   /** Events claimed per relay batch. */
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(500),
   /** The relay's fallback poll; LISTEN/NOTIFY wakes it at once otherwise. */

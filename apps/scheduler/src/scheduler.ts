@@ -13,6 +13,8 @@ import type { Storage } from '@coachline/runtime/storage';
 import type { Config } from './config';
 import { BillingService } from './billing/billing.service';
 import { RollupService } from './analytics/rollup.service';
+import { TriageDetector } from './analytics/triage-detector';
+import { triageThresholds } from '@coachline/runtime/triage.config';
 import { analyticsHandlers } from './handlers/analytics.handlers';
 import { billingHandlers } from './handlers/billing.handlers';
 import { integrationsHandlers } from './handlers/integrations.handlers';
@@ -68,8 +70,11 @@ export function createScheduler(deps: SchedulerDeps) {
     { name: 'weekly-progress-email', pattern: config.WEEKLY_PROGRESS_EMAIL_CRON },
     { name: 'abort-abandoned-uploads', pattern: config.ABORT_ABANDONED_UPLOADS_CRON },
     { name: 'dunning-reminders', pattern: config.DUNNING_REMINDERS_CRON },
+    { name: 'triage-sweep', pattern: config.TRIAGE_SWEEP_CRON },
+    { name: 'triage-summary-email', pattern: config.TRIAGE_SUMMARY_EMAIL_CRON },
   ];
   const billing = new BillingService(db, logger);
+  const triage = new TriageDetector(triageThresholds(config));
 
   return {
     reminders,
@@ -90,6 +95,7 @@ export function createScheduler(deps: SchedulerDeps) {
             uploadAbandonAfterSeconds: config.MEDIA_UPLOAD_ABANDON_AFTER_SECONDS,
             dunningIntervalHours: config.DUNNING_REMINDER_INTERVAL_HOURS,
             dunningMaxReminders: config.DUNNING_MAX_REMINDERS,
+            triage,
           }),
           { connection: redis, prefix, logger, concurrency: 1, stall, metrics: deps.metrics },
         ),
@@ -102,7 +108,7 @@ export function createScheduler(deps: SchedulerDeps) {
           stall,
           metrics: deps.metrics,
         }),
-        consumeQueue('analytics', analyticsHandlers({ rollups: new RollupService(db, redis, logger) }), { connection: redis, prefix, logger, concurrency: 8, stall, metrics: deps.metrics }),
+        consumeQueue('analytics', analyticsHandlers({ rollups: new RollupService(db, redis, logger, triage) }), { connection: redis, prefix, logger, concurrency: 8, stall, metrics: deps.metrics }),
       );
       await upsertRecurringJobs(maintenance, recurring, config.JOB_SCHEDULE_TZ);
       // In the background: with many upcoming sessions the sweep takes a while, and the workers need not wait for it.

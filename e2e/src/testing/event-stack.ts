@@ -15,6 +15,8 @@ import { createRedis, type Redis } from '@coachline/runtime/redis';
 import { secretBoxFromSetting } from '@coachline/runtime/secret-box';
 import { createOutboxRelay, type OutboxRelay } from '@coachline/scheduler/relay/outbox-relay';
 import { RollupService } from '@coachline/scheduler/analytics/rollup.service';
+import { TriageDetector } from '@coachline/scheduler/analytics/triage-detector';
+import { DEFAULT_TRIAGE_THRESHOLDS } from '@coachline/domain/triage';
 import { analyticsHandlers } from '@coachline/scheduler/handlers/analytics.handlers';
 import { consumeQueue } from '@coachline/runtime/queue-consumer';
 import type { Worker } from 'bullmq';
@@ -75,10 +77,10 @@ export async function startEventStack(options: { redisUrl?: string; gateway?: Re
       workers.push(worker);
       return worker;
     },
-    /** The scheduler's analytics consumer: the daily rollups and the invalidation of the gateway's analytics cache. */
+    /** The scheduler's analytics consumer: the daily rollups, the triage items they bring, and the invalidation of the gateway's analytics cache. */
     analytics() {
       const redis = connection();
-      const worker = consumeQueue('analytics', analyticsHandlers({ rollups: new RollupService(db, redis, logger) }), { connection: connection(), prefix, logger, concurrency: 8 });
+      const worker = consumeQueue('analytics', analyticsHandlers({ rollups: new RollupService(db, redis, logger, new TriageDetector(DEFAULT_TRIAGE_THRESHOLDS)) }), { connection: connection(), prefix, logger, concurrency: 8 });
       consumers.push(worker);
       return worker;
     },

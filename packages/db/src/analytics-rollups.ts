@@ -2,14 +2,14 @@ import { sql } from 'drizzle-orm';
 import { estimateWorkoutCalories, type ExerciseCategory } from '@coachline/domain/analytics';
 import type { TenantTx } from './database';
 import { newId } from './ids';
-import { analyticsDailyAthlete, analyticsDailyExercise } from './schema/index';
+import { analyticsDailyAthlete, analyticsDailyExercise, analyticsDailyLoad } from './schema/index';
 
 /** The UTC day of an instant, as the rollups key it. */
 export const utcDay = (at: string | Date) => new Date(at).toISOString().slice(0, 10);
 
 /**
  * Recomputes one athlete's rollups for one UTC day from that day's rows alone
- * (its sets, the workouts started or completed on it, its records), replacing
+ * (its sets, per exercise and per load, the workouts started or completed on it, its records), replacing
  * what was there. Recomputing rather than adding makes a repeated or
  * reordered event harmless, and touches one athlete-day, never a history.
  */
@@ -27,6 +27,13 @@ export async function refreshAthleteDay(tx: TenantTx, athleteId: string, day: st
      WHERE tenant_id = ${tenantId} AND athlete_id = ${athleteId}
        AND logged_at >= ${start}::timestamptz AND logged_at < ${start}::timestamptz + interval '1 day'
      GROUP BY exercise_id`);
+
+  const perLoad = await tx.execute<{ exercise_id: string; weight_kg: number; sets: number; rpe_sum: number; rpe_count: number }>(sql`
+    SELECT exercise_id, weight_kg::float8 AS weight_kg, count(*)::int AS sets, coalesce(sum(rpe), 0)::float8 AS rpe_sum, count(rpe)::int AS rpe_count
+      FROM workout_sets
+     WHERE tenant_id = ${tenantId} AND athlete_id = ${athleteId}
+       AND logged_at >= ${start}::timestamptz AND logged_at < ${start}::timestamptz + interval '1 day'
+     GROUP BY exercise_id, weight_kg`);
 
   const workoutsRows = await tx.execute<{ started: number; completed: number }>(sql`
     SELECT (SELECT count(*)::int FROM workouts WHERE tenant_id = ${tenantId} AND athlete_id = ${athleteId}
@@ -53,6 +60,7 @@ export async function refreshAthleteDay(tx: TenantTx, athleteId: string, day: st
        AND achieved_at >= ${start}::timestamptz AND achieved_at < ${start}::timestamptz + interval '1 day'`);
 
   await tx.execute(sql`DELETE FROM ${analyticsDailyExercise} WHERE tenant_id = ${tenantId} AND athlete_id = ${athleteId} AND day = ${day}`);
+  await tx.execute(sql`DELETE FROM ${analyticsDailyLoad} WHERE tenant_id = ${tenantId} AND athlete_id = ${athleteId} AND day = ${day}`);
   await tx.execute(sql`DELETE FROM ${analyticsDailyAthlete} WHERE tenant_id = ${tenantId} AND athlete_id = ${athleteId} AND day = ${day}`);
   if (perExercise.rows.length > 0) {
     await tx.insert(analyticsDailyExercise).values(
@@ -69,6 +77,11 @@ export async function refreshAthleteDay(tx: TenantTx, athleteId: string, day: st
         rpeSum: r.rpe_sum,
         rpeCount: r.rpe_count,
       })),
+    );
+  }
+  if (perLoad.rows.length > 0) {
+    await tx.insert(analyticsDailyLoad).values(
+      perLoad.rows.map((r) => ({ tenantId, id: newId(), athleteId, day, exerciseId: r.exercise_id, weightKg: r.weight_kg, sets: r.sets, rpeSum: r.rpe_sum, rpeCount: r.rpe_count })),
     );
   }
   const { started, completed: completedCount } = workoutsRows.rows[0]!;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { TenantScope } from './actor';
 import { ROLES } from './roles';
 import { QUEUE_NAMES, type QueueName } from './queue-names';
+import { TRIAGE_KINDS } from './triage';
 
 const id = z.uuid();
 
@@ -172,6 +173,16 @@ export const EVENTS = {
   'workout.set_deleted': {
     payload: z.object({ setId: id, workoutId: id, athleteId: id, exerciseId: id, affectedAt: z.array(z.iso.datetime()) }),
     queues: ['analytics'],
+  },
+  /** A coach assigned a program to an athlete: the workouts it plans count in the athlete's adherence and triage. */
+  'program.assigned': {
+    payload: z.object({ assignmentId: id, programId: id, athleteId: id, startDate: z.iso.date() }),
+    queues: ['analytics'],
+  },
+  /** Triage found an item it had not found before (see packages/domain/src/triage.ts); the tenant's coaches are told. */
+  'triage.item_detected': {
+    payload: z.object({ itemId: id, athleteId: id, kind: z.enum(TRIAGE_KINDS), detail: z.string(), since: z.iso.datetime() }),
+    queues: ['notifications'],
   },
   /** A body metric (weight, body fat) was recorded. */
   'body_metric.recorded': {

@@ -28,6 +28,11 @@ export const JOBS = {
       at: z.iso.datetime(),
       tenantIds: z.array(z.uuid()).optional(),
     }),
+    /** Email every COACH and ADMIN (of `tenantIds`, or of every tenant) the triage items found in the ISO week that ended last before `at`. */
+    'triage-summary': z.object({
+      at: z.iso.datetime(),
+      tenantIds: z.array(z.uuid()).optional(),
+    }),
     /** Remind a buyer whose subscription is past due to update their card; `reminder` counts from 1. */
     'subscription.dunning-reminder': z.object({
       tenantId: z.uuid(),
@@ -62,6 +67,10 @@ export const JOBS = {
     'abort-abandoned-uploads': z.object({}),
     'weekly-progress-email': z.object({}),
     'dunning-reminders': z.object({}),
+    /** Looks for triage items that time alone brings (inactive athletes, missed workouts), in every tenant. */
+    'triage-sweep': z.object({}),
+    /** The weekly clock of the coaches' triage summary email. */
+    'triage-summary-email': z.object({}),
   },
   billing: {
     ...carriesEvents,

@@ -47,6 +47,7 @@ export const PERMISSIONS = [
   'purchase:write',
   'purchase:refund',
   'webhook:manage',
+  'triage:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -91,6 +92,7 @@ const COACH: Permission[] = [
   'media:read:any',
   'product:write',
   'purchase:read:any',
+  'triage:read',
 ];
 
 const SCHEDULER: Permission[] = [

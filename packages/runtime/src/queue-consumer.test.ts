@@ -21,8 +21,9 @@ const notificationEvents = {
   'integration.failed': noop,
   'webhook_endpoint.disabled': noop,
   'workout.started': noop,
+  'triage.item_detected': noop,
 };
-const notificationJobs = { 'session.reminder': noop, 'weekly-progress': noop, 'subscription.dunning-reminder': noop };
+const notificationJobs = { 'session.reminder': noop, 'weekly-progress': noop, 'subscription.dunning-reminder': noop, 'triage-summary': noop };
 
 test('a consumer refuses to start when a job of its queue has no handler', () => {
   expect(() => assertHandlers('notifications', { jobs: {}, events: notificationEvents })).toThrow(HandlerRegistryError);
@@ -50,7 +51,7 @@ type Rerouted = Omit<typeof EVENTS, 'session.scheduled'> & {
 
 test('routing an event to a queue fails to compile until that queue has a handler for it', () => {
   const maintenance: QueueHandlers<'maintenance'> = {
-    jobs: { 'purge-expired': noop, 'archive-audit-events': noop, 'abort-abandoned-uploads': noop, 'weekly-progress-email': noop, 'dunning-reminders': noop },
+    jobs: { 'purge-expired': noop, 'archive-audit-events': noop, 'abort-abandoned-uploads': noop, 'weekly-progress-email': noop, 'dunning-reminders': noop, 'triage-sweep': noop, 'triage-summary-email': noop },
     events: {},
   };
   // @ts-expect-error the maintenance table has no handler for session.scheduled once it is routed there

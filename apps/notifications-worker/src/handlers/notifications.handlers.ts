@@ -18,6 +18,8 @@ import { sessionReminderHandler } from './session-reminder.handler';
 import { sessionScheduled } from './session-scheduled.handler';
 import { userSignedUpHandler } from './user-signed-up.handler';
 import { webhookEndpointDisabled } from './webhook-endpoint-disabled.handler';
+import { triageItemDetected } from './triage-item-detected.handler';
+import { triageSummaryHandler } from './triage-summary.handler';
 import { weeklyProgressHandler } from './weekly-progress.handler';
 import { workoutStartedHandler } from './workout-started.handler';
 
@@ -25,7 +27,7 @@ import { workoutStartedHandler } from './workout-started.handler';
  * The `notifications` queue, one handler file per job and event. Events that
  * notify people in-app are planned by their handler file and go through the
  * processor, which batches them per tenant; emails of one kind (sign-up,
- * invitation, password reset, weekly progress, receipts, dunning) are sent by theirs.
+ * invitation, password reset, weekly progress, triage summary, receipts, dunning) are sent by theirs.
  */
 export function notificationsHandlers(deps: ProcessorDeps): QueueHandlers<'notifications'> {
   const processor = createNotificationProcessor(deps);
@@ -35,6 +37,7 @@ export function notificationsHandlers(deps: ProcessorDeps): QueueHandlers<'notif
       'session.reminder': sessionReminderHandler(processor),
       'weekly-progress': weeklyProgressHandler(deps),
       'subscription.dunning-reminder': subscriptionDunningReminderHandler(processor),
+      'triage-summary': triageSummaryHandler({ db: deps.db, processor, logger: deps.logger }),
     },
     events: {
       'post.created': planned(postCreated),
@@ -45,6 +48,7 @@ export function notificationsHandlers(deps: ProcessorDeps): QueueHandlers<'notif
       'media.ready': planned(mediaReady),
       'integration.failed': planned(integrationFailed),
       'webhook_endpoint.disabled': planned(webhookEndpointDisabled),
+      'triage.item_detected': planned(triageItemDetected),
       'user.signed_up': userSignedUpHandler(processor),
       'invitation.created': invitationCreatedHandler(processor, deps.secrets),
       'purchase.paid': purchasePaidHandler(processor),

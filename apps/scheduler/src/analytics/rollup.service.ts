@@ -5,6 +5,7 @@ import { scopeOf, type EventEnvelope } from '@coachline/domain/events';
 import { invalidateAnalytics } from '@coachline/runtime/analytics-cache';
 import type { Logger } from '@coachline/runtime/logger';
 import type { Redis } from '@coachline/runtime/redis';
+import type { TriageDetector } from './triage-detector';
 
 /** The consumer's name in processed_events: its queue's, so the relay's reconciler finds its records. */
 const CONSUMER = 'analytics';
@@ -13,13 +14,15 @@ const CONSUMER = 'analytics';
  * Keeps the daily rollups and the analytics cache in step with the events:
  * the athlete-days an event touches are recomputed once per event, then the
  * cached answers of the athlete and the tenant are invalidated (also on a
- * redelivery: an earlier attempt may have committed and lost Redis).
+ * redelivery: an earlier attempt may have committed and lost Redis). The
+ * athlete's triage items that are new are announced in the same transaction.
  */
 export class RollupService {
   constructor(
     private readonly db: Database,
     private readonly redis: Redis,
     private readonly logger: Logger,
+    private readonly triage: TriageDetector,
   ) {}
 
   async refresh(event: Pick<EventEnvelope, 'id' | 'tenantId' | 'requestId' | 'traceparent'>, athleteId: string, instants: readonly string[]): Promise<{ days: string[] }> {
@@ -27,6 +30,8 @@ export class RollupService {
     await this.db.withTenant(scopeOf(event), (tx) =>
       processOnce(tx, event.id, CONSUMER, async () => {
         for (const day of days) await refreshAthleteDay(tx, athleteId, day);
+        // The athlete's new triage items are announced with the change that brought them.
+        await this.triage.detect(tx, athleteId);
       }),
     );
     await this.invalidate(event.tenantId, athleteId);

@@ -1,6 +1,7 @@
 import type { QueueHandlers } from '@coachline/runtime/queue-consumer';
 import type { RollupService } from '../analytics/rollup.service';
 import { bodyMetricRecordedHandler } from './analytics/body-metric-recorded.handler';
+import { programAssignedHandler } from './analytics/program-assigned.handler';
 import { tenantFiguresChangedHandler } from './analytics/tenant-figures-changed.handler';
 import { workoutCompletedHandler } from './analytics/workout-completed.handler';
 import { workoutSetDeletedHandler } from './analytics/workout-set-deleted.handler';
@@ -19,6 +20,7 @@ export function analyticsHandlers(deps: { rollups: RollupService }): QueueHandle
       'workout.set_deleted': workoutSetDeletedHandler(deps),
       'workout.completed': workoutCompletedHandler(deps),
       'body_metric.recorded': bodyMetricRecordedHandler(deps),
+      'program.assigned': programAssignedHandler(deps),
       'session.scheduled': tenantFiguresChangedHandler(deps),
       'session.cancelled': tenantFiguresChangedHandler(deps),
       'purchase.paid': tenantFiguresChangedHandler(deps),

@@ -7,7 +7,10 @@ import { createAbortAbandonedUploads } from './abort-abandoned-uploads.handler';
 import { archiveAuditEvents } from './archive-audit-events.handler';
 import { dunningRemindersHandler } from './dunning-reminders.handler';
 import { purgeExpired } from './purge-expired.handler';
+import { triageSummaryEmailHandler } from './triage-summary-email.handler';
+import { triageSweepHandler } from './triage-sweep.handler';
 import { weeklyProgressEmailHandler } from './weekly-progress-email.handler';
+import type { TriageDetector } from '../analytics/triage-detector';
 
 export interface MaintenanceDeps {
   db: Database;
@@ -18,6 +21,7 @@ export interface MaintenanceDeps {
   uploadAbandonAfterSeconds: number;
   dunningIntervalHours: number;
   dunningMaxReminders: number;
+  triage: TriageDetector;
 }
 
 /** The `maintenance` queue: the recurring jobs the scheduler's job schedulers add, one handler file each. */
@@ -30,6 +34,8 @@ export function maintenanceHandlers(deps: MaintenanceDeps): QueueHandlers<'maint
       'abort-abandoned-uploads': () => abortAbandonedUploads(),
       'weekly-progress-email': weeklyProgressEmailHandler(deps.notifications),
       'dunning-reminders': dunningRemindersHandler({ db: deps.db, notifications: deps.notifications, intervalHours: deps.dunningIntervalHours, maxReminders: deps.dunningMaxReminders }),
+      'triage-sweep': triageSweepHandler({ db: deps.db, triage: deps.triage }),
+      'triage-summary-email': triageSummaryEmailHandler(deps.notifications),
     },
     events: {},
   };

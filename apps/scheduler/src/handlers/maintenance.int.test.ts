@@ -129,11 +129,13 @@ test('two scheduler processes upsert one job scheduler per recurring job, and th
       ['archive-audit-events', '10 4 * * *', 'UTC'],
       ['dunning-reminders', '0 * * * *', 'UTC'],
       ['purge-expired', '5 4 * * *', 'UTC'],
+      ['triage-summary-email', '5 7 * * 1', 'UTC'],
+      ['triage-sweep', '23 * * * *', 'UTC'],
       ['weekly-progress-email', '0 7 * * 1', 'UTC'],
     ]);
     // One pending job per scheduler, not one per process.
     const delayed = await first.maintenance.queue.getDelayed();
-    expect(delayed.map((j) => j.name).sort()).toEqual(['abort-abandoned-uploads', 'archive-audit-events', 'dunning-reminders', 'purge-expired', 'weekly-progress-email']);
+    expect(delayed.map((j) => j.name).sort()).toEqual(['abort-abandoned-uploads', 'archive-audit-events', 'dunning-reminders', 'purge-expired', 'triage-summary-email', 'triage-sweep', 'weekly-progress-email']);
 
     const purge = await first.maintenance.add('purge-expired', {});
     const abort = await first.maintenance.add('abort-abandoned-uploads', {}, { attempts: 1 });

@@ -57,7 +57,7 @@ test('reminders and recurring jobs flushed from Redis come back while the schedu
     const restored = await notifications.getJob(reminderIds[1]!);
     expect(restored).toMatchObject({ name: 'session.reminder', data: { tenantId, sessionId, offsetMinutes: 60 } });
     expect(await restored!.getState()).toBe('delayed');
-    await eventually('job schedulers upserted again', async () => (await scheduler.maintenance.queue.getJobSchedulers()).length === 5);
+    await eventually('job schedulers upserted again', async () => (await scheduler.maintenance.queue.getJobSchedulers()).length === 7);
   } finally {
     await scheduler.close();
     await notifications.close();

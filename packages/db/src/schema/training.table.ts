@@ -162,6 +162,8 @@ export const personalRecords = tenantTable(
     membershipRef(t, t.athleteId, 'personal_records_athlete_fk'),
     exerciseRef(t, t.exerciseId, 'personal_records_exercise_fk'),
     index('personal_records_athlete_idx').on(t.tenantId, t.athleteId, t.exerciseId),
+    // Triage lists the records of the last days for a whole tenant.
+    index('personal_records_achieved_idx').on(t.tenantId, t.achievedAt),
   ],
 );
 

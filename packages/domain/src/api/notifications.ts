@@ -12,6 +12,7 @@ export const NOTIFYING_TYPES = [
   'media.ready',
   'integration.failed',
   'webhook_endpoint.disabled',
+  'triage.item',
 ] as const;
 export type NotifyingType = (typeof NOTIFYING_TYPES)[number];
 

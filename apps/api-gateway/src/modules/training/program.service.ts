@@ -1,6 +1,7 @@
 import type { Database, TenantTx } from '@coachline/db/database';
 import { recordAudit } from '@coachline/db/audit';
 import { newId } from '@coachline/db/ids';
+import { emit } from '@coachline/db/outbox';
 import type { z } from 'zod';
 import type { PageQuery } from '@coachline/domain/api/common';
 import type { assignmentBody, programBody, programUpdateBody } from '@coachline/domain/api/training';
@@ -167,6 +168,7 @@ export class ProgramService {
       if (role !== 'ATHLETE') throw new ValidationError('Programs are assigned to athletes of this organization.', [{ path: 'athleteId', message: 'Not an athlete of this organization' }]);
       const row = await insertAssignment(tx, { id: newId(), programId, athleteId: body.athleteId, startDate: body.startDate, assignedBy: actor.userId });
       await recordAudit(tx, { actorId: actor.userId, action: 'program.assigned', entityType: 'program_assignment', entityId: row.id, summary: { programId, athleteId: body.athleteId } });
+      await emit(tx, 'program.assigned', { assignmentId: row.id, programId, athleteId: row.athleteId, startDate: row.startDate });
       return toAssignment(row);
     });
   }
