@@ -8,6 +8,8 @@ import { analyticsRoutes } from './modules/analytics/analytics.routes';
 import { AnalyticsService } from './modules/analytics/analytics.service';
 import { createAnalyticsCache } from '@coachline/runtime/analytics-cache';
 import { nutritionRoutes } from './modules/nutrition/nutrition.routes';
+import { generationRoutes } from './modules/generation/generation.routes';
+import { GenerationService } from './modules/generation/generation.service';
 import { adminRoutes } from './modules/admin/admin.routes';
 import { AuditService } from './modules/admin/audit.service';
 import { StatsService } from './modules/admin/stats.service';
@@ -138,6 +140,7 @@ export function createRoutes(deps: GatewayDeps): AnyRoute[] {
       new AnalyticsService(db, createAnalyticsCache(redis, deps.metrics, { ttlSeconds: config.ANALYTICS_CACHE_TTL_SECONDS, lockMs: config.ANALYTICS_CACHE_LOCK_MS, pollMs: 20 })),
     ),
     ...featureRoutes(new FeatureService(db, features)),
+    ...generationRoutes(new GenerationService(db, features)),
     ...stripeWebhookRoutes(new StripeWebhookService(db, stripe, config.STRIPE_WEBHOOK_SECRET, logger)),
     ...integrationRoutes(
       new IntegrationService(db, providers, secrets, logger, {

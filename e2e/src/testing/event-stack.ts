@@ -16,6 +16,9 @@ import { secretBoxFromSetting } from '@coachline/runtime/secret-box';
 import { createOutboxRelay, type OutboxRelay } from '@coachline/scheduler/relay/outbox-relay';
 import { RollupService } from '@coachline/scheduler/analytics/rollup.service';
 import { analyticsHandlers } from '@coachline/scheduler/handlers/analytics.handlers';
+import { generationHandlers } from '@coachline/scheduler/handlers/generation.handlers';
+import { ProgramGenerationService } from '@coachline/scheduler/generation/program-generation.service';
+import { createLiveEmitter } from '@coachline/runtime/live-emitter';
 import { consumeQueue } from '@coachline/runtime/queue-consumer';
 import type { Worker } from 'bullmq';
 
@@ -79,6 +82,13 @@ export async function startEventStack(options: { redisUrl?: string; gateway?: Re
     analytics() {
       const redis = connection();
       const worker = consumeQueue('analytics', analyticsHandlers({ rollups: new RollupService(db, redis, logger) }), { connection: connection(), prefix, logger, concurrency: 8 });
+      consumers.push(worker);
+      return worker;
+    },
+    /** The scheduler's generation consumer: programs from the rules, progress to the requester's sockets through Redis. */
+    generation(options: { concurrency?: number } = {}) {
+      const service = new ProgramGenerationService(db, createLiveEmitter(connection(), () => undefined), logger);
+      const worker = consumeQueue('generation', generationHandlers({ generation: service }), { connection: connection(), prefix, logger, concurrency: options.concurrency ?? 4 });
       consumers.push(worker);
       return worker;
     },

@@ -11,3 +11,4 @@ export * from './integrations.table';
 export * from './webhooks.table';
 export * from './features.table';
 export * from './analytics.table';
+export * from './generation.table';

@@ -1,6 +1,8 @@
 import type { Database, TenantTx } from '@coachline/db/database';
 import { recordAudit } from '@coachline/db/audit';
 import { newId } from '@coachline/db/ids';
+import { programRows } from '@coachline/db/programs';
+import type { Progression } from '@coachline/domain/program-generation/progression';
 import type { z } from 'zod';
 import type { PageQuery } from '@coachline/domain/api/common';
 import type { assignmentBody, programBody } from '@coachline/domain/api/training';
@@ -37,12 +39,13 @@ function toProgram(program: ProgramRow, days: Omit<ProgramDayRow, 'tenantId'>[],
     createdBy: program.createdBy,
     createdAt: program.createdAt.toISOString(),
     days: days.map((day) => {
-      const exercises: { exerciseId: string; sets: { id: string; reps: number; weightKg: number | null; rpe: number | null; restSeconds: number | null }[] }[] = [];
+      const exercises: { exerciseId: string; progression?: Progression; sets: { id: string; reps: number; weightKg: number | null; rpe: number | null; restSeconds: number | null }[] }[] = [];
       let position = -1;
       for (const set of setsByDay.get(day.id) ?? []) {
         if (set.exercisePosition !== position) {
           position = set.exercisePosition;
-          exercises.push({ exerciseId: set.exerciseId, sets: [] });
+          // Programs written without one (most made by hand) show no progression rather than null.
+          exercises.push({ exerciseId: set.exerciseId, ...(set.progression ? { progression: set.progression } : {}), sets: [] });
         }
         exercises[exercises.length - 1]!.sets.push({ id: set.id, reps: set.reps, weightKg: set.weightKg, rpe: set.rpe, restSeconds: set.restSeconds });
       }
@@ -67,25 +70,9 @@ export class ProgramService {
         tx,
         body.days.flatMap((day, d) => day.exercises.map((e, i) => ({ path: `days.${d}.exercises.${i}.exerciseId`, exerciseId: e.exerciseId }))),
       );
-      const programId = newId();
-      const days = body.days.map((day, position) => ({ id: newId(), programId, position, name: day.name }));
-      const sets = body.days.flatMap((day, d) =>
-        day.exercises.flatMap((exercise, exercisePosition) =>
-          exercise.sets.map((set, setPosition) => ({
-            id: newId(),
-            dayId: days[d]!.id,
-            exerciseId: exercise.exerciseId,
-            exercisePosition,
-            setPosition,
-            reps: set.reps,
-            weightKg: set.weightKg ?? null,
-            rpe: set.rpe ?? null,
-            restSeconds: set.restSeconds ?? null,
-          })),
-        ),
-      );
-      const program = await insertProgram(tx, { id: programId, name: body.name, description: body.description ?? null, createdBy: actor.userId }, days, sets);
-      await recordAudit(tx, { actorId: actor.userId, action: 'program.created', entityType: 'program', entityId: programId, summary: { name: body.name, days: days.length } });
+      const { program: row, days, sets } = programRows({ ...body, createdBy: actor.userId });
+      const program = await insertProgram(tx, row, days, sets);
+      await recordAudit(tx, { actorId: actor.userId, action: 'program.created', entityType: 'program', entityId: row.id, summary: { name: body.name, days: days.length } });
       return toProgram(program, days, sets);
     });
   }
