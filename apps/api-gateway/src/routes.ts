@@ -11,6 +11,8 @@ import { TriageService } from './modules/triage/triage.service';
 import { triageThresholds } from '@coachline/runtime/triage.config';
 import { createAnalyticsCache } from '@coachline/runtime/analytics-cache';
 import { nutritionRoutes } from './modules/nutrition/nutrition.routes';
+import { generationRoutes } from './modules/generation/generation.routes';
+import { GenerationService } from './modules/generation/generation.service';
 import { adminRoutes } from './modules/admin/admin.routes';
 import { AuditService } from './modules/admin/audit.service';
 import { StatsService } from './modules/admin/stats.service';
@@ -164,6 +166,7 @@ export function createRoutes(deps: GatewayDeps): AnyRoute[] {
     ...analyticsRoutes(new AnalyticsService(db, analyticsCache)),
     ...triageRoutes(new TriageService(db, analyticsCache, triageThresholds(config))),
     ...featureRoutes(new FeatureService(db, features)),
+    ...generationRoutes(new GenerationService(db, features)),
     ...stripeWebhookRoutes(new StripeWebhookService(db, stripe, config.STRIPE_WEBHOOK_SECRET, logger)),
     ...integrationRoutes(
       new IntegrationService(db, providers, secrets, logger, {

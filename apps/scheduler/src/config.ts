@@ -1,9 +1,11 @@
 import { baseConfigSchema, z } from '@coachline/runtime/config';
 import { providersConfigSchema } from '@coachline/runtime/providers/providers.config';
 import { queueWorkerConfigSchema } from '@coachline/runtime/queue-consumer';
+import { loopbackNeverInProduction, outboundConfigSchema } from '@coachline/runtime/outbound-http';
 import { encryptionConfigSchema } from '@coachline/runtime/secret-box';
 import { storageConfigSchema } from '@coachline/runtime/storage.config';
 import { triageConfigSchema } from '@coachline/runtime/triage.config';
+import { programNotesConfigSchema } from './generation/program-notes.config';
 
 const minuteList = z
   .string()
@@ -14,7 +16,15 @@ const minuteList = z
 /** Five-field cron, read by BullMQ's job schedulers. */
 const cron = z.string().regex(/^(\S+\s+){4}\S+$/, 'five-field cron expression');
 
-export const configSchema = baseConfigSchema.extend(storageConfigSchema.shape).extend(encryptionConfigSchema.shape).extend(providersConfigSchema.shape).extend(queueWorkerConfigSchema.shape).extend(triageConfigSchema.shape).extend({
+export const configSchema = baseConfigSchema
+  .extend(storageConfigSchema.shape)
+  .extend(encryptionConfigSchema.shape)
+  .extend(providersConfigSchema.shape)
+  .extend(queueWorkerConfigSchema.shape)
+  .extend(triageConfigSchema.shape)
+  .extend(outboundConfigSchema.shape)
+  .extend(programNotesConfigSchema.shape)
+  .extend({
   /** Side port for /health, /health/ready and /metrics. */
   HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(9101),
   /** How long before a session both parties are reminded; tests shorten these. */
@@ -68,6 +78,13 @@ export const configSchema = baseConfigSchema.extend(storageConfigSchema.shape).e
   INTEGRATION_FIRST_SYNC_LOOKBACK_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   /** Syncs one scheduler process runs at once. */
   INTEGRATION_SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
-});
+  /** Program generations one scheduler process runs at once; each is milliseconds of rules and a few writes. */
+  GENERATION_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+  })
+  .refine((config) => Boolean(config.PROGRAM_NOTES_LLM_URL) === Boolean(config.PROGRAM_NOTES_LLM_MODEL), {
+    path: ['PROGRAM_NOTES_LLM_MODEL'],
+    message: 'set with PROGRAM_NOTES_LLM_URL, or neither',
+  })
+  .refine(...loopbackNeverInProduction);
 
 export type Config = z.infer<typeof configSchema>;

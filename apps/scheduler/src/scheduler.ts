@@ -6,6 +6,7 @@ import { consumeQueue, stallSettings } from '@coachline/runtime/queue-consumer';
 import { exportQueueDepths } from '@coachline/runtime/queue-metrics';
 import { TypedQueue } from '@coachline/runtime/queues';
 import { QUEUE_NAMES } from '@coachline/domain/queues';
+import { createLiveEmitter } from '@coachline/runtime/live-emitter';
 import { createProviderRegistry } from '@coachline/runtime/providers/provider-registry';
 import type { Redis } from '@coachline/runtime/redis';
 import { secretBoxFromSetting } from '@coachline/runtime/secret-box';
@@ -16,6 +17,9 @@ import { RollupService } from './analytics/rollup.service';
 import { TriageDetector } from './analytics/triage-detector';
 import { triageThresholds } from '@coachline/runtime/triage.config';
 import { analyticsHandlers } from './handlers/analytics.handlers';
+import { generationHandlers } from './handlers/generation.handlers';
+import { ProgramGenerationService } from './generation/program-generation.service';
+import { programNotesWriterFrom } from './generation/program-notes.writer';
 import { billingHandlers } from './handlers/billing.handlers';
 import { integrationsHandlers } from './handlers/integrations.handlers';
 import { maintenanceHandlers } from './handlers/maintenance.handlers';
@@ -39,7 +43,7 @@ export interface SchedulerDeps {
 
 /**
  * The scheduler's own work (the outbox relay is wired beside it): the
- * `reminders`, `maintenance`, `billing`, `integrations` and `analytics` queues, the clock of the recurring jobs, a
+ * `reminders`, `maintenance`, `billing`, `integrations`, `analytics` and `generation` queues, the clock of the recurring jobs, a
  * start-up sweep that restores reminders Redis may have lost, and a repair loop
  * that does the same periodically and retries jobs an outage failed.
  */
@@ -75,6 +79,12 @@ export function createScheduler(deps: SchedulerDeps) {
   ];
   const billing = new BillingService(db, logger);
   const triage = new TriageDetector(triageThresholds(config));
+  const generation = new ProgramGenerationService(
+    db,
+    createLiveEmitter(redis, (error) => logger.warn('live generation progress not published', { error: error.message })),
+    logger,
+    programNotesWriterFrom(config),
+  );
 
   return {
     reminders,
@@ -109,6 +119,7 @@ export function createScheduler(deps: SchedulerDeps) {
           metrics: deps.metrics,
         }),
         consumeQueue('analytics', analyticsHandlers({ rollups: new RollupService(db, redis, logger, triage) }), { connection: redis, prefix, logger, concurrency: 8, stall, metrics: deps.metrics }),
+        consumeQueue('generation', generationHandlers({ generation }), { connection: redis, prefix, logger, concurrency: config.GENERATION_CONCURRENCY, stall, metrics: deps.metrics }),
       );
       await upsertRecurringJobs(maintenance, recurring, config.JOB_SCHEDULE_TZ);
       // In the background: with many upcoming sessions the sweep takes a while, and the workers need not wait for it.

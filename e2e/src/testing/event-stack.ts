@@ -18,6 +18,9 @@ import { RollupService } from '@coachline/scheduler/analytics/rollup.service';
 import { TriageDetector } from '@coachline/scheduler/analytics/triage-detector';
 import { DEFAULT_TRIAGE_THRESHOLDS } from '@coachline/domain/triage';
 import { analyticsHandlers } from '@coachline/scheduler/handlers/analytics.handlers';
+import { generationHandlers } from '@coachline/scheduler/handlers/generation.handlers';
+import { ProgramGenerationService } from '@coachline/scheduler/generation/program-generation.service';
+import { createLiveEmitter } from '@coachline/runtime/live-emitter';
 import { consumeQueue } from '@coachline/runtime/queue-consumer';
 import type { Worker } from 'bullmq';
 
@@ -81,6 +84,13 @@ export async function startEventStack(options: { redisUrl?: string; gateway?: Re
     analytics() {
       const redis = connection();
       const worker = consumeQueue('analytics', analyticsHandlers({ rollups: new RollupService(db, redis, logger, new TriageDetector(DEFAULT_TRIAGE_THRESHOLDS)) }), { connection: connection(), prefix, logger, concurrency: 8 });
+      consumers.push(worker);
+      return worker;
+    },
+    /** The scheduler's generation consumer: programs from the rules, progress to the requester's sockets through Redis. */
+    generation(options: { concurrency?: number } = {}) {
+      const service = new ProgramGenerationService(db, createLiveEmitter(connection(), () => undefined), logger);
+      const worker = consumeQueue('generation', generationHandlers({ generation: service }), { connection: connection(), prefix, logger, concurrency: options.concurrency ?? 4 });
       consumers.push(worker);
       return worker;
     },

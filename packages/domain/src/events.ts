@@ -7,6 +7,15 @@ import { TRIAGE_KINDS } from './triage';
 const id = z.uuid();
 
 /**
+ * Who a program generation is for, from the most urgent: a coach (or ADMIN)
+ * waiting for it, an athlete serving themself, and background work no one
+ * waits on. BullMQ runs lower numbers first.
+ */
+export const GENERATION_SOURCES = ['coach', 'athlete', 'background'] as const;
+export type GenerationSource = (typeof GENERATION_SOURCES)[number];
+export const GENERATION_PRIORITY: Record<GenerationSource, number> = { coach: 1, athlete: 5, background: 10 };
+
+/**
  * The event registry: every event a use case may put in the outbox, its payload
  * schema, and the queues that consume it. Renaming an event strands rows already
  * in the outbox, so names are append-only.
@@ -184,6 +193,15 @@ export const EVENTS = {
     payload: z.object({ itemId: id, athleteId: id, kind: z.enum(TRIAGE_KINDS), detail: z.string(), since: z.iso.datetime() }),
     queues: ['notifications'],
   },
+  /**
+   * A program generation was asked for; the row in generation_jobs holds the
+   * request. Ids only. Its job's priority comes from `source`.
+   */
+  'program.generation_requested': {
+    payload: z.object({ generationJobId: id, requestedBy: id, source: z.enum(GENERATION_SOURCES) }),
+    queues: ['generation'],
+    priority: (payload: { source: GenerationSource }) => GENERATION_PRIORITY[payload.source],
+  },
   /** A body metric (weight, body fat) was recorded. */
   'body_metric.recorded': {
     payload: z.object({ bodyMetricId: id, userId: id, measuredAt: z.iso.datetime() }),
@@ -196,7 +214,19 @@ export const EVENTS = {
  * per event type; `webhook: true` makes an event one that tenants' webhook
  * endpoints may subscribe to (it must then be routed to the `webhooks` queue).
  */
-export type EventRouting = Record<string, { payload: z.ZodType; queues: readonly QueueName[]; webhook?: true }>;
+export type EventRouting = Record<string, { payload: z.ZodType; queues: readonly QueueName[]; webhook?: true; priority?: (payload: never) => number }>;
+
+/**
+ * The BullMQ priority of an event's jobs, for event types the registry gives
+ * one (`priority`); undefined (BullMQ's plain FIFO) for the others and for a
+ * payload that does not parse, which its consumer then refuses anyway.
+ */
+export function eventJobPriority(envelope: { type: EventType; payload: unknown }): number | undefined {
+  const entry = EVENTS[envelope.type] as { payload: z.ZodType; priority?: (payload: unknown) => number };
+  if (!entry.priority) return undefined;
+  const parsed = entry.payload.safeParse(envelope.payload);
+  return parsed.success ? entry.priority(parsed.data) : undefined;
+}
 
 export type EventType = keyof typeof EVENTS;
 export type EventPayload<T extends EventType> = z.infer<(typeof EVENTS)[T]['payload']>;

@@ -9,8 +9,8 @@ export const FEATURE_FLAGS = {
   self_service_programs: { tenantSettable: true, default: false },
   /** Coaches see GET /v1/coach/triage. */
   coach_triage: { tenantSettable: true, default: true },
-  /** Program generation as a whole; rolled out by the platform, not by tenants. */
-  program_generation: { tenantSettable: false, default: false },
+  /** Program generation as a whole (POST /v1/programs/generate); the platform's switch, not a tenant's. */
+  program_generation: { tenantSettable: false, default: true },
 } as const satisfies Record<string, { tenantSettable: boolean; default: boolean }>;
 
 export type FeatureKey = keyof typeof FEATURE_FLAGS;

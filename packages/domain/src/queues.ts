@@ -90,6 +90,10 @@ export const JOBS = {
   analytics: {
     ...carriesEvents,
   },
+  /** Program generation requests, by priority (see `GENERATION_PRIORITY`): each event job is one program to generate. */
+  generation: {
+    ...carriesEvents,
+  },
 } as const satisfies Record<QueueName, Record<string, z.ZodType>>;
 
 export type JobName<Q extends QueueName> = keyof (typeof JOBS)[Q] & string;

@@ -95,6 +95,21 @@ export interface ServerToClientEvents {
   'presence:update': (payload: { userId: string; online: boolean }) => void;
   /** To the tenant's coaches: an athlete started a workout. */
   'workout:started': (payload: { workoutId: string; athleteId: string; title: string | null }) => void;
+  /** A program generation the user asked for moved on; `progress` is 0..100. */
+  'generation:progress': (payload: GenerationProgress) => void;
+  /** A program generation the user asked for finished; the program is an ordinary one (GET /v1/programs/:id). */
+  'generation:completed': (payload: GenerationCompleted) => void;
+  /** A program generation the user asked for could not make a program (nothing in the library fits); `error` says why. */
+  'generation:failed': (payload: { jobId: string; error: string }) => void;
+}
+
+export interface GenerationProgress {
+  jobId: string;
+  progress: number;
+}
+export interface GenerationCompleted {
+  jobId: string;
+  programId: string;
 }
 
 /** Room names, built in one place so emitters and servers agree. */

@@ -1,5 +1,5 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
-import type { EventEnvelope } from '@coachline/domain/events';
+import { eventJobPriority, type EventEnvelope } from '@coachline/domain/events';
 import { EVENT_JOB, type JobName, type JobOf, type QueueName } from '@coachline/domain/queues';
 
 /** Retries with exponential backoff; BullMQ adds jitter from `jitter`. */
@@ -43,8 +43,14 @@ export class TypedQueue<Q extends QueueName> {
 /**
  * Adds outbox events to a queue as `event` jobs in one round trip. Job ids
  * derive from the event, so a second publish of one is ignored while its job
- * exists. The relay and its reconciler publish only through this.
+ * exists; events the registry prioritises (program generation) carry their
+ * BullMQ priority. The relay and its reconciler publish only through this.
  */
 export function addEvents(queue: Queue, events: readonly { envelope: EventEnvelope; jobId: string }[]) {
-  return queue.addBulk(events.map(({ envelope, jobId }) => ({ name: EVENT_JOB, data: envelope, opts: { jobId } })));
+  return queue.addBulk(
+    events.map(({ envelope, jobId }) => {
+      const priority = eventJobPriority(envelope);
+      return { name: EVENT_JOB, data: envelope, opts: priority === undefined ? { jobId } : { jobId, priority } };
+    }),
+  );
 }

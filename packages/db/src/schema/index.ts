@@ -12,3 +12,4 @@ export * from './webhooks.table';
 export * from './features.table';
 export * from './analytics.table';
 export * from './sync.table';
+export * from './generation.table';

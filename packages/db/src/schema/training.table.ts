@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { date, foreignKey, index, integer, jsonb, numeric, real, text, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import type { Progression } from '@coachline/domain/program-generation/progression';
 import { membershipRef } from './identity.table';
 import { createdAt, tenantTable, ts } from './tenant-table';
 
@@ -53,6 +54,8 @@ export const programPlannedSets = tenantTable(
     weightKg: kg('weight_kg'),
     rpe: real('rpe'),
     restSeconds: integer('rest_seconds'),
+    /** The exercise's progression rule, on each of its sets (a program stores no row per exercise). */
+    progression: jsonb('progression').$type<Progression>(),
   },
   (t) => [
     foreignKey({ name: 'program_planned_sets_day_fk', columns: [t.tenantId, t.dayId], foreignColumns: [programDays.tenantId, programDays.id] }).onDelete('cascade'),

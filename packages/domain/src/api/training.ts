@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { progressionSchema } from '../program-generation/progression';
 import { calendarDate, freeText, instant, nameString, pageQuery, uuid } from './common';
 
 export const EXERCISE_CATEGORIES = ['push', 'pull', 'legs', 'core', 'cardio', 'other'] as const;
@@ -45,6 +46,8 @@ export const programBody = z
             .array(
               z.strictObject({
                 exerciseId: uuid,
+                /** How the exercise's load moves week to week; generated programs carry one for every exercise. */
+                progression: progressionSchema.optional(),
                 sets: z.array(plannedSetBody).min(1).max(PROGRAM_LIMITS.setsPerExercise).meta({ description: `1 to ${PROGRAM_LIMITS.setsPerExercise} planned sets` }),
               }),
             )
@@ -86,6 +89,7 @@ export const programSchema = z
         exercises: z.array(
           z.object({
             exerciseId: uuid,
+            progression: progressionSchema.optional(),
             sets: z.array(z.object({ id: uuid, reps: z.number().int(), weightKg: z.number().nullable(), rpe: z.number().nullable(), restSeconds: z.number().int().nullable() })),
           }),
         ),

@@ -450,6 +450,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/generation-jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where a program generation stands; programId once it succeeded */
+        get: operations["getGenerationJobsById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/integrations": {
         parameters: {
             query?: never;
@@ -950,6 +967,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/programs/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue the generation of a program from rules (split, exercises, volume, rest, progression); follow it at /v1/generation-jobs/:id */
+        post: operations["postProgramsGenerate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/purchases": {
         parameters: {
             query?: never;
@@ -1293,6 +1327,13 @@ export interface components {
                     prioritized: number;
                     waiting: number;
                 };
+                generation: {
+                    active: number;
+                    delayed: number;
+                    failed: number;
+                    prioritized: number;
+                    waiting: number;
+                };
                 integrations: {
                     active: number;
                     delayed: number;
@@ -1587,6 +1628,12 @@ export interface components {
             events: ("post.created" | "comment.created" | "session.scheduled" | "session.cancelled" | "purchase.paid" | "purchase.refunded" | "workout.completed" | "personal_record.achieved" | "member.joined")[];
             /** Format: uri */
             url: string;
+        };
+        Deload: {
+            afterFailedSessions?: number;
+            everyWeeks?: number;
+            loadPercent: number;
+            setsPercent: number;
         };
         Device: {
             createdAt: string;
@@ -1931,6 +1978,7 @@ export interface components {
                 exercises: {
                     /** Format: uuid */
                     exerciseId: string;
+                    progression?: components["schemas"]["Progression"];
                     sets: {
                         /** Format: uuid */
                         id: string;
@@ -1965,6 +2013,54 @@ export interface components {
             athleteId: string;
             /** Format: date */
             startDate: string;
+        };
+        ProgramGenerationAccepted: {
+            /** Format: uuid */
+            jobId: string;
+            /** @enum {string} */
+            status: "queued";
+        };
+        ProgramGenerationJob: {
+            /** Format: uuid */
+            athleteId: string | null;
+            createdAt: string;
+            error?: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            programId?: string;
+            progress: number;
+            /** @enum {string} */
+            status: "queued" | "running" | "succeeded" | "failed";
+        };
+        /**
+         * @example {
+         *       "goal": "hypertrophy",
+         *       "daysPerWeek": 4,
+         *       "sessionMinutes": 60,
+         *       "experience": "intermediate",
+         *       "equipment": [
+         *         "barbell",
+         *         "dumbbell",
+         *         "cable"
+         *       ],
+         *       "avoid": [
+         *         "calves"
+         *       ]
+         *     }
+         */
+        ProgramGenerationRequest: {
+            /** Format: uuid */
+            athleteId?: string;
+            /** @description Primary muscles (as the exercise library names them, or a muscle group: chest, back, shoulders, quads, hamstrings_glutes, biceps, triceps, calves, core) or exercise ids */
+            avoid?: (string)[];
+            daysPerWeek: number;
+            equipment: ("barbell" | "dumbbell" | "machine" | "cable" | "bodyweight" | "kettlebell" | "band")[];
+            /** @enum {string} */
+            experience: "beginner" | "intermediate" | "advanced";
+            /** @enum {string} */
+            goal: "strength" | "hypertrophy" | "fat_loss" | "general";
+            sessionMinutes: number;
         };
         /**
          * @description A program of 1 to 28 days, each of up to 20 exercises of 1 to 10 planned sets (at most 5600 sets). Larger programs are 422.
@@ -2001,6 +2097,7 @@ export interface components {
                 exercises: {
                     /** Format: uuid */
                     exerciseId: string;
+                    progression?: components["schemas"]["Progression"];
                     /** @description 1 to 10 planned sets */
                     sets: {
                         reps: number;
@@ -2023,6 +2120,29 @@ export interface components {
             /** Format: uuid */
             id: string;
             name: string;
+        };
+        Progression: {
+            deload: components["schemas"]["Deload"];
+            incrementKg: number;
+            repRange: {
+                max: number;
+                min: number;
+            };
+            /** @enum {string} */
+            type: "double_progression";
+        } | {
+            deload: components["schemas"]["Deload"];
+            incrementKg: number;
+            /** @enum {string} */
+            type: "linear";
+        } | {
+            deload: components["schemas"]["Deload"];
+            /** @enum {string} */
+            type: "percentage";
+            weeks: {
+                percentOf1rm: number;
+                reps: number;
+            }[];
         };
         Purchase: {
             amountCents: number;
@@ -6291,6 +6411,95 @@ export interface operations {
             };
             /** @description Not allowed */
             403: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database, cache, provider) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getGenerationJobsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job */
+            200: {
+                headers: {
+                    /** @description Requests allowed in the current window of the budget closest to running out (the user's or the tenant's). */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in that window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramGenerationJob"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such job for the caller */
+            404: {
                 headers: {
                     /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
                     "X-Request-Id"?: string;
@@ -10941,6 +11150,162 @@ export interface operations {
             };
             /** @description Not found (or another tenant's) */
             404: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict, or a request with this Idempotency-Key still running */
+            409: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body not application/json */
+            415: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input, or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.coachline.dev/problems/validation-failed",
+                     *       "title": "Unprocessable Content",
+                     *       "status": 422,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "detail": "The body is invalid.",
+                     *       "requestId": "5f0c6f4e-8d1b-4f55-9a43-0c1f2f7c2b10",
+                     *       "errors": [
+                     *         {
+                     *           "path": "reps",
+                     *           "message": "Too small: expected number to be >=0"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database, cache, provider) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postProgramsGenerate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried POST safe: the same key and body within 24 h get the first answer again (with `Idempotent-Replayed: true`); the same key with another body is 422. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProgramGenerationRequest"];
+            };
+        };
+        responses: {
+            /** @description Queued */
+            202: {
+                headers: {
+                    /** @description `true` when this answer is the stored answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: string;
+                    /** @description Requests allowed in the current window of the budget closest to running out (the user's or the tenant's). */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in that window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramGenerationAccepted"];
+                };
+            };
+            /** @description Malformed JSON, or an unsupported API version */
+            400: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a COACH or ADMIN, or an athlete where self-service programs are off or for someone else */
+            403: {
                 headers: {
                     /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
                     "X-Request-Id"?: string;

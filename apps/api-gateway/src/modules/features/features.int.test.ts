@@ -16,7 +16,7 @@ test('every member reads their tenant\'s flags, defaults from configuration', as
   const { admin, athlete } = await gw.tenantWithTeam();
   const res = await gw.http().get('/v1/features').set(gw.auth(athlete));
   expect(res.status).toBe(200);
-  expect(res.body).toEqual({ flags: { self_service_programs: false, coach_triage: true, program_generation: false } });
+  expect(res.body).toEqual({ flags: { self_service_programs: false, coach_triage: true, program_generation: true } });
   const other = await platformOn.signup();
   expect((await platformOn.http().get('/v1/features').set(platformOn.auth(other))).body.flags.self_service_programs).toBe(true);
   expect((await gw.http().get('/v1/features').set(gw.auth(admin))).body.flags.self_service_programs).toBe(false);
@@ -40,7 +40,7 @@ test("an ADMIN's change applies to their tenant only, at once, and is stored", a
 
   await gw.http().put('/v1/admin/features/self_service_programs').set(gw.auth(one.admin)).send({ enabled: false }).expect(200);
   await gw.http().put('/v1/admin/features/coach_triage').set(gw.auth(one.admin)).send({ enabled: false }).expect(200);
-  expect((await gw.http().get('/v1/features').set(gw.auth(one.coach))).body.flags).toEqual({ self_service_programs: false, coach_triage: false, program_generation: false });
+  expect((await gw.http().get('/v1/features').set(gw.auth(one.coach))).body.flags).toEqual({ self_service_programs: false, coach_triage: false, program_generation: true });
   // The platform's default now loses to the tenant's explicit off.
   expect((await platformOn.http().get('/v1/features').set(platformOn.auth(one.admin))).body.flags.self_service_programs).toBe(false);
 });

@@ -2,6 +2,8 @@ import type { Database, TenantTx } from '@coachline/db/database';
 import { recordAudit } from '@coachline/db/audit';
 import { newId } from '@coachline/db/ids';
 import { emit } from '@coachline/db/outbox';
+import { dayRows, programRows } from '@coachline/db/programs';
+import type { Progression } from '@coachline/domain/program-generation/progression';
 import type { z } from 'zod';
 import type { PageQuery } from '@coachline/domain/api/common';
 import type { assignmentBody, programBody, programUpdateBody } from '@coachline/domain/api/training';
@@ -45,12 +47,13 @@ export function toProgram(program: ProgramRow, days: Omit<ProgramDayRow, 'tenant
     createdBy: program.createdBy,
     createdAt: program.createdAt.toISOString(),
     days: days.map((day) => {
-      const exercises: { exerciseId: string; sets: { id: string; reps: number; weightKg: number | null; rpe: number | null; restSeconds: number | null }[] }[] = [];
+      const exercises: { exerciseId: string; progression?: Progression; sets: { id: string; reps: number; weightKg: number | null; rpe: number | null; restSeconds: number | null }[] }[] = [];
       let position = -1;
       for (const set of setsByDay.get(day.id) ?? []) {
         if (set.exercisePosition !== position) {
           position = set.exercisePosition;
-          exercises.push({ exerciseId: set.exerciseId, sets: [] });
+          // Programs written without one (most made by hand) show no progression rather than null.
+          exercises.push({ exerciseId: set.exerciseId, ...(set.progression ? { progression: set.progression } : {}), sets: [] });
         }
         exercises[exercises.length - 1]!.sets.push({ id: set.id, reps: set.reps, weightKg: set.weightKg, rpe: set.rpe, restSeconds: set.restSeconds });
       }
@@ -82,37 +85,15 @@ type ProgramDaysBody = z.output<typeof programBody>['days'];
 
 const exerciseRefs = (days: ProgramDaysBody) => days.flatMap((day, d) => day.exercises.map((e, i) => ({ path: `days.${d}.exercises.${i}.exerciseId`, exerciseId: e.exerciseId })));
 
-/** The day and planned-set rows of a program's days, as sent. */
-function programRows(programId: string, bodyDays: ProgramDaysBody) {
-  const days = bodyDays.map((day, position) => ({ id: newId(), programId, position, name: day.name }));
-  const sets = bodyDays.flatMap((day, d) =>
-    day.exercises.flatMap((exercise, exercisePosition) =>
-      exercise.sets.map((set, setPosition) => ({
-        id: newId(),
-        dayId: days[d]!.id,
-        exerciseId: exercise.exerciseId,
-        exercisePosition,
-        setPosition,
-        reps: set.reps,
-        weightKg: set.weightKg ?? null,
-        rpe: set.rpe ?? null,
-        restSeconds: set.restSeconds ?? null,
-      })),
-    ),
-  );
-  return { days, sets };
-}
-
 export class ProgramService {
   constructor(private readonly db: Database) {}
 
   async create(actor: Actor, body: z.output<typeof programBody>) {
     return this.db.withTenant(actor, async (tx) => {
       await assertExercisesExist(tx, exerciseRefs(body.days));
-      const programId = newId();
-      const { days, sets } = programRows(programId, body.days);
-      const program = await insertProgram(tx, { id: programId, name: body.name, description: body.description ?? null, createdBy: actor.userId }, days, sets);
-      await recordAudit(tx, { actorId: actor.userId, action: 'program.created', entityType: 'program', entityId: programId, summary: { name: body.name, days: days.length } });
+      const { program: row, days, sets } = programRows({ ...body, createdBy: actor.userId });
+      const program = await insertProgram(tx, row, days, sets);
+      await recordAudit(tx, { actorId: actor.userId, action: 'program.created', entityType: 'program', entityId: row.id, summary: { name: body.name, days: days.length } });
       return toProgram(program, days, sets);
     });
   }
@@ -123,7 +104,7 @@ export class ProgramService {
       const body = input();
       if (body.days) {
         await assertExercisesExist(tx, exerciseRefs(body.days));
-        const { days, sets } = programRows(programId, body.days);
+        const { days, sets } = dayRows(programId, body.days);
         await replaceProgramDays(tx, programId, days, sets);
       }
       const program = await updateProgram(tx, programId, { ...(body.name !== undefined ? { name: body.name } : {}), ...(body.description !== undefined ? { description: body.description } : {}) });

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, getTableColumns, gt, ilike, inArray, lt, or, sql, type Table } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, ilike, inArray, lt, or, sql } from 'drizzle-orm';
 import type { NewRow, TenantTx } from '@coachline/db/database';
 import { findProgram } from '@coachline/db/workouts';
 import {
@@ -57,32 +57,8 @@ export async function existingExerciseIds(tx: TenantTx, ids: string[]): Promise<
   return new Set(rows.map((r) => r.id));
 }
 
-export async function insertProgram(
-  tx: TenantTx,
-  program: NewRow<typeof programs>,
-  days: NewRow<typeof programDays>[],
-  sets: NewRow<typeof programPlannedSets>[],
-) {
-  const { tenantId } = tx.scope;
-  const [row] = await tx.insert(programs).values({ ...program, tenantId }).returning();
-  for (const chunk of chunksFor(programDays, days)) await tx.insert(programDays).values(chunk.map((day) => ({ ...day, tenantId })));
-  for (const chunk of chunksFor(programPlannedSets, sets)) await tx.insert(programPlannedSets).values(chunk.map((set) => ({ ...set, tenantId })));
-  return row!;
-}
-
-/** Postgres takes at most 65,535 bind parameters in one statement. */
-const MAX_BIND_PARAMETERS = 65_535;
-
-/**
- * Rows in multi-row inserts that each stay under the bind-parameter limit,
- * counting every column of the table as a parameter (the most a row can bind).
- */
-export function chunksFor<T>(table: Table, rows: T[]): T[][] {
-  const perChunk = Math.floor(MAX_BIND_PARAMETERS / Object.keys(getTableColumns(table)).length);
-  const chunks: T[][] = [];
-  for (let start = 0; start < rows.length; start += perChunk) chunks.push(rows.slice(start, start + perChunk));
-  return chunks;
-}
+/** Shared with the scheduler's program generation, which writes ordinary programs too. */
+export { chunksFor, insertProgram } from '@coachline/db/programs';
 
 export async function programContents(tx: TenantTx, programId: string) {
   const { tenantId } = tx.scope;
