@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, ilike, inArray, lt, or, sql } from 'drizzle-orm';
 import type { NewRow, TenantTx } from '@coachline/db/database';
 import { findProgram } from '@coachline/db/workouts';
+import { chunksFor } from '@coachline/db/programs';
 import {
   bodyMetrics,
   exercises,
@@ -58,7 +59,7 @@ export async function existingExerciseIds(tx: TenantTx, ids: string[]): Promise<
 }
 
 /** Shared with the scheduler's program generation, which writes ordinary programs too. */
-export { chunksFor, insertProgram } from '@coachline/db/programs';
+export { insertProgram } from '@coachline/db/programs';
 
 export async function programContents(tx: TenantTx, programId: string) {
   const { tenantId } = tx.scope;
