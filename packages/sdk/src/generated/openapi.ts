@@ -258,6 +258,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/coach/triage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What needs the coach now, most urgent first: inactive athletes, missed workouts, rising RPE, stalled lifts, new records */
+        get: operations["getCoachTriage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/coaches/{id}/availability": {
         parameters: {
             query?: never;
@@ -603,6 +620,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's program assignments, each with its program */
+        get: operations["getMeAssignments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/password": {
         parameters: {
             query?: never;
@@ -844,6 +878,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/posts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a post and its comments (its author, or the space's COACH and ADMIN) */
+        delete: operations["deletePostsById"];
+        options?: never;
+        head?: never;
+        /** Change a post's text (its author, or the space's COACH and ADMIN) */
+        patch: operations["patchPostsById"];
+        trace?: never;
+    };
     "/v1/posts/{id}/comments": {
         parameters: {
             query?: never;
@@ -944,10 +996,12 @@ export interface paths {
         get: operations["getProgramsById"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete a program and its assignments; workouts already logged from it stay */
+        delete: operations["deleteProgramsById"];
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change a program: fields not sent keep their values, days sent replace all its days */
+        patch: operations["patchProgramsById"];
         trace?: never;
     };
     "/v1/programs/{id}/assignments": {
@@ -957,7 +1011,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** A program's assignments, oldest first */
+        get: operations["getProgramsByIdAssignments"];
         put?: never;
         /** Assign a program to an athlete */
         post: operations["postProgramsByIdAssignments"];
@@ -1117,6 +1172,40 @@ export interface paths {
         put?: never;
         /** Post in a space; emits post.created */
         post: operations["postSpacesByIdPosts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sync/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everything the caller may see that changed after the cursor, oldest first, deletions included; no cursor: a full snapshot */
+        get: operations["getSyncChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sync/mutations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply a client's queued mutations in order, each once by its clientMutationId; a refused one does not stop the rest */
+        post: operations["postSyncMutations"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1294,6 +1383,24 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v1/workouts/{id}/sets/{setId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a logged set while the workout runs or within 24 h of its completion; records are judged again */
+        delete: operations["deleteWorkoutsByIdSetsBySetId"];
+        options?: never;
+        head?: never;
+        /** Correct a logged set while the workout runs or within 24 h of its completion; records are judged again */
+        patch: operations["patchWorkoutsByIdSetsBySetId"];
         trace?: never;
     };
 }
@@ -1839,6 +1946,19 @@ export interface components {
             /** Format: uuid */
             workoutId: string | null;
         };
+        MyProgramAssignment: {
+            /** Format: uuid */
+            assignedBy: string;
+            /** Format: uuid */
+            athleteId: string;
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            program: components["schemas"]["ProgramSummary"];
+            /** Format: uuid */
+            programId: string;
+            startDate: string;
+        };
         Notification: {
             body: string;
             createdAt: string;
@@ -2121,6 +2241,33 @@ export interface components {
             id: string;
             name: string;
         };
+        /**
+         * @description Any fields of ProgramRequest; `days`, when sent, replace all the days. Workouts already started keep their planned sets.
+         * @example {
+         *       "name": "Push day (deload)"
+         *     }
+         */
+        ProgramUpdateRequest: {
+            /** @description 1 to 28 days */
+            days?: {
+                /** @description Up to 20 exercises a day */
+                exercises: {
+                    /** Format: uuid */
+                    exerciseId: string;
+                    progression?: components["schemas"]["Progression"];
+                    /** @description 1 to 10 planned sets */
+                    sets: {
+                        reps: number;
+                        restSeconds?: number;
+                        rpe?: number;
+                        weightKg?: number;
+                    }[];
+                }[];
+                name: string;
+            }[];
+            description?: string;
+            name?: string;
+        };
         Progression: {
             deload: components["schemas"]["Deload"];
             incrementKg: number;
@@ -2259,6 +2406,279 @@ export interface components {
             detailsSubmitted: boolean;
             onboardingUrl?: string;
         };
+        SyncChange: {
+            /** @description Present on upserts */
+            data?: {
+                /** Format: uuid */
+                athleteId: string;
+                caloriesKcal: number | null;
+                completedAt: string | null;
+                dayIndex: number | null;
+                distanceM: number | null;
+                durationSeconds: number | null;
+                externalId: string | null;
+                /** Format: uuid */
+                id: string;
+                plannedSets: components["schemas"]["PlannedSet"][];
+                /** Format: uuid */
+                programId: string | null;
+                sets: components["schemas"]["LoggedSet"][];
+                source: string;
+                startedAt: string;
+                /** @enum {string} */
+                status: "in_progress" | "completed";
+                summary: components["schemas"]["WorkoutSummary"];
+                title: string | null;
+            };
+            /** @enum {string} */
+            entity: "workout";
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            op: "upsert" | "delete";
+        } | {
+            /** @description Present on upserts */
+            data?: {
+                /** Format: uuid */
+                exerciseId: string;
+                /** Format: uuid */
+                id: string;
+                loggedAt: string;
+                /** Format: uuid */
+                plannedSetId: string | null;
+                reps: number;
+                rpe: number | null;
+                weightKg: number;
+                /** Format: uuid */
+                workoutId: string;
+            };
+            /** @enum {string} */
+            entity: "set";
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            op: "upsert" | "delete";
+        } | {
+            /** @description Present on upserts */
+            data?: {
+                createdAt: string;
+                /** Format: uuid */
+                createdBy: string;
+                days: {
+                    exercises: {
+                        /** Format: uuid */
+                        exerciseId: string;
+                        progression?: components["schemas"]["Progression"];
+                        sets: {
+                            /** Format: uuid */
+                            id: string;
+                            reps: number;
+                            restSeconds: number | null;
+                            rpe: number | null;
+                            weightKg: number | null;
+                        }[];
+                    }[];
+                    index: number;
+                    name: string;
+                }[];
+                description: string | null;
+                /** Format: uuid */
+                id: string;
+                name: string;
+            };
+            /** @enum {string} */
+            entity: "program";
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            op: "upsert" | "delete";
+        } | {
+            /** @description Present on upserts */
+            data?: {
+                /** Format: uuid */
+                assignedBy: string;
+                /** Format: uuid */
+                athleteId: string;
+                createdAt: string;
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                programId: string;
+                startDate: string;
+            };
+            /** @enum {string} */
+            entity: "assignment";
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            op: "upsert" | "delete";
+        } | {
+            /** @description Present on upserts */
+            data?: {
+                body: string;
+                /** Format: uuid */
+                conversationId: string;
+                createdAt: string;
+                /** Format: uuid */
+                fromUserId: string;
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                workoutId: string | null;
+            };
+            /** @enum {string} */
+            entity: "message";
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            op: "upsert" | "delete";
+        } | {
+            /** @description Present on upserts */
+            data?: {
+                body: string;
+                createdAt: string;
+                data: {
+                    [key: string]: unknown;
+                };
+                /** Format: uuid */
+                id: string;
+                readAt: string | null;
+                title: string;
+                type: string;
+            };
+            /** @enum {string} */
+            entity: "notification";
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            op: "upsert" | "delete";
+        } | {
+            /** @description Present on upserts */
+            data?: {
+                /** Format: uuid */
+                athleteId: string;
+                cancelledAt: string | null;
+                cancelReason: string | null;
+                /** Format: uuid */
+                coachId: string;
+                end: string;
+                /** Format: uuid */
+                id: string;
+                /** @description Cancelled later than the coach’s cancellation notice */
+                late: boolean;
+                start: string;
+                /** @enum {string} */
+                status: "scheduled" | "cancelled" | "completed";
+            };
+            /** @enum {string} */
+            entity: "session";
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            op: "upsert" | "delete";
+        } | {
+            /** @description Present on upserts */
+            data?: {
+                bodyFatPct: number | null;
+                createdAt: string;
+                /** Format: uuid */
+                id: string;
+                measuredAt: string;
+                /** Format: uuid */
+                userId: string;
+                weightKg: number;
+            };
+            /** @enum {string} */
+            entity: "body_metric";
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            op: "upsert" | "delete";
+        } | {
+            /** @description Present on upserts */
+            data?: {
+                /** @enum {string} */
+                category: "push" | "pull" | "legs" | "core" | "cardio" | "other";
+                custom: boolean;
+                equipment: string | null;
+                /** Format: uuid */
+                id: string;
+                name: string;
+                primaryMuscle: string;
+            };
+            /** @enum {string} */
+            entity: "exercise";
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            op: "upsert" | "delete";
+        };
+        SyncChanges: {
+            /** @description Oldest first; at most one entry per entity */
+            changes: components["schemas"]["SyncChange"][];
+            hasMore: boolean;
+            /** @description Always present: send it as `since` on the next call */
+            nextCursor: string;
+        };
+        SyncMutationResult: {
+            clientMutationId: string;
+            /** @description The matching REST call's answer (for a duplicate, the answer it got when applied) */
+            data?: unknown;
+            /** @description Why a rejected mutation was refused: the matching REST call's problem */
+            error?: {
+                code: string;
+                detail: string;
+                errors?: {
+                    message: string;
+                    path: string;
+                }[];
+                requestId: string;
+                status: number;
+                title: string;
+                type: string;
+            };
+            /** @enum {string} */
+            status: "applied" | "duplicate" | "rejected";
+        };
+        /**
+         * @example {
+         *       "mutations": [
+         *         {
+         *           "clientMutationId": "m-1",
+         *           "type": "workout.start",
+         *           "payload": {
+         *             "id": "0190f3a0-7b1c-7d2e-8f3a-4b5c6d7e8f90",
+         *             "title": "Push day"
+         *           }
+         *         },
+         *         {
+         *           "clientMutationId": "m-2",
+         *           "type": "set.log",
+         *           "payload": {
+         *             "id": "0190f3a0-7b1c-7d2e-8f3a-4b5c6d7e8f91",
+         *             "workoutId": "0190f3a0-7b1c-7d2e-8f3a-4b5c6d7e8f90",
+         *             "exerciseId": "3f1c2a9e-6b4d-4f0a-9c1e-2d3b4a5c6d7e",
+         *             "reps": 5,
+         *             "weightKg": 100
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
+        SyncMutationsRequest: {
+            mutations: {
+                clientMutationId: string;
+                /** @description The body of the matching REST call, with the client's ids and the path's ids as fields; judged per mutation, so a bad payload rejects only its mutation */
+                payload: {
+                    [key: string]: unknown;
+                };
+                /** @enum {string} */
+                type: "workout.start" | "set.log" | "set.update" | "set.delete" | "workout.complete" | "message.send" | "body_metric.add";
+            }[];
+        };
+        SyncMutationsResult: {
+            results: components["schemas"]["SyncMutationResult"][];
+        };
         Tenant: {
             /** Format: uuid */
             id: string;
@@ -2291,6 +2711,21 @@ export interface components {
             expiresIn: number;
             refreshToken: string;
         };
+        TriageItem: {
+            /** Format: uuid */
+            athleteId: string;
+            data: {
+                [key: string]: unknown;
+            };
+            detail: string;
+            /** @enum {string} */
+            kind: "inactive" | "missed_workouts" | "rising_rpe" | "stalled_lift" | "new_record";
+            since: string;
+        };
+        TriageList: {
+            items: components["schemas"]["TriageItem"][];
+            nextCursor: string | null;
+        };
         UpdateNotificationPreferencesRequest: {
             channels: {
                 email?: {
@@ -2302,6 +2737,7 @@ export interface components {
                     "session.cancelled"?: boolean;
                     "session.reminder"?: boolean;
                     "session.scheduled"?: boolean;
+                    "triage.item"?: boolean;
                     "webhook_endpoint.disabled"?: boolean;
                 };
                 inApp?: {
@@ -2313,6 +2749,7 @@ export interface components {
                     "session.cancelled"?: boolean;
                     "session.reminder"?: boolean;
                     "session.scheduled"?: boolean;
+                    "triage.item"?: boolean;
                     "webhook_endpoint.disabled"?: boolean;
                 };
                 push?: {
@@ -2324,14 +2761,39 @@ export interface components {
                     "session.cancelled"?: boolean;
                     "session.reminder"?: boolean;
                     "session.scheduled"?: boolean;
+                    "triage.item"?: boolean;
                     "webhook_endpoint.disabled"?: boolean;
                 };
             };
+        };
+        /**
+         * @example {
+         *       "body": "Session moved to 7:00 tomorrow."
+         *     }
+         */
+        UpdatePostRequest: {
+            body: string;
         };
         UpdateProductRequest: {
             active?: boolean;
             description?: string | null;
             name?: string;
+        };
+        /**
+         * @example {
+         *       "reps": 6,
+         *       "weightKg": 102.5
+         *     }
+         */
+        UpdateSetRequest: {
+            reps?: number;
+            rpe?: number | null;
+            weightKg?: number;
+        };
+        UpdateSetResult: {
+            personalRecord: components["schemas"]["PersonalRecordHit"] & (Record<string, never> | null);
+            progress: components["schemas"]["WorkoutProgress"];
+            set: components["schemas"]["LoggedSet"];
         };
         UploadIntent: {
             expiresAt: string;
@@ -4399,6 +4861,112 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database, cache, provider) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCoachTriage: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Triage items, most urgent first */
+            200: {
+                headers: {
+                    /** @description Requests allowed in the current window of the budget closest to running out (the user's or the tenant's). */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in that window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TriageList"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input, or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.coachline.dev/problems/validation-failed",
+                     *       "title": "Unprocessable Content",
+                     *       "status": 422,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "detail": "The body is invalid.",
+                     *       "requestId": "5f0c6f4e-8d1b-4f55-9a43-0c1f2f7c2b10",
+                     *       "errors": [
+                     *         {
+                     *           "path": "reps",
+                     *           "message": "Too small: expected number to be >=0"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -7568,6 +8136,115 @@ export interface operations {
             };
         };
     };
+    getMeAssignments: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Assignments */
+            200: {
+                headers: {
+                    /** @description Requests allowed in the current window of the budget closest to running out (the user's or the tenant's). */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in that window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["MyProgramAssignment"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input, or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.coachline.dev/problems/validation-failed",
+                     *       "title": "Unprocessable Content",
+                     *       "status": 422,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "detail": "The body is invalid.",
+                     *       "requestId": "5f0c6f4e-8d1b-4f55-9a43-0c1f2f7c2b10",
+                     *       "errors": [
+                     *         {
+                     *           "path": "reps",
+                     *           "message": "Too small: expected number to be >=0"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database, cache, provider) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     postMePassword: {
         parameters: {
             query?: never;
@@ -9756,6 +10433,268 @@ export interface operations {
             };
         };
     };
+    deletePostsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    /** @description Requests allowed in the current window of the budget closest to running out (the user's or the tenant's). */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in that window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed JSON, or an unsupported API version */
+            400: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another tenant's) */
+            404: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database, cache, provider) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patchPostsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePostRequest"];
+            };
+        };
+        responses: {
+            /** @description Changed */
+            200: {
+                headers: {
+                    /** @description Requests allowed in the current window of the budget closest to running out (the user's or the tenant's). */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in that window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Post"];
+                };
+            };
+            /** @description Malformed JSON, or an unsupported API version */
+            400: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another tenant's) */
+            404: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body not application/json */
+            415: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input, or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.coachline.dev/problems/validation-failed",
+                     *       "title": "Unprocessable Content",
+                     *       "status": 422,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "detail": "The body is invalid.",
+                     *       "requestId": "5f0c6f4e-8d1b-4f55-9a43-0c1f2f7c2b10",
+                     *       "errors": [
+                     *         {
+                     *           "path": "reps",
+                     *           "message": "Too small: expected number to be >=0"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database, cache, provider) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getPostsByIdComments: {
         parameters: {
             query?: {
@@ -11047,6 +11986,401 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database, cache, provider) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteProgramsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    /** @description Requests allowed in the current window of the budget closest to running out (the user's or the tenant's). */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in that window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed JSON, or an unsupported API version */
+            400: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another tenant's) */
+            404: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A product sells the program */
+            409: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database, cache, provider) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patchProgramsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProgramUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description Changed */
+            200: {
+                headers: {
+                    /** @description Requests allowed in the current window of the budget closest to running out (the user's or the tenant's). */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in that window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Program"];
+                };
+            };
+            /** @description Malformed JSON, or an unsupported API version */
+            400: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another tenant's) */
+            404: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body not application/json */
+            415: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input, or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.coachline.dev/problems/validation-failed",
+                     *       "title": "Unprocessable Content",
+                     *       "status": 422,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "detail": "The body is invalid.",
+                     *       "requestId": "5f0c6f4e-8d1b-4f55-9a43-0c1f2f7c2b10",
+                     *       "errors": [
+                     *         {
+                     *           "path": "reps",
+                     *           "message": "Too small: expected number to be >=0"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database, cache, provider) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getProgramsByIdAssignments: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Assignments */
+            200: {
+                headers: {
+                    /** @description Requests allowed in the current window of the budget closest to running out (the user's or the tenant's). */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in that window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ProgramAssignment"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another tenant's) */
+            404: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input, or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.coachline.dev/problems/validation-failed",
+                     *       "title": "Unprocessable Content",
+                     *       "status": 422,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "detail": "The body is invalid.",
+                     *       "requestId": "5f0c6f4e-8d1b-4f55-9a43-0c1f2f7c2b10",
+                     *       "errors": [
+                     *         {
+                     *           "path": "reps",
+                     *           "message": "Too small: expected number to be >=0"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -12921,6 +14255,269 @@ export interface operations {
             };
         };
     };
+    getSyncChanges: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The nextCursor of the previous call; absent for a full snapshot */
+                since?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Changes, and the cursor for the next call */
+            200: {
+                headers: {
+                    /** @description Requests allowed in the current window of the budget closest to running out (the user's or the tenant's). */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in that window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncChanges"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input, or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.coachline.dev/problems/validation-failed",
+                     *       "title": "Unprocessable Content",
+                     *       "status": 422,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "detail": "The body is invalid.",
+                     *       "requestId": "5f0c6f4e-8d1b-4f55-9a43-0c1f2f7c2b10",
+                     *       "errors": [
+                     *         {
+                     *           "path": "reps",
+                     *           "message": "Too small: expected number to be >=0"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database, cache, provider) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postSyncMutations: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried POST safe: the same key and body within 24 h get the first answer again (with `Idempotent-Replayed: true`); the same key with another body is 422. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SyncMutationsRequest"];
+            };
+        };
+        responses: {
+            /** @description One result per mutation, in order */
+            200: {
+                headers: {
+                    /** @description `true` when this answer is the stored answer of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: string;
+                    /** @description Requests allowed in the current window of the budget closest to running out (the user's or the tenant's). */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in that window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncMutationsResult"];
+                };
+            };
+            /** @description Malformed JSON, or an unsupported API version */
+            400: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict, or a request with this Idempotency-Key still running */
+            409: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body not application/json */
+            415: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input, or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.coachline.dev/problems/validation-failed",
+                     *       "title": "Unprocessable Content",
+                     *       "status": 422,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "detail": "The body is invalid.",
+                     *       "requestId": "5f0c6f4e-8d1b-4f55-9a43-0c1f2f7c2b10",
+                     *       "errors": [
+                     *         {
+                     *           "path": "reps",
+                     *           "message": "Too small: expected number to be >=0"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database, cache, provider) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getWebhookEndpoints: {
         parameters: {
             query?: {
@@ -14412,6 +16009,292 @@ export interface operations {
                 };
             };
             /** @description The workout is completed */
+            409: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body not application/json */
+            415: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input, or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://docs.coachline.dev/problems/validation-failed",
+                     *       "title": "Unprocessable Content",
+                     *       "status": 422,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "detail": "The body is invalid.",
+                     *       "requestId": "5f0c6f4e-8d1b-4f55-9a43-0c1f2f7c2b10",
+                     *       "errors": [
+                     *         {
+                     *           "path": "reps",
+                     *           "message": "Too small: expected number to be >=0"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database, cache, provider) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteWorkoutsByIdSetsBySetId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                setId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    /** @description Requests allowed in the current window of the budget closest to running out (the user's or the tenant's). */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in that window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed JSON, or an unsupported API version */
+            400: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another tenant's) */
+            404: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The workout was completed more than 24 hours ago */
+            409: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over 1 MiB */
+            413: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database, cache, provider) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patchWorkoutsByIdSetsBySetId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                setId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSetRequest"];
+            };
+        };
+        responses: {
+            /** @description Corrected */
+            200: {
+                headers: {
+                    /** @description Requests allowed in the current window of the budget closest to running out (the user's or the tenant's). */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in that window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until that window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateSetResult"];
+                };
+            };
+            /** @description Malformed JSON, or an unsupported API version */
+            400: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another tenant's) */
+            404: {
+                headers: {
+                    /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The workout was completed more than 24 hours ago */
             409: {
                 headers: {
                     /** @description The request id: the client's well-formed X-Request-Id, or one the server made. Logs and problems carry it. */
