@@ -1,4 +1,4 @@
-// `pnpm bench analytics`: a coach's analytics over 50 athletes who each hold two
+// `pnpm bench analytics`: a coach's analytics and triage over 50 athletes who each hold two
 // years of history (about 100k sets in all), answered cold (from the daily
 // rollups) and cached (from Redis), against a bare SQL aggregate of the same
 // figures over the raw sets and workouts, in the same run.
@@ -147,6 +147,8 @@ async function main() {
   const cachedAthleteMs: number[] = [];
   const rawTenantMs: number[] = [];
   const coldTenantMs: number[] = [];
+  const coldTriageMs: number[] = [];
+  const cachedTriageMs: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     for (const athlete of athletes) {
       rawAthleteMs.push(await timed(() => rawAthlete(athlete.id)));
@@ -158,6 +160,10 @@ async function main() {
       rawTenantMs.push(await timed(rawTenant));
       await invalidateAnalytics(redis, admin.tenantId);
       coldTenantMs.push(await timed(() => get(`/v1/analytics/tenant?${windowQuery}`, admin)));
+      // Triage is cached with the tenant's figures: the same invalidation makes it cold.
+      await invalidateAnalytics(redis, admin.tenantId);
+      coldTriageMs.push(await timed(() => get('/v1/coach/triage')));
+      cachedTriageMs.push(await timed(() => get('/v1/coach/triage')));
     }
   }
 
@@ -182,6 +188,11 @@ async function main() {
   console.log(`athlete, cached under 10 connections: ${loaded.requests.average.toFixed(0)} req/s, p99 ${loaded.latency.p99} ms`);
   console.log(`tenant, raw SQL aggregate over ${totals[0]!.sets} sets (baseline): ${fmt(rawT)}`);
   console.log(`tenant, cold over HTTP: ${fmt(coldT)} (p50 ratio ${(coldT.p50 / rawT.p50).toFixed(2)} of the baseline)`);
+  const coldTr = summary(coldTriageMs);
+  const cachedTr = summary(cachedTriageMs);
+  const triage = await get('/v1/coach/triage');
+  console.log(`coach triage (${(triage.items as unknown[]).length} items), cold over HTTP: ${fmt(coldTr)} (p50 ratio ${(coldTr.p50 / rawT.p50).toFixed(2)} of the tenant baseline)`);
+  console.log(`coach triage, cached over HTTP: ${fmt(cachedTr)}`);
 
   await new Promise((resolve) => setTimeout(resolve, 1_000));
   server.closeAllConnections();
