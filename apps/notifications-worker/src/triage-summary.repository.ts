@@ -1,32 +1,13 @@
-import { and, asc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, lt } from 'drizzle-orm';
 import type { SystemTx, TenantTx } from '@coachline/db/database';
-import { currentMember } from '@coachline/db/memberships';
-import { memberships, triageItems, users } from '@coachline/db/schema/index';
+import { recipientsPage, type Recipient } from './recipients.repository';
+import { triageItems, users } from '@coachline/db/schema/index';
 
-export interface StaffRecipient {
-  tenantId: string;
-  membershipId: string;
-  userId: string;
-  email: string;
-  name: string;
-}
+export type StaffRecipient = Recipient;
 
 /** One page of COACHes and ADMINs across every tenant, keyed by (tenant, membership). */
-export async function staffPage(systemTx: SystemTx, after: { tenantId: string; membershipId: string }, limit: number, tenantIds?: readonly string[]): Promise<StaffRecipient[]> {
-  return systemTx
-    .select({ tenantId: memberships.tenantId, membershipId: memberships.id, userId: users.id, email: users.email, name: users.name })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .where(
-      and(
-        inArray(memberships.role, ['COACH', 'ADMIN']),
-        currentMember,
-        sql`(${memberships.tenantId}, ${memberships.id}) > (${after.tenantId}::uuid, ${after.membershipId}::uuid)`,
-        tenantIds ? inArray(memberships.tenantId, [...tenantIds]) : undefined,
-      ),
-    )
-    .orderBy(asc(memberships.tenantId), asc(memberships.id))
-    .limit(limit);
+export function staffPage(systemTx: SystemTx, after: { tenantId: string; membershipId: string }, limit: number, tenantIds?: readonly string[]): Promise<StaffRecipient[]> {
+  return recipientsPage(systemTx, ['COACH', 'ADMIN'], after, limit, tenantIds);
 }
 
 /** The triage items found in [from, to), with their athlete's name. */

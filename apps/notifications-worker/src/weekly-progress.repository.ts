@@ -1,33 +1,14 @@
 import { and, asc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { SystemTx, TenantTx } from '@coachline/db/database';
-import { currentMember } from '@coachline/db/memberships';
-import { coachingSessions, exercises, memberships, notificationPreferences, personalRecords, users, workouts, workoutSets } from '@coachline/db/schema/index';
+import { recipientsPage, type Recipient } from './recipients.repository';
+import { coachingSessions, exercises, notificationPreferences, personalRecords, workouts, workoutSets } from '@coachline/db/schema/index';
 import type { StoredPreferences } from '@coachline/domain/api/notifications';
 
-export interface AthleteRecipient {
-  tenantId: string;
-  membershipId: string;
-  userId: string;
-  email: string;
-  name: string;
-}
+export type AthleteRecipient = Recipient;
 
 /** One page of athletes across every tenant, keyed by (tenant, membership). */
-export async function athletesPage(systemTx: SystemTx, after: { tenantId: string; membershipId: string }, limit: number, tenantIds?: readonly string[]): Promise<AthleteRecipient[]> {
-  return systemTx
-    .select({ tenantId: memberships.tenantId, membershipId: memberships.id, userId: users.id, email: users.email, name: users.name })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .where(
-      and(
-        eq(memberships.role, 'ATHLETE'),
-        currentMember,
-        sql`(${memberships.tenantId}, ${memberships.id}) > (${after.tenantId}::uuid, ${after.membershipId}::uuid)`,
-        tenantIds ? inArray(memberships.tenantId, [...tenantIds]) : undefined,
-      ),
-    )
-    .orderBy(asc(memberships.tenantId), asc(memberships.id))
-    .limit(limit);
+export function athletesPage(systemTx: SystemTx, after: { tenantId: string; membershipId: string }, limit: number, tenantIds?: readonly string[]): Promise<AthleteRecipient[]> {
+  return recipientsPage(systemTx, ['ATHLETE'], after, limit, tenantIds);
 }
 
 /** The athlete's notification preferences as stored (absent: every channel on). */
