@@ -1,23 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, type Job, type Worker } from 'bullmq';
-import { io as connect, type Socket } from 'socket.io-client';
 import type { TestUser } from '@coachline/api-gateway/testing/gateway-harness';
 import { eq } from 'drizzle-orm';
 import { findGenerationJob, requestGeneration } from '@coachline/db/generation-jobs';
 import { programAssignments } from '@coachline/db/schema/index';
 import type { GenerationInput } from '@coachline/domain/api/generation';
 import type { EventEnvelope } from '@coachline/domain/events';
-import type { ClientToServerEvents, GenerationProgress, ServerToClientEvents } from '@coachline/domain/socket';
-import { loadConfig } from '@coachline/runtime/config';
-import { createLogger } from '@coachline/runtime/logger';
-import { createMetricsRegistry } from '@coachline/runtime/metrics';
-import { createRedis, type Redis } from '@coachline/runtime/redis';
-import { configSchema } from '@coachline/realtime/config';
-import { createRealtimeServer, type RealtimeServer } from '@coachline/realtime/realtime-server';
+import type { GenerationProgress } from '@coachline/domain/socket';
 import { eventually } from '@coachline/testing/eventually';
+import { startLiveRealtime, type LiveRealtime } from './testing/live-realtime';
 import { startEventStack, type EventStack } from './testing/event-stack';
 
-type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /*
  * Program generation end to end: the gateway records the request, the relay
@@ -25,37 +18,22 @@ type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
  * requester's socket on the realtime server hears progress and completion.
  */
 let stack: EventStack;
-let realtime: { server: RealtimeServer; redis: Redis; url: string };
-const sockets: Client[] = [];
+let realtime: LiveRealtime;
 
 beforeAll(async () => {
   stack = await startEventStack();
   stack.relay().start();
-  const config = loadConfig(configSchema, { JWT_SECRET: stack.gw.deps.config.JWT_SECRET, LOG_LEVEL: 'silent' });
-  const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 20 });
-  const server = createRealtimeServer({ config, logger: createLogger('realtime', 'silent'), db: stack.gw.deps.db, redis, tokens: stack.gw.deps.tokens, metrics: createMetricsRegistry('realtime') });
-  realtime = { server, redis, url: `http://127.0.0.1:${await server.listen(0)}` };
+  realtime = await startLiveRealtime(stack.gw);
 });
 
 afterAll(async () => {
-  for (const socket of sockets) socket.disconnect();
-  await realtime.server.close();
-  await realtime.redis.quit();
+  await realtime.close();
   await stack.close();
 });
 
 const http = () => stack.gw.http();
 const auth = (user: TestUser) => stack.gw.auth(user);
 const request = { goal: 'hypertrophy', daysPerWeek: 4, sessionMinutes: 60, experience: 'intermediate', equipment: ['barbell', 'dumbbell', 'cable', 'machine'], avoid: ['calves'] } as const;
-
-function client(user: TestUser): Promise<Client> {
-  const socket: Client = connect(realtime.url, { auth: { token: user.accessToken }, transports: ['websocket'], reconnection: false, forceNew: true });
-  sockets.push(socket);
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
-}
 
 /** Runs `fn` with the scheduler's generation consumer running, one job at a time, and stops it after. */
 async function withConsumer<T>(fn: (worker: Worker) => Promise<T>): Promise<T> {
@@ -76,7 +54,7 @@ async function succeeded(user: TestUser, jobId: string) {
 
 test('202, then live progress and completion to the requester, and an ordinary program the coach can assign', () => withConsumer(async () => {
   const { coach, athlete } = await stack.team();
-  const socket = await client(coach);
+  const socket = await realtime.connect(coach);
   const progress: GenerationProgress[] = [];
   socket.on('generation:progress', (p) => progress.push(p));
   const completed = new Promise<{ jobId: string; programId: string }>((resolve) => socket.on('generation:completed', resolve));
@@ -119,7 +97,7 @@ test('an athlete generates for themself once the tenant turns self-service on, a
   const { admin, athlete } = await stack.team();
   expect((await http().post('/v1/programs/generate').set(auth(athlete)).send(request)).status).toBe(403);
   await http().put('/v1/admin/features/self_service_programs').set(auth(admin)).send({ enabled: true }).expect(200);
-  const socket = await client(athlete);
+  const socket = await realtime.connect(athlete);
   const completed = new Promise<{ jobId: string; programId: string }>((resolve) => socket.on('generation:completed', resolve));
   const res = await eventually(async () => {
     const attempt = await http().post('/v1/programs/generate').set(auth(athlete)).send({ ...request, goal: 'strength', experience: 'beginner', daysPerWeek: 3 });

@@ -1,15 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { io as connect, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '@coachline/domain/socket';
-import { startGateway, type Gateway, type TestUser } from '@coachline/api-gateway/testing/gateway-harness';
-import { loadConfig } from '@coachline/runtime/config';
-import { createLogger } from '@coachline/runtime/logger';
-import { createMetricsRegistry } from '@coachline/runtime/metrics';
-import { createRedis, type Redis } from '@coachline/runtime/redis';
-import { configSchema } from '@coachline/realtime/config';
-import { createRealtimeServer, type RealtimeServer } from '@coachline/realtime/realtime-server';
+import { startGateway, type Gateway } from '@coachline/api-gateway/testing/gateway-harness';
+import { startLiveRealtime, type LiveClient, type LiveRealtime } from './testing/live-realtime';
 
-type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /**
  * Offline sync's mutations have the live effects of the matching calls: a set
@@ -17,34 +10,19 @@ type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
  * workout's room, its record included, and a replay announces nothing.
  */
 let gw: Gateway;
-let realtime: { server: RealtimeServer; redis: Redis; url: string };
-const sockets: Client[] = [];
+let realtime: LiveRealtime;
 
 beforeAll(async () => {
   gw = await startGateway();
-  const config = loadConfig(configSchema, { JWT_SECRET: gw.deps.config.JWT_SECRET, LOG_LEVEL: 'silent' });
-  const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 20 });
-  const server = createRealtimeServer({ config, logger: createLogger('realtime', 'silent'), db: gw.deps.db, redis, tokens: gw.deps.tokens, metrics: createMetricsRegistry('realtime') });
-  realtime = { server, redis, url: `http://127.0.0.1:${await server.listen(0)}` };
+  realtime = await startLiveRealtime(gw);
 });
 
 afterAll(async () => {
-  for (const socket of sockets) socket.disconnect();
-  await realtime.server.close();
-  await realtime.redis.quit();
+  await realtime.close();
   await gw.close();
 });
 
-function client(user: TestUser): Promise<Client> {
-  const socket: Client = connect(realtime.url, { auth: { token: user.accessToken }, transports: ['websocket'], reconnection: false, forceNew: true });
-  sockets.push(socket);
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
-}
-
-function request(socket: Client, event: keyof ClientToServerEvents, payload: unknown): Promise<any> {
+function request(socket: LiveClient, event: keyof ClientToServerEvents, payload: unknown): Promise<any> {
   return new Promise((resolve) => (socket.emit as (...args: unknown[]) => void)(event, payload, resolve));
 }
 
@@ -55,7 +33,7 @@ test('a set.log that is a record is stored with its record and broadcast as set:
   const started = await gw.http().post('/v1/sync/mutations').set(gw.auth(athlete)).send({ mutations: [{ clientMutationId: 'start', type: 'workout.start', payload: { id: workoutId, title: 'Offline' } }] });
   expect(started.body.results[0].status).toBe('applied');
 
-  const coachSocket = await client(coach);
+  const coachSocket = await realtime.connect(coach);
   expect(await request(coachSocket, 'workout:join', { workoutId })).toEqual({ ok: true });
   const seen: Parameters<ServerToClientEvents['set:completed']>[0][] = [];
   const first = new Promise<void>((resolve) =>

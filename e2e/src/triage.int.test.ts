@@ -1,42 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { sql } from 'drizzle-orm';
-import { io as connect, type Socket } from 'socket.io-client';
 import type { TestUser } from '@coachline/api-gateway/testing/gateway-harness';
 import { emit } from '@coachline/db/outbox';
-import type { ClientToServerEvents, ServerToClientEvents } from '@coachline/domain/socket';
+import type { ServerToClientEvents } from '@coachline/domain/socket';
 import { addDays, DEFAULT_TRIAGE_THRESHOLDS } from '@coachline/domain/triage';
 import { TriageDetector } from '@coachline/scheduler/analytics/triage-detector';
-import { loadConfig } from '@coachline/runtime/config';
-import { createLogger } from '@coachline/runtime/logger';
-import { createMetricsRegistry } from '@coachline/runtime/metrics';
 import { TypedQueue } from '@coachline/runtime/queues';
-import { createRedis, type Redis } from '@coachline/runtime/redis';
-import { configSchema } from '@coachline/realtime/config';
-import { createRealtimeServer, type RealtimeServer } from '@coachline/realtime/realtime-server';
 import { eventually } from '@coachline/testing/eventually';
+import { startLiveRealtime, type LiveRealtime } from './testing/live-realtime';
 import { startEventStack, type EventStack } from './testing/event-stack';
 
-type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 let stack: EventStack;
-let realtime: { server: RealtimeServer; redis: Redis; url: string };
-const sockets: Client[] = [];
+let realtime: LiveRealtime;
 
 beforeAll(async () => {
   stack = await startEventStack();
   stack.relay().start();
   stack.analytics();
   stack.worker();
-  const config = loadConfig(configSchema, { JWT_SECRET: stack.gw.deps.config.JWT_SECRET, LOG_LEVEL: 'silent' });
-  const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 20 });
-  const server = createRealtimeServer({ config, logger: createLogger('realtime', 'silent'), db: stack.gw.deps.db, redis, tokens: stack.gw.deps.tokens, metrics: createMetricsRegistry('realtime') });
-  realtime = { server, redis, url: `http://127.0.0.1:${await server.listen(0)}` };
+  realtime = await startLiveRealtime(stack.gw);
 });
 afterAll(async () => {
-  for (const socket of sockets) socket.disconnect();
-  await realtime.server.close();
-  await realtime.redis.quit();
+  await realtime.close();
   await stack.close();
 });
 
@@ -205,21 +192,12 @@ test('athletes may not read triage (403); a coach sees only their own organizati
   expect((theirs.body.items as Item[]).filter((i) => [athlete.id].includes(i.athleteId))).toEqual([]);
 });
 
-function socketOf(user: TestUser): Promise<Client> {
-  const socket: Client = connect(realtime.url, { auth: { token: user.accessToken }, transports: ['websocket'], reconnection: false, forceNew: true });
-  sockets.push(socket);
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
-}
-
 test('a new item reaches the coach live as notification:new of type triage.item, once however often it is found again', async () => {
   const { coach, athlete } = await stack.team();
   const other = await stack.team();
   const bench = await exercise(coach, 'Bench');
-  const socket = await socketOf(coach);
-  const outsider = await socketOf(other.coach);
+  const socket = await realtime.connect(coach);
+  const outsider = await realtime.connect(other.coach);
   const heardByOutsider: unknown[] = [];
   outsider.on('notification:new', (n) => heardByOutsider.push(n));
   const live = new Promise<Parameters<ServerToClientEvents['notification:new']>[0]>((resolve) => {
