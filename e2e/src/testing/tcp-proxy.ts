@@ -16,9 +16,10 @@ interface Link extends ProxiedConnection {
 /**
  * A TCP proxy in front of a server on loopback, for faults the server itself
  * cannot be made to show: answers that never come back, a connection that
- * goes silent without closing.
+ * goes silent without closing, a server gone and back (close, then start
+ * another on the same `port`).
  */
-export async function startTcpProxy(targetPort: number) {
+export async function startTcpProxy(targetPort: number, options: { port?: number } = {}) {
   const links = new Set<Link>();
   let answering = true;
   let resetNext = false;
@@ -56,7 +57,7 @@ export async function startTcpProxy(targetPort: number) {
     client.on('close', end);
     upstream.on('close', end);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', () => resolve()));
   const port = (server.address() as net.AddressInfo).port;
   return {
     port,

@@ -52,6 +52,8 @@ function clientFor(config: StorageConfig, endpoint: string | undefined): S3Clien
     // checksum headers into presigned URLs that browsers cannot send.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
+    // A store that accepts connections and never answers must fail a request, not hold it (and its caller) forever.
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 },
   });
 }
 

@@ -31,3 +31,17 @@ test.each([
 ])('%s is not a dependency failure', (_name, error) => {
   expect(dependencyFailureOf(error)).toBeUndefined();
 });
+
+const fromS3 = (error: Error, extra: object = {}) => Object.assign(error, { $metadata: { attempts: 3, totalRetryDelay: 300 } }, extra);
+
+test.each([
+  ['a refused connect after the SDK retried', fromS3(withCode('connect ECONNREFUSED 127.0.0.1:9000', 'ECONNREFUSED'))],
+  ['a 503 from the store', fromS3(Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailable' }), { $fault: 'server' })],
+  ['a store that never answers', fromS3(Object.assign(new Error('Connection timed out after 5000 ms'), { name: 'TimeoutError' }))],
+])('%s is object storage being unavailable', (_name, error) => {
+  expect(dependencyFailureOf(error)).toBe('storage');
+});
+
+test('a client error from the store (a missing key) is not an outage', () => {
+  expect(dependencyFailureOf(fromS3(Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' }), { $fault: 'client' }))).toBeUndefined();
+});

@@ -1,5 +1,5 @@
 /** A backing service the gateway cannot serve without. */
-export type Dependency = 'postgres' | 'redis';
+export type Dependency = 'postgres' | 'redis' | 'storage';
 
 /** Node's codes for a peer that cannot be reached or hung up. */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
@@ -16,6 +16,8 @@ interface Inspected {
   cause?: unknown;
   errors?: unknown;
   command?: unknown;
+  $metadata?: unknown;
+  $fault?: unknown;
 }
 
 /**
@@ -25,8 +27,13 @@ interface Inspected {
  */
 export function dependencyFailureOf(error: unknown, depth = 0): Dependency | undefined {
   if (depth > 5 || error === null || typeof error !== 'object') return undefined;
-  const { code, message, name, cause, errors, command } = error as Inspected;
+  const { code, message, name, cause, errors, command, $metadata, $fault } = error as Inspected;
   const text = typeof message === 'string' ? message : '';
+  // The S3 SDK marks every error it throws with $metadata, after its own retries: a network failure or a 5xx is the store being unavailable.
+  if ($metadata !== undefined) {
+    if ($fault === 'server' || (typeof code === 'string' && NETWORK_CODES.has(code)) || name === 'TimeoutError') return 'storage';
+    return undefined;
+  }
   const fromRedis = name === 'MaxRetriesPerRequestError' || command !== undefined || /redis/i.test(text);
   if (typeof code === 'string') {
     if (POSTGRES_UNAVAILABLE.has(code) || code.startsWith('08')) return 'postgres';

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { AppError, MethodNotAllowedError, RateLimitedError, type ErrorCode, type FieldError } from '@coachline/domain/errors';
 import type { Logger } from '@coachline/runtime/logger';
 import { logFieldsOf, type Actor } from '@coachline/domain/actor';
-import { dependencyFailureOf } from './dependency-failure';
+import { dependencyFailureOf, type Dependency } from './dependency-failure';
 
 /** Exhaustive: adding an ErrorCode without a status fails to compile. */
 export function statusOf(code: ErrorCode): number {
@@ -105,6 +105,9 @@ function fromParserError(error: { type?: string; status?: number }, requestId: s
   return undefined;
 }
 
+/** How a client is told which part is down, in words that give nothing of the deployment away. */
+const DEPENDENCY_NAMES: Record<Dependency, string> = { postgres: 'database', redis: 'cache', storage: 'file storage' };
+
 /**
  * The one place errors become HTTP: typed errors map by code, anything else is a
  * 500 with an error id, logged once with its stack and never sent to the client.
@@ -128,7 +131,7 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
       // An outage is expected operations, not a bug: one line without a stack, and the client is told to come back.
       logger.warn('dependency unavailable', { dependency, ...(actor ? logFieldsOf(actor) : { requestId }), error: error instanceof Error ? error.message : String(error) });
       res.setHeader('Retry-After', String(DEPENDENCY_RETRY_AFTER_SECONDS));
-      return sendProblem(res, problemOf('SERVICE_UNAVAILABLE', `The service is briefly unavailable (${dependency === 'postgres' ? 'database' : 'cache'}); retry shortly.`, requestId));
+      return sendProblem(res, problemOf('SERVICE_UNAVAILABLE', `The service is briefly unavailable (${DEPENDENCY_NAMES[dependency]}); retry shortly.`, requestId));
     }
     const errorId = randomUUID();
     logger.error('unhandled error', {
