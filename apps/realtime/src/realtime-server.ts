@@ -5,7 +5,7 @@ import { Server } from 'socket.io';
 import type { Database } from '@coachline/db/database';
 import { UnauthenticatedError } from '@coachline/domain/errors';
 import { isStaff } from '@coachline/domain/roles';
-import { rooms } from '@coachline/domain/socket';
+import { clientEvents, rooms } from '@coachline/domain/socket';
 import { InvalidAccessTokenError, type AccessClaims, type AccessTokens } from '@coachline/runtime/access-token';
 import { createHealthHandler } from '@coachline/runtime/health';
 import { createLiveAdapter } from '@coachline/runtime/live-emitter';
@@ -29,7 +29,7 @@ function unauthenticated(message: string): Error {
   return Object.assign(new Error('UNAUTHENTICATED'), { data: { code: 'UNAUTHENTICATED', message } });
 }
 
-const KNOWN_EVENTS = new Set<unknown>(['workout:join', 'workout:leave', 'set:complete', 'message:send', 'auth:refresh']);
+const KNOWN_EVENTS = new Set<unknown>(Object.keys(clientEvents));
 
 export type RealtimeSettings = Pick<
   Config,

@@ -1,5 +1,5 @@
 import type { Server, Socket } from 'socket.io';
-import type { ClientToServerEvents, ServerToClientEvents } from '@coachline/domain/socket';
+import type { ClientToServerEventsReceived, ServerToClientEvents } from '@coachline/domain/socket';
 import type { AccessClaims } from '@coachline/runtime/access-token';
 
 /**
@@ -8,5 +8,5 @@ import type { AccessClaims } from '@coachline/runtime/access-token';
  */
 export type SocketData = AccessClaims;
 
-export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type LiveServer = Server<ClientToServerEventsReceived, ServerToClientEvents, Record<string, never>, SocketData>;
+export type LiveSocket = Socket<ClientToServerEventsReceived, ServerToClientEvents, Record<string, never>, SocketData>;
