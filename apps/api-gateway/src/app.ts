@@ -16,6 +16,7 @@ import type { Storage } from '@coachline/runtime/storage';
 import type { GatewayConfig } from './config';
 import { accessLog } from './http/access-log.middleware';
 import { httpMetrics } from './http/metrics.middleware';
+import { buildAsyncApiDocument } from './http/asyncapi';
 import { buildOpenApiDocument } from './http/openapi';
 import { problemHandler } from './http/problem';
 import { requestContext } from './http/request-context.middleware';
@@ -85,6 +86,11 @@ export function createApp(deps: GatewayDeps) {
   const document = buildOpenApiDocument(routes, { version: '1.0.0', serverUrl: deps.config.PUBLIC_APP_URL });
   app.get('/openapi.json', (_req, res) => {
     res.json(document);
+  });
+  // The live socket's contract, from the same event maps the realtime server validates with.
+  const asyncApiDocument = buildAsyncApiDocument({ version: '1.0.0', serverUrl: deps.config.PUBLIC_APP_URL });
+  app.get('/asyncapi.json', (_req, res) => {
+    res.json(asyncApiDocument);
   });
   // Swagger UI needs inline scripts and styles, so the docs alone get a relaxed policy.
   app.use('/docs', helmet({ contentSecurityPolicy: false }), swaggerUi.serve, swaggerUi.setup(document));
