@@ -2,8 +2,8 @@ import { defineConfig } from 'tsup';
 
 /**
  * ES modules with declarations for browsers, React Native and Node alike:
- * `platform: 'neutral'` keeps Node's modules out, and openapi-fetch is left
- * as the one dependency the consumer installs.
+ * `platform: 'neutral'` keeps Node's modules out, and openapi-fetch and
+ * socket.io-client are left as the dependencies the consumer installs.
  */
 export default defineConfig({
   entry: { index: 'src/index.ts' },
@@ -14,5 +14,5 @@ export default defineConfig({
   dts: { compilerOptions: { ignoreDeprecations: '6.0' } },
   clean: true,
   sourcemap: true,
-  external: ['openapi-fetch'],
+  external: ['openapi-fetch', 'socket.io-client'],
 });

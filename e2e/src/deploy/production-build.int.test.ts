@@ -57,11 +57,13 @@ test('the SDK builds to an ES module with declarations that needs nothing of the
   const dist = path.join(ROOT, 'packages/sdk/dist');
   const code = readFileSync(path.join(dist, 'index.mjs'), 'utf8');
   const imported = [...code.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
-  expect(imported).toEqual(['openapi-fetch']);
-  expect(readFileSync(path.join(dist, 'index.d.mts'), 'utf8')).toMatch(/interface paths \{[\s\S]*"\/v1\/workouts\/\{id\}\/sets"/);
+  expect(imported.sort()).toEqual(['openapi-fetch', 'socket.io-client']);
+  const declarations = readFileSync(path.join(dist, 'index.d.mts'), 'utf8');
+  expect(declarations).toMatch(/interface paths \{[\s\S]*"\/v1\/workouts\/\{id\}\/sets"/);
+  expect(declarations).toMatch(/interface ClientEvents \{[\s\S]*"set:complete"/);
   // Loaded as a consumer loads it: plain Node, ES modules, no TypeScript.
-  const loaded = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(path.join(dist, 'index.mjs'))}); console.log(typeof m.createCoachlineClient, typeof m.ProblemError);`], { encoding: 'utf8' });
-  expect(loaded.stdout.trim()).toBe('function function');
+  const loaded = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(path.join(dist, 'index.mjs'))}); console.log(typeof m.createCoachlineClient, typeof m.ProblemError, typeof m.connectLive);`], { encoding: 'utf8' });
+  expect(loaded.stdout.trim()).toBe('function function function');
 });
 
 test('the bundled gateway is still traced: pg, ioredis and express spans reach the OTLP endpoint', async () => {

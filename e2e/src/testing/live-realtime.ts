@@ -23,6 +23,8 @@ export async function startLiveRealtime(gw: Gateway) {
   const sockets: LiveClient[] = [];
 
   return {
+    url,
+    server,
     /** A connected socket for `user`, closed by `close`. */
     connect(user: { accessToken: string }): Promise<LiveClient> {
       const socket: LiveClient = connect(url, { auth: { token: user.accessToken }, transports: ['websocket'], reconnection: false, forceNew: true });

@@ -37,6 +37,10 @@ export interface CoachlineClient {
   login(body: { email: string; password: string; tenantId?: string }): Promise<SignInAnswer>;
   /** Ends the session here and at the server (its refresh-token family is revoked). */
   logout(): Promise<void>;
+  /** The session's access token, refreshed first when it lapses within `minValidityMs` (default `refreshAheadMs`); undefined when signed out. */
+  accessToken(minValidityMs?: number): Promise<string | undefined>;
+  /** Hears every new pair of tokens (a login, a refresh) until the returned function is called: a live socket passes them on. */
+  subscribeTokens(listener: (tokens: Tokens) => void): () => void;
 }
 
 /**
@@ -47,6 +51,11 @@ export interface CoachlineClient {
 export function createCoachlineClient(options: CoachlineClientOptions): CoachlineClient {
   const baseUrl = options.baseUrl.replace(/\/$/, '');
   const tokens = options.tokens ?? memoryTokenStore();
+  const listeners = new Set<(tokens: Tokens) => void>();
+  const announce = (next: Tokens) => {
+    options.onTokens?.(next);
+    for (const listener of listeners) listener(next);
+  };
   const sessionFetch = createSessionFetch({
     baseUrl,
     tokens,
@@ -55,7 +64,7 @@ export function createCoachlineClient(options: CoachlineClientOptions): Coachlin
     refreshAheadMs: options.refreshAheadMs ?? 30_000,
     newIdempotencyKey: options.newIdempotencyKey ?? (() => crypto.randomUUID()),
     ...(options.onSessionEnded ? { onSessionEnded: options.onSessionEnded } : {}),
-    ...(options.onTokens ? { onTokens: options.onTokens } : {}),
+    onTokens: announce,
   });
   const api = createClient<paths>({ baseUrl, fetch: sessionFetch });
 
@@ -67,13 +76,20 @@ export function createCoachlineClient(options: CoachlineClientOptions): Coachlin
       const answer = data as SignInAnswer;
       const next = { accessToken: answer.accessToken, refreshToken: answer.refreshToken };
       await tokens.set(next);
-      options.onTokens?.(next);
+      announce(next);
       return answer;
     },
     async logout() {
       const current = await tokens.get();
       await tokens.set(undefined);
       if (current) await api.POST('/v1/auth/logout', { body: { refreshToken: current.refreshToken } });
+    },
+    async accessToken(minValidityMs) {
+      return (await sessionFetch.freshTokens(minValidityMs))?.accessToken;
+    },
+    subscribeTokens(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
   };
 }

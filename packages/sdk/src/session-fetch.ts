@@ -74,15 +74,18 @@ export function createSessionFetch(options: SessionFetchOptions) {
     return refreshing;
   }
 
-  async function freshTokens(): Promise<Tokens | undefined> {
+  async function freshTokens(minValidityMs = options.refreshAheadMs): Promise<Tokens | undefined> {
     const tokens = await options.tokens.get();
     if (!tokens) return undefined;
     const exp = jwtExpiry(tokens.accessToken);
-    if (exp !== undefined && exp * 1000 - Date.now() < options.refreshAheadMs) return refresh(tokens);
+    if (exp !== undefined && exp * 1000 - Date.now() < minValidityMs) return refresh(tokens);
     return tokens;
   }
 
-  return async function sessionFetch(input: Request): Promise<Response> {
+  // The session's tokens, refreshed first when they lapse within `minValidityMs`: for what is not a fetch, such as a socket's handshake.
+  return Object.assign(sessionFetch, { freshTokens });
+
+  async function sessionFetch(input: Request): Promise<Response> {
     const path = new URL(input.url).pathname;
     const managesSession = SESSION_PATHS.has(path);
     const template = input.clone();
@@ -119,6 +122,5 @@ export function createSessionFetch(options: SessionFetchOptions) {
       }
       throw problem;
     }
-  };
+  }
 }
-
