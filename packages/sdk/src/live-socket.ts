@@ -91,10 +91,12 @@ export function connectLive(client: CoachlineClient, options: LiveOptions): Live
   function scheduleRenewal(): void {
     clearTimeout(renewTimer);
     if (closed || socketExpiry === undefined) return;
-    const due = Math.min(MAX_TIMER_MS, Math.max(0, socketExpiry * 1000 - Date.now() - refreshAheadMs));
+    const remaining = socketExpiry * 1000 - Date.now();
+    // At most half the remaining life ahead: a token that lives less than refreshAheadMs is not renewed over and over.
+    const due = Math.min(MAX_TIMER_MS, Math.max(0, remaining - Math.min(refreshAheadMs, remaining / 2)));
     renewTimer = setTimeout(() => {
       // A token that outlives the socket's: the session's newer one, or a refresh (whose announcement hands it over too).
-      const outliving = socketExpiry === undefined ? refreshAheadMs : Math.max(refreshAheadMs, socketExpiry * 1000 - Date.now() + 1_000);
+      const outliving = socketExpiry === undefined ? refreshAheadMs : socketExpiry * 1000 - Date.now() + 1_000;
       client.accessToken(outliving).then(
         (token) => {
           if (token) handOver(token);
@@ -112,11 +114,8 @@ export function connectLive(client: CoachlineClient, options: LiveOptions): Live
         socketExpiry = Math.floor(Date.parse(expiresAt) / 1000);
         scheduleRenewal();
       },
-      () => {
-        // Refused or unanswered (the connection dropped): the next token, or the next handshake, carries on.
-        lastHandedOver = undefined;
-        scheduleRenewal();
-      },
+      // Refused or unanswered: the session's next token is tried, and should the server close the socket, it connects again with a current one.
+      () => undefined,
     );
   }
 
