@@ -1,4 +1,4 @@
-import { index, integer, jsonb, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, jsonb, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { pgTable } from 'drizzle-orm/pg-core';
 import { createdAt, tenants, tenantTable, ts } from './tenant-table';
 
@@ -75,4 +75,23 @@ export const idempotencyKeys = tenantTable(
     expiresAt: ts('expires_at').notNull(),
   },
   (t) => [uniqueIndex('idempotency_keys_key').on(t.tenantId, t.userId, t.key), index('idempotency_keys_expires_idx').on(t.expiresAt)],
+);
+
+/**
+ * A tenant's row counts for the admin stats, kept by triggers on the counted
+ * tables (migration 0018) so that reading them never counts rows. A tenant has
+ * one row per shard, a writer's shard being its connection's: concurrent
+ * writers of one tenant rarely wait on each other, and the count is the sum.
+ */
+export const tenantCounters = pgTable(
+  'tenant_counters',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    shard: integer('shard').notNull(),
+    workouts: bigint('workouts', { mode: 'number' }).notNull().default(0),
+    sessions: bigint('sessions', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.shard] })],
 );

@@ -108,6 +108,10 @@ export const workouts = tenantTable(
     uniqueIndex('workouts_connection_external_key').on(t.tenantId, t.connectionId, t.externalId),
     foreignKey({ name: 'workouts_program_fk', columns: [t.tenantId, t.programId], foreignColumns: [programs.tenantId, programs.id] }),
     index('workouts_athlete_idx').on(t.tenantId, t.athleteId, t.startedAt),
+    // The workouts list pages newest first by id: one athlete's, one status's, or both.
+    index('workouts_athlete_list_idx').on(t.tenantId, t.athleteId, t.id),
+    index('workouts_status_idx').on(t.tenantId, t.status, t.id),
+    index('workouts_athlete_status_idx').on(t.tenantId, t.athleteId, t.status, t.id),
   ],
 );
 

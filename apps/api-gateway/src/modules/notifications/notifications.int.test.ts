@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { newId } from '@coachline/db/ids';
+import { sql } from 'drizzle-orm';
 import { notifications } from '@coachline/db/schema/index';
 import { NOTIFYING_TYPES } from '@coachline/domain/api/notifications';
 import { startGateway, type Gateway, type TestUser } from '../../testing/gateway-harness';
+import { listNotifications } from './notifications.repository';
 
 let gw: Gateway;
 beforeAll(async () => {
@@ -134,4 +136,24 @@ test('devices: a Web Push endpoint that is not https: on a public address is 422
     expect({ endpoint, status: res.status }).toEqual({ endpoint, status: 422 });
     expect(res.body.errors).toEqual([expect.objectContaining({ path: 'subscription.endpoint' })]);
   }
+});
+
+test('the unread list reads the partial index of unread notifications, not the read ones', async () => {
+  const { athlete } = await gw.tenantWithTeam();
+  await seed(athlete, 300);
+  const unread = await seed(athlete, 2);
+  await gw.deps.db.withTenant({ tenantId: athlete.tenantId }, (tx) =>
+    tx.execute(sql`UPDATE notifications SET read_at = now() WHERE tenant_id = ${athlete.tenantId} AND user_id = ${athlete.id} AND id <> ALL(${`{${unread.join(',')}}`}::uuid[])`),
+  );
+  const list = await gw.http().get('/v1/notifications').query({ unread: 'true' }).set(gw.auth(athlete));
+  expect(list.body.items.map((n: { id: string }) => n.id)).toEqual([...unread].reverse());
+
+  const plan = await gw.deps.db.withTenant({ tenantId: athlete.tenantId }, async (tx) => {
+    // A table this small could be read whole: the question is which index serves the query when one is used.
+    await tx.execute(sql`SET LOCAL enable_seqscan = off`);
+    await tx.execute(sql`SET LOCAL enable_bitmapscan = off`);
+    const result = await tx.execute<{ 'QUERY PLAN': unknown }>(sql`EXPLAIN (FORMAT JSON) ${listNotifications(tx, athlete.id, { unread: true, limit: 20 })}`);
+    return JSON.stringify(result.rows[0]!['QUERY PLAN']);
+  });
+  expect(plan).toContain('"Index Name":"notifications_user_unread_idx"');
 });

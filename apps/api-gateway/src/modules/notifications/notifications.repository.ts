@@ -2,8 +2,8 @@ import { and, desc, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { NewRow, TenantTx } from '@coachline/db/database';
 import { deviceTokens, notificationPreferences, notifications } from '@coachline/db/schema/index';
 
-/** Newest first. */
-export async function listNotifications(tx: TenantTx, userId: string, options: { unread: boolean; limit: number; beforeId?: string }) {
+/** Newest first; the query itself, so that its plan can be examined (the unread ones have their own index). */
+export function listNotifications(tx: TenantTx, userId: string, options: { unread: boolean; limit: number; beforeId?: string }) {
   return tx
     .select()
     .from(notifications)
