@@ -7,6 +7,78 @@ import { analyticsDailyAthlete, analyticsDailyExercise, analyticsDailyLoad } fro
 /** The UTC day of an instant, as the rollups key it. */
 export const utcDay = (at: string | Date) => new Date(at).toISOString().slice(0, 10);
 
+/** Serialises the recomputations of one athlete-day's rollups, so that two never interleave their reads and writes. */
+async function lockAthleteDay(tx: TenantTx, athleteId: string, day: string): Promise<void> {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`analytics:${tx.scope.tenantId}:${athleteId}:${day}`}, 0))`);
+}
+
+/**
+ * Recomputes an athlete-day's per-exercise rows (every exercise's, or one's)
+ * from that day's sets: daily sets, volume, best e1RM and effort. An exercise
+ * whose sets of the day are all gone loses its row. Run under lockAthleteDay.
+ */
+async function refreshExercisesOfDay(tx: TenantTx, athleteId: string, day: string, exerciseId?: string): Promise<void> {
+  const { tenantId } = tx.scope;
+  const start = `${day}T00:00:00.000Z`;
+  const ofExercise = exerciseId ? sql`AND exercise_id = ${exerciseId}` : sql``;
+  const fresh = await tx.execute<{ exercise_id: string; sets: number; volume_kg: number; best_e1rm_kg: number; rpe_sum: number; rpe_count: number }>(sql`
+    SELECT exercise_id, count(*)::int AS sets, coalesce(sum(weight_kg * reps), 0)::float8 AS volume_kg,
+           -- Epley's weight × (1 + reps / 30), as weight × (30 + reps) / 30 in exact numerics.
+           round(max(weight_kg * (30 + reps)) / 30, 2)::float8 AS best_e1rm_kg,
+           coalesce(sum(rpe), 0)::float8 AS rpe_sum, count(rpe)::int AS rpe_count
+      FROM workout_sets
+     WHERE tenant_id = ${tenantId} AND athlete_id = ${athleteId} ${ofExercise}
+       AND logged_at >= ${start}::timestamptz AND logged_at < ${start}::timestamptz + interval '1 day'
+     GROUP BY exercise_id`);
+  const kept = fresh.rows.map((r) => r.exercise_id);
+  // One exercise's row is replaced by the upsert when it has sets left.
+  if (!exerciseId || kept.length === 0) {
+    await tx.execute(sql`
+      DELETE FROM ${analyticsDailyExercise}
+       WHERE tenant_id = ${tenantId} AND athlete_id = ${athleteId} AND day = ${day} ${ofExercise}
+         AND exercise_id <> ALL(${`{${kept.join(',')}}`}::uuid[])`);
+  }
+  if (fresh.rows.length === 0) return;
+  await tx
+    .insert(analyticsDailyExercise)
+    .values(
+      fresh.rows.map((r) => ({
+        tenantId,
+        id: newId(),
+        athleteId,
+        day,
+        exerciseId: r.exercise_id,
+        sets: r.sets,
+        volumeKg: r.volume_kg,
+        bestE1rmKg: r.best_e1rm_kg,
+        rpeSum: r.rpe_sum,
+        rpeCount: r.rpe_count,
+      })),
+    )
+    .onConflictDoUpdate({
+      target: [analyticsDailyExercise.tenantId, analyticsDailyExercise.athleteId, analyticsDailyExercise.day, analyticsDailyExercise.exerciseId],
+      set: {
+        sets: sql`excluded.sets`,
+        volumeKg: sql`excluded.volume_kg`,
+        bestE1rmKg: sql`excluded.best_e1rm_kg`,
+        rpeSum: sql`excluded.rpe_sum`,
+        rpeCount: sql`excluded.rpe_count`,
+      },
+    });
+}
+
+/**
+ * Brings the day's row of one exercise up to date after a set of it was
+ * logged, corrected or deleted, in that set's transaction: progress reads the
+ * rows at once, and the analytics consumer's later refresh of the whole day
+ * finds them already right.
+ */
+export async function refreshExerciseDay(tx: TenantTx, athleteId: string, exerciseId: string, at: Date): Promise<void> {
+  const day = utcDay(at);
+  await lockAthleteDay(tx, athleteId, day);
+  await refreshExercisesOfDay(tx, athleteId, day, exerciseId);
+}
+
 /**
  * Recomputes one athlete's rollups for one UTC day from that day's rows alone
  * (its sets, per exercise and per load, the workouts started or completed on it, its records), replacing
@@ -16,17 +88,8 @@ export const utcDay = (at: string | Date) => new Date(at).toISOString().slice(0,
 export async function refreshAthleteDay(tx: TenantTx, athleteId: string, day: string): Promise<void> {
   const { tenantId } = tx.scope;
   const start = `${day}T00:00:00.000Z`;
-  // Serialises refreshes of one athlete-day, so two consumers never interleave a delete and an insert.
-  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`analytics:${tenantId}:${athleteId}:${day}`}, 0))`);
-
-  const perExercise = await tx.execute<{ exercise_id: string; sets: number; volume_kg: number; best_key: number; rpe_sum: number; rpe_count: number }>(sql`
-    SELECT exercise_id, count(*)::int AS sets, coalesce(sum(weight_kg * reps), 0)::float8 AS volume_kg,
-           max(weight_kg * (30 + reps))::float8 AS best_key,
-           coalesce(sum(rpe), 0)::float8 AS rpe_sum, count(rpe)::int AS rpe_count
-      FROM workout_sets
-     WHERE tenant_id = ${tenantId} AND athlete_id = ${athleteId}
-       AND logged_at >= ${start}::timestamptz AND logged_at < ${start}::timestamptz + interval '1 day'
-     GROUP BY exercise_id`);
+  await lockAthleteDay(tx, athleteId, day);
+  await refreshExercisesOfDay(tx, athleteId, day);
 
   const perLoad = await tx.execute<{ exercise_id: string; weight_kg: number; sets: number; rpe_sum: number; rpe_count: number }>(sql`
     SELECT exercise_id, weight_kg::float8 AS weight_kg, count(*)::int AS sets, coalesce(sum(rpe), 0)::float8 AS rpe_sum, count(rpe)::int AS rpe_count
@@ -59,26 +122,8 @@ export async function refreshAthleteDay(tx: TenantTx, athleteId: string, day: st
      WHERE tenant_id = ${tenantId} AND athlete_id = ${athleteId}
        AND achieved_at >= ${start}::timestamptz AND achieved_at < ${start}::timestamptz + interval '1 day'`);
 
-  await tx.execute(sql`DELETE FROM ${analyticsDailyExercise} WHERE tenant_id = ${tenantId} AND athlete_id = ${athleteId} AND day = ${day}`);
   await tx.execute(sql`DELETE FROM ${analyticsDailyLoad} WHERE tenant_id = ${tenantId} AND athlete_id = ${athleteId} AND day = ${day}`);
   await tx.execute(sql`DELETE FROM ${analyticsDailyAthlete} WHERE tenant_id = ${tenantId} AND athlete_id = ${athleteId} AND day = ${day}`);
-  if (perExercise.rows.length > 0) {
-    await tx.insert(analyticsDailyExercise).values(
-      perExercise.rows.map((r) => ({
-        tenantId,
-        id: newId(),
-        athleteId,
-        day,
-        exerciseId: r.exercise_id,
-        sets: r.sets,
-        volumeKg: r.volume_kg,
-        // best_key is weight × (30 + reps), so Epley's weight × (1 + reps / 30) is best_key / 30.
-        bestE1rmKg: Math.round((r.best_key / 30) * 100) / 100,
-        rpeSum: r.rpe_sum,
-        rpeCount: r.rpe_count,
-      })),
-    );
-  }
   if (perLoad.rows.length > 0) {
     await tx.insert(analyticsDailyLoad).values(
       perLoad.rows.map((r) => ({ tenantId, id: newId(), athleteId, day, exerciseId: r.exercise_id, weightKg: r.weight_kg, sets: r.sets, rpeSum: r.rpe_sum, rpeCount: r.rpe_count })),

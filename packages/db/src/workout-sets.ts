@@ -46,15 +46,24 @@ export async function lockRecordsAndCheckReferences(
   return { exerciseOk, plannedOk };
 }
 
-/** The same summary as `priorBests` in the domain, computed by aggregates over the athlete's earlier sets. */
-export async function priorBestsOf(tx: TenantTx, athleteId: string, exerciseId: string, candidateKg: number): Promise<PriorBests> {
+/**
+ * The same summary as `priorBests` in the domain, read from the sets that hold
+ * the exercise's records rather than from its whole history: the set with the
+ * best e1RM and the heaviest one hold records, and so does, for any weight,
+ * a set with the most reps at that weight or heavier (the first set to reach
+ * them does). Records are kept equal to the history's (see recomputeRecords),
+ * so this costs the records, not the sets.
+ */
+export async function currentBestsOf(tx: TenantTx, athleteId: string, exerciseId: string, candidateKg: number): Promise<PriorBests> {
+  const { tenantId } = tx.scope;
   const result = await tx.execute<{ count: number; best_key: number | null; heaviest: number | null; most_reps: number | null }>(sql`
     SELECT count(*)::int AS count,
-           max(round(weight_kg * 100)::bigint * (30 + reps))::float8 AS best_key,
-           max(weight_kg)::float8 AS heaviest,
-           max(reps) FILTER (WHERE weight_kg >= ${candidateKg}) AS most_reps
-      FROM ${workoutSets}
-     WHERE tenant_id = ${tx.scope.tenantId} AND athlete_id = ${athleteId} AND exercise_id = ${exerciseId}`);
+           max(round(s.weight_kg * 100)::bigint * (30 + s.reps))::float8 AS best_key,
+           max(s.weight_kg)::float8 AS heaviest,
+           max(s.reps) FILTER (WHERE s.weight_kg >= ${candidateKg}) AS most_reps
+      FROM ${workoutSets} s
+     WHERE s.tenant_id = ${tenantId}
+       AND s.id IN (SELECT r.set_id FROM ${personalRecords} r WHERE r.tenant_id = ${tenantId} AND r.athlete_id = ${athleteId} AND r.exercise_id = ${exerciseId})`);
   const r = result.rows[0]!;
   return { count: r.count, bestE1rmKey: r.best_key ?? 0, heaviestKg: r.heaviest ?? 0, mostRepsAtOrAbove: r.most_reps };
 }

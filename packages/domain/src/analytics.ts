@@ -40,9 +40,17 @@ export function addDays(date: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-/** `from`..`to`, both included, filling what is missing from the default window ending today. */
-export function analyticsWindow(query: { from?: string; to?: string }, now: Date): { from: string; to: string } {
-  const to = query.to ?? (query.from ? addDays(query.from, DEFAULT_WINDOW_DAYS - 1) : now.toISOString().slice(0, 10));
-  const from = query.from ?? addDays(to, -(DEFAULT_WINDOW_DAYS - 1));
+/** The default window of an athlete's progress series: twelve weeks to today. */
+export const PROGRESS_WINDOW_DAYS = 84;
+
+/** `from`..`to`, both included, filling what is missing from the default window (of `days`) ending today. */
+export function analyticsWindow(query: { from?: string; to?: string }, now: Date, days = DEFAULT_WINDOW_DAYS): { from: string; to: string } {
+  const to = query.to ?? (query.from ? addDays(query.from, days - 1) : now.toISOString().slice(0, 10));
+  const from = query.from ?? addDays(to, -(days - 1));
   return { from, to };
+}
+
+/** The Monday (UTC) of a `YYYY-MM-DD` date's ISO week. */
+export function isoWeekStart(date: string): string {
+  return addDays(date, -((new Date(`${date}T00:00:00.000Z`).getUTCDay() + 6) % 7));
 }

@@ -30,7 +30,7 @@ export function e1rmKey(set: SetSample): number {
 
 /** What earlier sets of one exercise reached, as far as judging a candidate set needs. */
 export interface PriorBests {
-  /** Number of earlier sets of the exercise. */
+  /** Number of earlier sets of the exercise, or of those among them that hold a record: zero exactly when there are none. */
   count: number;
   /** Highest `e1rmKey` among them. */
   bestE1rmKey: number;

@@ -5,10 +5,15 @@ import { calendarDate } from './common';
 export const MAX_WINDOW_DAYS = 366;
 
 /** `from` and `to` are calendar dates (UTC days), both included; either may be left out. */
-export const analyticsQuery = z
-  .strictObject({ from: calendarDate.optional(), to: calendarDate.optional() })
-  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'from must not be after to', path: ['from'] })
-  .refine((q) => !q.from || !q.to || (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 < MAX_WINDOW_DAYS, { message: `at most ${MAX_WINDOW_DAYS} days`, path: ['to'] });
+export const windowShape = { from: calendarDate.optional(), to: calendarDate.optional() };
+
+/** A query with a window: `from` not after `to`, and at most MAX_WINDOW_DAYS between them. */
+export const checkedWindow = <S extends z.ZodType<{ from?: string; to?: string }>>(schema: S) =>
+  schema
+    .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'from must not be after to', path: ['from'] })
+    .refine((q) => !q.from || !q.to || (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 < MAX_WINDOW_DAYS, { message: `at most ${MAX_WINDOW_DAYS} days`, path: ['to'] });
+
+export const analyticsQuery = checkedWindow(z.strictObject(windowShape));
 
 export const athleteAnalyticsSchema = z
   .object({

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { progressionSchema } from '../program-generation/progression';
+import { PROGRESS_WINDOW_DAYS } from '../analytics';
+import { checkedWindow, MAX_WINDOW_DAYS, windowShape } from './analytics';
 import { calendarDate, freeText, instant, nameString, pageQuery, uuid } from './common';
 
 export const EXERCISE_CATEGORIES = ['push', 'pull', 'legs', 'core', 'cardio', 'other'] as const;
@@ -201,7 +203,15 @@ export const completedWorkoutSchema = z
   .object({ id: uuid, status: z.literal('completed'), completedAt: z.string(), summary: workoutSummarySchema })
   .meta({ id: 'CompletedWorkout' });
 
-export const progressQuery = z.object({ exerciseId: uuid.optional() });
+export const progressQuery = checkedWindow(
+  z.object({
+    exerciseId: uuid.optional(),
+    from: windowShape.from.meta({ description: `First UTC day of the series, included. Default: ${PROGRESS_WINDOW_DAYS - 1} days before \`to\`.` }),
+    to: windowShape.to.meta({ description: `Last UTC day of the series, included. Default: today, or ${PROGRESS_WINDOW_DAYS - 1} days after \`from\`. At most ${MAX_WINDOW_DAYS} days from \`from\`.` }),
+  }),
+).meta({
+  description: `The e1RM and weekly-volume series cover one window of UTC days, \`from\`..\`to\` both included: by default the ${PROGRESS_WINDOW_DAYS} days to today, at most ${MAX_WINDOW_DAYS}. An inverted or longer window is a 422. Standing records are all-time.`,
+});
 
 export const personalRecordSchema = z
   .object({ exerciseId: uuid, kind: recordKind, value: z.number(), weightKg: z.number().nullable(), setId: uuid, achievedAt: z.string() })
@@ -212,7 +222,11 @@ export const athleteProgressSchema = z
     athleteId: uuid,
     personalRecords: z.array(personalRecordSchema),
     e1rm: z.array(z.object({ date: z.string(), exerciseId: uuid, value: z.number() })),
-    weeklyVolumeKg: z.array(z.object({ weekStart: z.string(), value: z.number() })),
+    weeklyVolumeKg: z
+      .array(z.object({ weekStart: z.string(), value: z.number() }))
+      .meta({ description: "Volume of the window's days per ISO week (from Monday, UTC); the weeks at the window's ends count only its days." }),
+    from: z.string().meta({ description: 'First UTC day of the series.' }),
+    to: z.string().meta({ description: 'Last UTC day of the series.' }),
   })
   .meta({ id: 'AthleteProgress' });
 

@@ -1,3 +1,4 @@
+import { refreshExerciseDay } from '@coachline/db/analytics-rollups';
 import { recordAudit } from '@coachline/db/audit';
 import { emit } from '@coachline/db/outbox';
 import { afterCommit, type Database, type TenantTx } from '@coachline/db/database';
@@ -7,7 +8,7 @@ import {
   insertRecords,
   insertSet,
   lockRecordsAndCheckReferences,
-  priorBestsOf,
+  currentBestsOf,
   recordOfSet,
   workoutProgress,
   type WorkoutSetRow,
@@ -98,7 +99,7 @@ export class LogSetUseCase {
     if (!references.plannedOk) throw new ValidationError('The planned set is not part of this workout.', [{ path: 'plannedSetId', message: 'Not a planned set of this workout' }]);
 
     const weightKg = roundKg(input.weightKg);
-    const prior = await priorBestsOf(tx, workout.athleteId, input.exerciseId, weightKg);
+    const prior = await currentBestsOf(tx, workout.athleteId, input.exerciseId, weightKg);
     const row = await insertSet(tx, {
       id: input.id ?? newId(),
       workoutId,
@@ -111,6 +112,7 @@ export class LogSetUseCase {
     });
     // Only a concurrent insert of the same client id into another workout gets here.
     if (!row) throw new ConflictError('This set id is already used by another workout.');
+    await refreshExerciseDay(tx, workout.athleteId, row.exerciseId, row.loggedAt);
 
     const hits = detectRecords(prior, { reps: row.reps, weightKg: row.weightKg });
     if (hits.length > 0) {

@@ -1,3 +1,4 @@
+import { refreshExerciseDay } from '@coachline/db/analytics-rollups';
 import { emit } from '@coachline/db/outbox';
 import type { TenantTx } from '@coachline/db/database';
 import { recomputeRecords, recordsOfWorkout, storeSummary, workoutProgress, workoutTotals, type WorkoutRow } from '@coachline/db/workout-sets';
@@ -6,8 +7,9 @@ import { roundKg } from '@coachline/domain/training-rules';
 
 /**
  * What follows a corrected or deleted set, for both use cases: the exercise's
- * records judged again, a completed workout's stored summary brought up to
- * date, and the analytics told which days changed. Runs under the workout's
+ * records judged again, the set's day of the exercise rolled up again, a
+ * completed workout's stored summary brought up to date, and the analytics
+ * told which days changed. Runs under the workout's
  * row lock and the records lock, in the correction's transaction.
  */
 export async function settleCorrection(
@@ -17,6 +19,7 @@ export async function settleCorrection(
   event: 'workout.set_updated' | 'workout.set_deleted',
 ): Promise<Progress> {
   const recordsChangedAt = await recomputeRecords(tx, workout.athleteId, set.exerciseId);
+  await refreshExerciseDay(tx, workout.athleteId, set.exerciseId, set.loggedAt);
   if (workout.status === 'completed' && workout.summary) {
     const totals = await workoutTotals(tx, workout.id);
     const previous = workout.summary as { durationSeconds?: number };

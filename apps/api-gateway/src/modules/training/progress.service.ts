@@ -1,25 +1,38 @@
 import type { Database, TenantTx } from '@coachline/db/database';
 import type { z } from 'zod';
 import type { bodyMetricQuery, progressQuery } from '@coachline/domain/api/training';
+import { analyticsWindow, isoWeekStart, PROGRESS_WINDOW_DAYS } from '@coachline/domain/analytics';
 import { ForbiddenError, NotFoundError } from '@coachline/domain/errors';
+import { roundKg } from '@coachline/domain/training-rules';
 import { decodeCursor, page } from '@coachline/db/pagination';
 import type { Actor } from '@coachline/domain/actor';
 import type { LazyInput } from '@coachline/use-cases/lazy-input';
 import { canActFor } from '@coachline/use-cases/training/workout-access';
 import { toBodyMetric } from '@coachline/use-cases/training/workout-view';
-import { dailyE1rm, findMemberRole, listBodyMetrics, standingRecords, weeklyVolume } from './training.repository';
+import { findMemberRole, listBodyMetrics, progressRows } from './training.repository';
 
 /** An athlete's progress and body metrics: their own, or any athlete's for COACH and ADMIN. Recording one is AddBodyMetricUseCase. */
 export class ProgressService {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
+  /** The standing records and, for one window of days (see progressQuery), the daily e1RM and weekly volume. */
   async progress(actor: Actor, athleteId: string, query: LazyInput<z.output<typeof progressQuery>>) {
     return this.db.withTenant(actor, async (tx) => {
       await assertCanSee(tx, actor, athleteId);
-      const { exerciseId } = query();
-      const [records, e1rm, volume] = [await standingRecords(tx, athleteId, exerciseId), await dailyE1rm(tx, athleteId, exerciseId), await weeklyVolume(tx, athleteId, exerciseId)];
+      const input = query();
+      const window = analyticsWindow(input, this.now(), PROGRESS_WINDOW_DAYS);
+      const { records, days } = await progressRows(tx, athleteId, window, input.exerciseId);
+      const weekly = new Map<string, number>();
+      for (const day of days) {
+        const week = isoWeekStart(day.day);
+        weekly.set(week, (weekly.get(week) ?? 0) + day.volume);
+      }
       return {
         athleteId,
+        ...window,
         personalRecords: records.map((r) => ({
           exerciseId: r.exercise_id,
           kind: r.kind,
@@ -28,8 +41,8 @@ export class ProgressService {
           setId: r.set_id,
           achievedAt: new Date(r.achieved_at).toISOString(),
         })),
-        e1rm: e1rm.map((p) => ({ date: p.date, exerciseId: p.exercise_id, value: p.value })),
-        weeklyVolumeKg: volume.map((v) => ({ weekStart: v.week_start, value: v.value })),
+        e1rm: days.map((d) => ({ date: d.day, exerciseId: d.exercise_id, value: d.e1rm })),
+        weeklyVolumeKg: [...weekly].map(([weekStart, value]) => ({ weekStart, value: roundKg(value) })),
       };
     });
   }

@@ -3,6 +3,7 @@ import type { NewRow, TenantTx } from '@coachline/db/database';
 import { findProgram } from '@coachline/db/workouts';
 import { chunksFor } from '@coachline/db/programs';
 import {
+  analyticsDailyExercise,
   bodyMetrics,
   exercises,
   personalRecords,
@@ -173,7 +174,8 @@ export async function deleteProgram(tx: TenantTx, programId: string): Promise<vo
 export { insertAssignment, isAssigned } from '@coachline/db/program-assignments';
 export { findMemberRole, findProgram, workoutContents } from '@coachline/db/workouts';
 
-export async function listWorkouts(tx: TenantTx, filter: { athleteId?: string; status?: 'in_progress' | 'completed' }, limit: number, beforeId?: string) {
+/** Newest first; the query itself, so that its plan can be examined. */
+export function listWorkouts(tx: TenantTx, filter: { athleteId?: string; status?: 'in_progress' | 'completed' }, limit: number, beforeId?: string) {
   return tx
     .select()
     .from(workouts)
@@ -189,38 +191,47 @@ export async function listWorkouts(tx: TenantTx, filter: { athleteId?: string; s
     .limit(limit + 1);
 }
 
-/** The latest record per exercise and kind: records only ever rise, so the latest is the standing one. */
-export async function standingRecords(tx: TenantTx, athleteId: string, exerciseId?: string) {
-  const result = await tx.execute<{ exercise_id: string; kind: 'e1rm' | 'weight' | 'reps'; value: number; weight_kg: number | null; set_id: string; achieved_at: Date | string }>(sql`
-    SELECT DISTINCT ON (exercise_id, kind) exercise_id, kind, value::float8 AS value, weight_kg::float8 AS weight_kg, set_id, achieved_at
-      FROM ${personalRecords}
-     WHERE tenant_id = ${tx.scope.tenantId} AND athlete_id = ${athleteId} ${exerciseId ? sql`AND exercise_id = ${exerciseId}` : sql``}
-     ORDER BY exercise_id, kind, achieved_at DESC, id DESC`);
-  return result.rows;
+export interface StandingRecordRow {
+  exercise_id: string;
+  kind: 'e1rm' | 'weight' | 'reps';
+  value: number;
+  weight_kg: number | null;
+  set_id: string;
+  achieved_at: string;
 }
 
-/** Best estimated 1RM per UTC day and exercise. */
-export async function dailyE1rm(tx: TenantTx, athleteId: string, exerciseId?: string) {
-  const result = await tx.execute<{ date: string; exercise_id: string; value: number }>(sql`
-    SELECT to_char(logged_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS date, exercise_id,
-           round(max(weight_kg * (1 + reps / 30.0)), 2)::float8 AS value
-      FROM ${workoutSets}
-     WHERE tenant_id = ${tx.scope.tenantId} AND athlete_id = ${athleteId} ${exerciseId ? sql`AND exercise_id = ${exerciseId}` : sql``}
-     GROUP BY 1, 2
-     ORDER BY 1, 2`);
-  return result.rows;
+/** One exercise's day in the rollups: its best estimated 1RM and its volume. */
+export interface ExerciseDayRow {
+  day: string;
+  exercise_id: string;
+  e1rm: number;
+  volume: number;
 }
 
-/** Volume per ISO week (starting Monday, UTC). */
-export async function weeklyVolume(tx: TenantTx, athleteId: string, exerciseId?: string) {
-  const result = await tx.execute<{ week_start: string; value: number }>(sql`
-    SELECT to_char(date_trunc('week', logged_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS week_start,
-           round(sum(reps * weight_kg), 2)::float8 AS value
-      FROM ${workoutSets}
-     WHERE tenant_id = ${tx.scope.tenantId} AND athlete_id = ${athleteId} ${exerciseId ? sql`AND exercise_id = ${exerciseId}` : sql``}
-     GROUP BY 1
-     ORDER BY 1`);
-  return result.rows;
+/**
+ * What progress shows, in one statement: the standing records (the latest per
+ * exercise and kind, since records only ever rise) and the window's days from
+ * the daily rollups, which the set writes keep in their own transactions. The
+ * cost is the records and the window's days, however long the history.
+ */
+export async function progressRows(tx: TenantTx, athleteId: string, window: { from: string; to: string }, exerciseId?: string) {
+  const result = await tx.execute<{ records: StandingRecordRow[]; days: ExerciseDayRow[] }>(progressStatement(tx.scope.tenantId, athleteId, window, exerciseId));
+  return result.rows[0]!;
+}
+
+/** progressRows' statement, also for `pnpm bench growth` to show its plan. */
+export function progressStatement(tenantId: string, athleteId: string, window: { from: string; to: string }, exerciseId?: string) {
+  const ofExercise = exerciseId ? sql`AND exercise_id = ${exerciseId}` : sql``;
+  return sql`
+    SELECT (SELECT coalesce(json_agg(r ORDER BY r.exercise_id, r.kind), '[]') FROM (
+              SELECT DISTINCT ON (exercise_id, kind) exercise_id, kind, value::float8 AS value, weight_kg::float8 AS weight_kg, set_id, achieved_at
+                FROM ${personalRecords}
+               WHERE tenant_id = ${tenantId} AND athlete_id = ${athleteId} ${ofExercise}
+               ORDER BY exercise_id, kind, achieved_at DESC, id DESC) r) AS records,
+           (SELECT coalesce(json_agg(d ORDER BY d.day, d.exercise_id), '[]') FROM (
+              SELECT to_char(day, 'YYYY-MM-DD') AS day, exercise_id, best_e1rm_kg::float8 AS e1rm, volume_kg::float8 AS volume
+                FROM ${analyticsDailyExercise}
+               WHERE tenant_id = ${tenantId} AND athlete_id = ${athleteId} AND day BETWEEN ${window.from}::date AND ${window.to}::date ${ofExercise}) d) AS days`;
 }
 
 export async function listBodyMetrics(tx: TenantTx, userId: string, limit: number, after?: { at: Date; id: string }) {
