@@ -111,6 +111,7 @@ export function buildOpenApiDocument(routes: AnyRoute[], info: { version: string
       path: r.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}'),
       operationId: operationIdOf(r.method, r.path),
       summary: r.summary,
+      ...(r.description ? { description: r.description } : {}),
       tags: r.tags,
       security: authenticated ? [{ [bearer.name]: [] }] : [],
       request: {

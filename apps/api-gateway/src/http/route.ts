@@ -42,6 +42,8 @@ export interface RouteDefinition<
   /** Express path, `/v1/...`; OpenAPI shows it with `{param}`. */
   path: string;
   summary: string;
+  /** What the summary leaves out (defaults, limits), shown in OpenAPI. */
+  description?: string;
   tags: string[];
   /** Who may call it; shown in OpenAPI as `x-permission`. */
   access: A;

@@ -4,8 +4,9 @@ import { createdAt, tenantTable, ts } from './tenant-table';
 const kg = (name: string) => numeric(name, { precision: 12, scale: 2, mode: 'number' });
 
 /**
- * One athlete's training of one exercise on one UTC day, kept by the analytics
- * consumer from the outbox; analytics read these instead of every set.
+ * One athlete's training of one exercise on one UTC day, kept by the set writes
+ * in their transactions and by the analytics consumer from the outbox; progress,
+ * analytics and triage read these instead of every set.
  */
 export const analyticsDailyExercise = tenantTable(
   'analytics_daily_exercise',

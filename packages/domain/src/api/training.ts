@@ -209,9 +209,10 @@ export const progressQuery = checkedWindow(
     from: windowShape.from.meta({ description: `First UTC day of the series, included. Default: ${PROGRESS_WINDOW_DAYS - 1} days before \`to\`.` }),
     to: windowShape.to.meta({ description: `Last UTC day of the series, included. Default: today, or ${PROGRESS_WINDOW_DAYS - 1} days after \`from\`. At most ${MAX_WINDOW_DAYS} days from \`from\`.` }),
   }),
-).meta({
-  description: `The e1RM and weekly-volume series cover one window of UTC days, \`from\`..\`to\` both included: by default the ${PROGRESS_WINDOW_DAYS} days to today, at most ${MAX_WINDOW_DAYS}. An inverted or longer window is a 422. Standing records are all-time.`,
-});
+);
+
+/** The progress route's description in the OpenAPI document. */
+export const progressWindowDescription = `The e1RM and weekly-volume series cover one window of UTC days, \`from\`..\`to\` both included: by default the ${PROGRESS_WINDOW_DAYS} days to today, at most ${MAX_WINDOW_DAYS}; an inverted or longer window is a 422. They come from daily rollups, so a long history costs no more than a short one. Standing records are the athlete's all-time bests.`;
 
 export const personalRecordSchema = z
   .object({ exerciseId: uuid, kind: recordKind, value: z.number(), weightKg: z.number().nullable(), setId: uuid, achievedAt: z.string() })

@@ -93,7 +93,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An athlete's records, e1RM series and weekly volume */
+        /**
+         * An athlete's records, e1RM series and weekly volume
+         * @description The e1RM and weekly-volume series cover one window of UTC days, `from`..`to` both included: by default the 84 days to today, at most 366; an inverted or longer window is a 422. They come from daily rollups, so a long history costs no more than a short one. Standing records are the athlete's all-time bests.
+         */
         get: operations["getAthletesByIdProgress"];
         put?: never;
         post?: never;
@@ -1517,7 +1520,12 @@ export interface components {
                 exerciseId: string;
                 value: number;
             }[];
+            /** @description First UTC day of the series. */
+            from: string;
             personalRecords: components["schemas"]["PersonalRecord"][];
+            /** @description Last UTC day of the series. */
+            to: string;
+            /** @description Volume of the window's days per ISO week (from Monday, UTC); the weeks at the window's ends count only its days. */
             weeklyVolumeKg: {
                 value: number;
                 weekStart: string;
@@ -3495,6 +3503,10 @@ export interface operations {
         parameters: {
             query?: {
                 exerciseId?: string;
+                /** @description First UTC day of the series, included. Default: 83 days before `to`. */
+                from?: string;
+                /** @description Last UTC day of the series, included. Default: today, or 83 days after `from`. At most 366 days from `from`. */
+                to?: string;
             };
             header?: never;
             path: {

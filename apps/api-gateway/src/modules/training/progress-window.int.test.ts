@@ -71,6 +71,7 @@ test('the window is in the OpenAPI document', async () => {
   const doc = (await gw.http().get('/openapi.json')).body;
   const names = (doc.paths['/v1/athletes/{id}/progress'].get.parameters as { name: string }[]).map((p) => p.name);
   expect(names).toEqual(expect.arrayContaining(['exerciseId', 'from', 'to']));
+  expect(doc.paths['/v1/athletes/{id}/progress'].get.description).toMatch(/by default the 84 days to today, at most 366/);
 });
 
 test('the daily rollups follow sets as they are logged, corrected and deleted, and progress reads them', async () => {
