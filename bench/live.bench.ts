@@ -33,6 +33,8 @@ interface Result {
   /** Bytes of JS heap plus external memory per idle connection. */
   heapPerConnection: number;
   rssPerConnection: number;
+  /** Idle sockets opened per second, 250 handshakes at a time. */
+  connectsPerSecond: number;
 }
 
 const kit = realtimeTestKit({ NODE_ENV: 'production', LOG_LEVEL: 'error' });
@@ -106,10 +108,12 @@ async function measure(mode: 'coachline' | 'echo', team: Awaited<ReturnType<type
   try {
     await settle();
     const before = await Promise.all(children.map(({ child }) => memoryOf(child)));
+    const connecting = performance.now();
     for (let i = 0; i < idle.length; i += 250) {
       const batch = idle.slice(i, i + 250).map((member, j) => open(urls[(i + j) % PROCESSES]!, kit.tokens.sign({ ...member, role: 'ATHLETE' })));
       sockets.push(...(await Promise.all(batch)));
     }
+    const connectsPerSecond = idle.length / ((performance.now() - connecting) / 1000);
     await settle();
     const after = await Promise.all(children.map(({ child }) => memoryOf(child)));
 
@@ -135,6 +139,7 @@ async function measure(mode: 'coachline' | 'echo', team: Awaited<ReturnType<type
       mean: latencies.reduce((s, v) => s + v, 0) / latencies.length,
       heapPerConnection: (delta('heapUsed') + delta('external')) / idle.length,
       rssPerConnection: delta('rss') / idle.length,
+      connectsPerSecond,
     };
   } finally {
     for (const socket of sockets) socket.disconnect();
@@ -156,14 +161,15 @@ async function main() {
   const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
   console.log(`\nlive: ${SAMPLES} sequential set:complete -> coach set:completed across ${PROCESSES} processes joined by the Redis adapter, ${IDLE} other idle sockets connected\n`);
   console.table({
-    'bare socket.io echo': { p50: ms(echo.p50), p99: ms(echo.p99), mean: ms(echo.mean), 'heap+ext/conn': kb(echo.heapPerConnection), 'rss/conn': kb(echo.rssPerConnection) },
-    'coachline realtime': { p50: ms(coachline.p50), p99: ms(coachline.p99), mean: ms(coachline.mean), 'heap+ext/conn': kb(coachline.heapPerConnection), 'rss/conn': kb(coachline.rssPerConnection) },
+    'bare socket.io echo': { p50: ms(echo.p50), p99: ms(echo.p99), mean: ms(echo.mean), 'heap+ext/conn': kb(echo.heapPerConnection), 'rss/conn': kb(echo.rssPerConnection), 'connects/s': Math.round(echo.connectsPerSecond) },
+    'coachline realtime': { p50: ms(coachline.p50), p99: ms(coachline.p99), mean: ms(coachline.mean), 'heap+ext/conn': kb(coachline.heapPerConnection), 'rss/conn': kb(coachline.rssPerConnection), 'connects/s': Math.round(coachline.connectsPerSecond) },
     'ratio (coachline / echo)': {
       p50: ratio(coachline.p50, echo.p50),
       p99: ratio(coachline.p99, echo.p99),
       mean: ratio(coachline.mean, echo.mean),
       'heap+ext/conn': ratio(coachline.heapPerConnection, echo.heapPerConnection),
       'rss/conn': ratio(coachline.rssPerConnection, echo.rssPerConnection),
+      'connects/s': ratio(coachline.connectsPerSecond, echo.connectsPerSecond),
     },
   });
   // RSS moves in allocator-sized steps and swings between runs; heap + external is the steadier figure.
