@@ -3,9 +3,11 @@ import { load, median, paced, report, startServer, type LoadResult } from './lib
 
 /**
  * GET /v1/members through the whole middleware chain (JWT, per-user and
- * per-tenant rate limits in Redis, an RLS transaction) against bare Express + pg
- * serving the same query, in the same run: at saturation (64 connections) and
- * at a fixed 500 req/s, paced evenly (see `paced`).
+ * per-tenant rate limits in Redis, an RLS transaction) against two baselines
+ * serving the same query, in the same run: naive Express + pg, and the
+ * strongest Node one, node:http + pg with the statement prepared (the targets
+ * are against this one). At saturation (64 connections) and at a fixed
+ * 500 req/s, paced evenly (see `paced`).
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -34,50 +36,55 @@ async function main() {
     await fetch(`${gateway.url}/v1/invitations/accept`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, name: `Athlete ${i}`, password: 'bench password 1' }) });
   }
   const bare = await startServer('lib/bare-server.ts', { ...env, BENCH_TENANT_ID: session.tenant.id });
+  const node = await startServer('lib/node-http-server.ts', { ...env, BENCH_TENANT_ID: session.tenant.id });
   const check = await (await fetch(`${gateway.url}/v1/members`, { headers })).json() as { items: unknown[] };
   if (check.items.length !== 11) throw new Error(`expected 11 members, got ${check.items.length}`);
 
-  const target = (url: string, withAuth: boolean) => ({ url: `${url}/v1/members`, headers: withAuth ? headers : undefined });
+  type Server = 'express' | 'node' | 'gateway';
+  const servers: Server[] = ['express', 'node', 'gateway'];
+  const target = (server: Server) => ({ url: `${{ express: bare, node, gateway }[server].url}/v1/members`, headers: server === 'gateway' ? headers : undefined });
   try {
-    await load({ ...target(bare.url, false), connections: 16, seconds: 2 });
-    await load({ ...target(gateway.url, true), connections: 16, seconds: 2 });
-    // This machine's speed drifts by tens of percent within a minute, so the two
-    // servers alternate in short rounds (each round swapping which goes first)
+    for (const server of servers) await load({ ...target(server), connections: 16, seconds: 2 });
+    // This machine's speed drifts by tens of percent within a minute, so the
+    // servers take turns in short rounds (each round rotating which goes first)
     // and every ratio compares neighbours; the medians are reported.
-    const rounds: Array<{ bareMax: LoadResult; fullMax: LoadResult; bareFixed: LoadResult; fullFixed: LoadResult }> = [];
+    type Round = Record<Server, { max: LoadResult; fixed: LoadResult }>;
+    const rounds: Round[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      const pair = async (measure: (server: 'bare' | 'full') => Promise<LoadResult>) => {
-        if (round % 2 === 0) {
-          const bareResult = await measure('bare');
-          return { bare: bareResult, full: await measure('full') };
-        }
-        const fullResult = await measure('full');
-        return { bare: await measure('bare'), full: fullResult };
+      const order = servers.map((_, i) => servers[(i + round) % servers.length]!);
+      const each = async (measure: (server: Server) => Promise<LoadResult>) => {
+        const results = {} as Record<Server, LoadResult>;
+        for (const server of order) results[server] = await measure(server);
+        return results;
       };
-      const of = (server: 'bare' | 'full') => (server === 'bare' ? target(bare.url, false) : target(gateway.url, true));
-      const saturation = await pair((server) => load({ ...of(server), connections: 64, seconds: SECONDS }));
-      const fixed = await pair((server) => paced({ ...of(server), connections: 64, rate: 500, seconds: SECONDS }));
-      rounds.push({ bareMax: saturation.bare, fullMax: saturation.full, bareFixed: fixed.bare, fullFixed: fixed.full });
+      const saturation = await each((server) => load({ ...target(server), connections: 64, seconds: SECONDS }));
+      const fixed = await each((server) => paced({ ...target(server), connections: 64, rate: 500, seconds: SECONDS }));
+      rounds.push(Object.fromEntries(servers.map((server) => [server, { max: saturation[server], fixed: fixed[server] }])) as Round);
     }
-    const row = (round: string, scenario: string, server: string, r: LoadResult) => ({ round, scenario, server, 'req/s': Math.round(r.requestsPerSecond), 'p50 ms': r.p50, 'p99 ms': r.p99, non2xx: r.non2xx, errors: r.errors });
+    const label: Record<Server, string> = { express: 'express + pg', node: 'node:http + pg, prepared', gateway: 'gateway' };
+    const row = (round: string, scenario: string, server: Server, r: LoadResult) => ({ round, scenario, server: label[server], 'req/s': Math.round(r.requestsPerSecond), 'p50 ms': r.p50, 'p99 ms': r.p99, non2xx: r.non2xx, errors: r.errors });
     report(
-      `GET /v1/members: bare Express + pg vs the full gateway, ${ROUNDS} alternating rounds of ${SECONDS} s`,
+      `GET /v1/members: naive Express + pg, node:http + pg (prepared) and the full gateway, ${ROUNDS} rotating rounds of ${SECONDS} s`,
       rounds.flatMap((r, i) => [
-        row(String(i + 1), 'saturation, 64 conns', 'bare', r.bareMax),
-        row(String(i + 1), 'saturation, 64 conns', 'gateway', r.fullMax),
-        row(String(i + 1), 'fixed 500 req/s', 'bare', r.bareFixed),
-        row(String(i + 1), 'fixed 500 req/s', 'gateway', r.fullFixed),
+        ...servers.map((server) => row(String(i + 1), 'saturation, 64 conns', server, r[server].max)),
+        ...servers.map((server) => row(String(i + 1), 'fixed 500 req/s', server, r[server].fixed)),
       ]),
     );
-    const throughputs = rounds.map((r) => r.fullMax.requestsPerSecond / r.bareMax.requestsPerSecond);
-    const p99Ratios = rounds.map((r) => r.fullFixed.p99 / Math.max(r.bareFixed.p99, 1));
     const list = (values: number[]) => values.map((v) => v.toFixed(2)).join(', ');
+    const ratios = (against: Server) => ({
+      throughput: rounds.map((r) => r.gateway.max.requestsPerSecond / r[against].max.requestsPerSecond),
+      p99: rounds.map((r) => r.gateway.fixed.p99 / Math.max(r[against].fixed.p99, 1)),
+    });
+    const strongest = ratios('node');
+    const naive = ratios('express');
     process.stdout.write(
-      `\nthroughput at saturation, gateway/bare: median ${median(throughputs).toFixed(2)} (rounds: ${list(throughputs)}; target >= 0.75)\n` +
-        `p99 at 500 req/s, gateway/bare: median ${median(p99Ratios).toFixed(2)} (rounds: ${list(p99Ratios)}; target <= 1.5)\n`,
+      `\nthroughput at saturation, gateway/node:http: median ${median(strongest.throughput).toFixed(2)} (rounds: ${list(strongest.throughput)}; target >= 0.6)\n` +
+        `p99 at 500 req/s, gateway/node:http: median ${median(strongest.p99).toFixed(2)} (rounds: ${list(strongest.p99)}; target <= 1.5)\n` +
+        `throughput at saturation, gateway/express: median ${median(naive.throughput).toFixed(2)} (rounds: ${list(naive.throughput)}; target >= 0.75, met and retired)\n` +
+        `p99 at 500 req/s, gateway/express: median ${median(naive.p99).toFixed(2)} (rounds: ${list(naive.p99)})\n`,
     );
   } finally {
-    await Promise.all([gateway.stop(), bare.stop()]);
+    await Promise.all([gateway.stop(), bare.stop(), node.stop()]);
   }
 }
 

@@ -1,6 +1,7 @@
 // A Socket.io server in its own process, so its memory is measured without the
 // clients': `coachline` is the real realtime server, `echo` a bare Socket.io
-// server that acks and rebroadcasts to a room, the baseline.
+// server that acks and rebroadcasts to a room, the baseline. Both join the
+// other processes of their kind through the same Redis Streams adapter.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
@@ -9,6 +10,7 @@ import { AccessTokens } from '@coachline/runtime/access-token';
 import { loadConfig } from '@coachline/runtime/config';
 import { createLogger } from '@coachline/runtime/logger';
 import { createMetricsRegistry } from '@coachline/runtime/metrics';
+import { createLiveAdapter } from '@coachline/runtime/live-emitter';
 import { createRedis } from '@coachline/runtime/redis';
 import { configSchema } from '@coachline/realtime/config';
 import { createRealtimeServer } from '@coachline/realtime/realtime-server';
@@ -25,7 +27,8 @@ async function start(): Promise<number> {
     return server.listen(0);
   }
   const httpServer = http.createServer();
-  const io = new Server(httpServer, { maxHttpBufferSize: config.REALTIME_MAX_BUFFER_BYTES, serveClient: false });
+  const adapterRedis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 20 });
+  const io = new Server(httpServer, { maxHttpBufferSize: config.REALTIME_MAX_BUFFER_BYTES, serveClient: false, adapter: createLiveAdapter(adapterRedis, { maxLen: config.REALTIME_STREAM_MAX_LEN }) });
   io.on('connection', (socket) => {
     socket.on('workout:join', (payload: { workoutId: string }, ack: (r: unknown) => void) => {
       void socket.join(payload.workoutId);
@@ -56,3 +59,5 @@ start().then(
     process.exit(1);
   },
 );
+// An orderly exit on SIGINT, so that a CPU profile (BENCH_PROFILE_DIR) is written.
+process.once('SIGINT', () => process.exit(0));

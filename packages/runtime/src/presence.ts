@@ -56,15 +56,34 @@ for _, member in ipairs(due) do
 end
 return offline`;
 
+type PresenceRedis = Redis & {
+  presenceChange(userKey: string, index: string, op: 'add' | 'remove', member: string, now: string, expiry: string, leaseMs: string, user: string): Promise<number>;
+  presenceAdmit(userKey: string, index: string, member: string, now: string, expiry: string, leaseMs: string, limit: string, user: string): Promise<number>;
+  presenceSweep(index: string, now: string): Promise<string[]>;
+};
+
+/** Sockets whose leases one pipeline renews: the replies of a larger one would hold the event loop in one go. */
+const RENEW_CHUNK = 500;
+
 export class Presence {
+  private readonly redis: PresenceRedis;
+
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly leaseMs: number,
-  ) {}
+  ) {
+    // Scripts run by their SHA (EVALSHA): every connect and disconnect otherwise sends, and Redis hashes, the whole script.
+    this.redis = redis as PresenceRedis;
+    if (typeof this.redis.presenceChange !== 'function') {
+      redis.defineCommand('presenceChange', { numberOfKeys: 2, lua: CHANGE });
+      redis.defineCommand('presenceAdmit', { numberOfKeys: 2, lua: ADMIT });
+      redis.defineCommand('presenceSweep', { numberOfKeys: 1, lua: SWEEP });
+    }
+  }
 
   private change(op: 'add' | 'remove', tenantId: string, userId: string, member: string): Promise<number> {
     const now = Date.now();
-    return this.redis.eval(CHANGE, 2, userKey(tenantId, userId), INDEX, op, member, String(now), String(now + this.leaseMs), String(this.leaseMs), `${tenantId}:${userId}`) as Promise<number>;
+    return this.redis.presenceChange(userKey(tenantId, userId), INDEX, op, member, String(now), String(now + this.leaseMs), String(this.leaseMs), `${tenantId}:${userId}`);
   }
 
   /** Registers a socket; resolves to the user's socket count, so 1 means they just came online. */
@@ -79,7 +98,7 @@ export class Presence {
    */
   async admit(tenantId: string, userId: string, member: string, limit: number): Promise<boolean> {
     const now = Date.now();
-    const count = (await this.redis.eval(ADMIT, 2, userKey(tenantId, userId), INDEX, member, String(now), String(now + this.leaseMs), String(this.leaseMs), String(limit), `${tenantId}:${userId}`)) as number;
+    const count = await this.redis.presenceAdmit(userKey(tenantId, userId), INDEX, member, String(now), String(now + this.leaseMs), String(this.leaseMs), String(limit), `${tenantId}:${userId}`);
     return count >= 0;
   }
 
@@ -88,22 +107,27 @@ export class Presence {
     return this.change('remove', tenantId, userId, member);
   }
 
-  /** Extends the leases of sockets still connected to this instance. */
+  /**
+   * Extends the leases of sockets still connected to this instance, in
+   * pipelines of a few hundred sockets one after another: with thousands of
+   * sockets, one pipeline's replies stalled every live event behind them.
+   */
   async renew(entries: { tenantId: string; userId: string; member: string }[]): Promise<void> {
-    if (entries.length === 0) return;
     const expiry = Date.now() + this.leaseMs;
-    const pipeline = this.redis.pipeline();
-    for (const e of entries) {
-      pipeline.zadd(userKey(e.tenantId, e.userId), expiry, e.member);
-      pipeline.pexpire(userKey(e.tenantId, e.userId), this.leaseMs);
-      pipeline.zadd(INDEX, 'GT', expiry, `${e.tenantId}:${e.userId}`);
+    for (let first = 0; first < entries.length; first += RENEW_CHUNK) {
+      const pipeline = this.redis.pipeline();
+      for (const e of entries.slice(first, first + RENEW_CHUNK)) {
+        pipeline.zadd(userKey(e.tenantId, e.userId), expiry, e.member);
+        pipeline.pexpire(userKey(e.tenantId, e.userId), this.leaseMs);
+        pipeline.zadd(INDEX, 'GT', expiry, `${e.tenantId}:${e.userId}`);
+      }
+      await pipeline.exec();
     }
-    await pipeline.exec();
   }
 
   /** Users whose every lease expired (their instance died); each is reported to exactly one caller. */
   async sweep(): Promise<{ tenantId: string; userId: string }[]> {
-    const members = (await this.redis.eval(SWEEP, 1, INDEX, String(Date.now()))) as string[];
+    const members = await this.redis.presenceSweep(INDEX, String(Date.now()));
     return members.map((member) => {
       const [tenantId, userId] = member.split(':') as [string, string];
       return { tenantId, userId };
