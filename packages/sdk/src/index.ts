@@ -5,3 +5,7 @@ export { memoryTokenStore, type Tokens, type TokenStore } from './token-store';
 export type { components, operations, paths } from './generated/openapi';
 export { connectLive, LiveAckError, type LiveConnection, type LiveEmitEvents, type LiveErrorCode, type LiveListenEvents, type LiveOptions, type LiveReply, type LiveSocket } from './live-socket';
 export type { ClientEvents, ServerEvents } from './generated/socket';
+export { createOfflineQueue, type FlushReport, type OfflineQueue, type OfflineQueueOptions, type OnlineEvents } from './offline-queue';
+export { localStorageQueueStorage, memoryQueueStorage, type KeyValueStorage, type OfflineQueueStorage } from './offline-queue-storage';
+export type { QueuedMutation, SyncMutationPayloads, SyncMutationResult, SyncMutationType } from './sync-mutation';
+export { createChangeFeed, memoryCursorStore, type ChangeFeed, type CursorStore, type SyncChange } from './change-feed';
