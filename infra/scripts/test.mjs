@@ -2,6 +2,7 @@
 // Postgres and Redis, gives the run a fresh database of its own, then runs every
 // test with jest (both projects, unit and int; `pnpm test:unit` needs no services).
 import { randomBytes } from 'node:crypto';
+import { ensureChromium } from './lib/chromium.mjs';
 import { bootstrap, bin, logger, migrate, ROOT } from './lib/platform.mjs';
 import { redisFlushDb } from './lib/net.mjs';
 import { run } from './lib/process.mjs';
@@ -22,6 +23,8 @@ try {
   log('type-checking and linting every package');
   await run(bin('turbo'), ['run', 'typecheck', 'lint', '--output-logs=errors-only'], { cwd: ROOT, env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' } });
   services = await ensureServices(ROOT, process.env, log);
+  // The browser test (e2e/src/coach-live-browser.int.test.ts) drives Debian's Chromium.
+  await ensureChromium(log);
   const database = process.env.COACHLINE_TEST_DATABASE ?? 'coachline_test';
   const urls = await prepareDatabase(services.ownerUrl, database, { fresh: true });
   await migrate(urls);
