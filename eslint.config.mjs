@@ -11,6 +11,8 @@ const ROOT = import.meta.dirname;
  * it; `use-cases` on those three; apps on all four and never on each other;
  * `testing` is for tests. `sdk` is the clients' package and imports no workspace
  * at all: it ships alone.
+ * Examples (examples/*) are client apps: like any client, they reach the platform
+ * through `sdk` only.
  * e2e/ and bench/ cross apps on purpose. A dependency on another workspace goes
  * through its package name (so through its `exports`), never a relative path.
  */
@@ -25,6 +27,7 @@ const policies = [
   { from: packages('db', 'runtime'), allow: { to: packages('domain'), dependency: viaPackageName } },
   { from: packages('use-cases', 'testing'), allow: { to: packages('domain', 'db', 'runtime'), dependency: viaPackageName } },
   { from: packages('app'), allow: { to: packages('domain', 'db', 'runtime', 'use-cases'), dependency: viaPackageName } },
+  { from: packages('example'), allow: { to: packages('sdk'), dependency: viaPackageName } },
   { from: packages('e2e', 'bench'), allow: { to: packages('domain', 'db', 'runtime', 'use-cases', 'testing', 'app', 'sdk'), dependency: viaPackageName } },
   // Test files of apps and packages may use the shared test helpers; production code may not.
   { from: { ...packages('app', 'db', 'runtime', 'use-cases'), file: { categories: 'test' } }, allow: { to: packages('testing'), dependency: viaPackageName } },
@@ -59,6 +62,7 @@ export default tseslint.config(
         { type: 'sdk', pattern: 'packages/sdk', partialMatch: false },
         { type: 'e2e', pattern: 'e2e', partialMatch: false },
         { type: 'bench', pattern: 'bench', partialMatch: false },
+        { type: 'example', pattern: 'examples/*', partialMatch: false },
       ],
       'boundaries/files': [{ category: 'test', pattern: ['**/*.test.ts', '**/src/testing/**'] }],
       // Resolves `@coachline/x/y` through the package's `exports`, as Node and tsc do:

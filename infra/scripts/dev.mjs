@@ -74,7 +74,7 @@ try {
   services = await ensureServices(ROOT, process.env, log);
   const urls = await prepareDatabase(services.ownerUrl, process.env.COACHLINE_DATABASE ?? 'coachline');
   await migrate(urls);
-  APP_PORTS = [Number(process.env.PORT ?? 3000), Number(process.env.REALTIME_PORT ?? 3001), 9101, 9102, 9103];
+  APP_PORTS = [Number(process.env.PORT ?? 3000), Number(process.env.REALTIME_PORT ?? 3001), 9101, 9102, 9103, Number(process.env.COACH_LIVE_PORT ?? 5173)];
   const { stripeWebhookSecret, ...secrets } = devSecrets(ROOT);
   const port = Number(process.env.PORT ?? 3000);
   stripe = await ensureStripe(process.env, {
@@ -92,9 +92,10 @@ try {
   await run(bin('tsx'), [join(ROOT, 'apps/api-gateway/src/seed/demo-seed.ts')], { cwd: ROOT, env });
   log(`queue dashboard: http://localhost:${env.PORT ?? 3000}/admin/queues (${env.QUEUE_DASHBOARD_CREDENTIALS})`);
   log(`API http://localhost:${env.PORT ?? 3000} (docs at /docs), realtime ws://localhost:${env.REALTIME_PORT ?? 3001}`);
+  log(`coach live view (examples/coach-live): http://localhost:${env.COACH_LIVE_PORT ?? 5173}`);
   if (stopping) process.exit(0);
   // Its own process group, so shutdown reaches every app whoever sent the signal (a terminal's Ctrl-C or a kill).
-  apps = spawn(bin('turbo'), ['run', 'dev', '--env-mode=loose', '--filter=./apps/*', ...process.argv.slice(2)], { cwd: ROOT, env, stdio: 'inherit', detached: true });
+  apps = spawn(bin('turbo'), ['run', 'dev', '--env-mode=loose', '--filter=./apps/*', '--filter=./examples/*', ...process.argv.slice(2)], { cwd: ROOT, env, stdio: 'inherit', detached: true });
   apps.on('exit', (code) => void shutdown(code ?? 0));
 } catch (error) {
   log(error instanceof ServicesUnavailable ? error.message : (error.stack ?? error.message));
