@@ -99,13 +99,15 @@ export function createOfflineQueue(client: Pick<CoachlineClient, 'api'>, options
   let failures = 0;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
+  // Automatic flushes have no caller to reject to: a storage that fails is reported like any failed flush.
+  const autoFlush = () => void flush().catch((error: unknown) => options.onFlushFailed?.(error, undefined));
 
   function scheduleRetry(error: unknown): number {
     failures++;
     const retryAfter = error instanceof ProblemError ? error.retryAfterSeconds : undefined;
     const delay = backoffMs(retry, failures - 1, retryAfter);
     clearTimeout(retryTimer);
-    retryTimer = setTimeout(() => void flush(), delay);
+    retryTimer = setTimeout(autoFlush, delay);
     unref(retryTimer);
     return delay;
   }
@@ -163,11 +165,11 @@ export function createOfflineQueue(client: Pick<CoachlineClient, 'api'>, options
   }
 
   const onlineEvents = options.onlineEvents ?? globalOnlineEvents();
-  const onOnline = () => void flush();
+  const onOnline = autoFlush;
   if (options.flushWhenOnline !== false) onlineEvents?.addEventListener('online', onOnline);
   let interval: ReturnType<typeof setInterval> | undefined;
   if (options.flushIntervalMs) {
-    interval = setInterval(() => void flush(), options.flushIntervalMs);
+    interval = setInterval(autoFlush, options.flushIntervalMs);
     unref(interval);
   }
 
