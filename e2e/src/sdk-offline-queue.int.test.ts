@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createChangeFeed, createCoachlineClient, createOfflineQueue, localStorageQueueStorage, memoryQueueStorage, memoryTokenStore, ProblemError, type KeyValueStorage, type QueuedMutation, type SyncChange } from '@coachline/sdk';
 import { createHttpServer } from '@coachline/api-gateway/http/server';
 import { startGateway, type Gateway, type TestUser } from '@coachline/api-gateway/testing/gateway-harness';
+import { eventually } from '@coachline/testing/eventually';
 import { startTcpProxy } from './testing/tcp-proxy';
 
 /**
@@ -217,13 +218,19 @@ test('the change feed pages through everything since its cursor, then only what 
   const { athlete } = await gw.tenantWithTeam();
   const client = clientFor(athlete);
   const feed = createChangeFeed(client, { limit: 10 });
+  // The feed serves a change once every transaction older than it has ended (another test file's may still run), so pulls repeat until it shows.
   const first: SyncChange[] = [];
-  await feed.pull((changes) => void first.push(...changes));
-  expect(first.filter((c) => c.entity === 'exercise').length).toBeGreaterThan(10);
+  await eventually(async () => {
+    await feed.pull((changes) => void first.push(...changes));
+    return first.filter((c) => c.entity === 'exercise').length > 10;
+  }, 'the tenant\'s exercise library in the feed');
 
   const metricId = randomUUID();
   await client.api.POST('/v1/sync/mutations', { body: { mutations: [{ clientMutationId: 'm', type: 'body_metric.add', payload: { id: metricId, weightKg: 70, measuredAt: new Date().toISOString() } }] } });
   const next: SyncChange[] = [];
-  await feed.pull((changes) => void next.push(...changes));
+  await eventually(async () => {
+    await feed.pull((changes) => void next.push(...changes));
+    return next.length > 0;
+  }, 'the new body metric in the feed');
   expect(next.map((c) => [c.entity, c.id])).toEqual([['body_metric', metricId]]);
 });
