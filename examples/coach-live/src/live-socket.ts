@@ -1,52 +1,17 @@
-import { io, type Socket } from 'socket.io-client';
+import { connectLive, type CoachlineClient, type ServerEvents } from '@coachline/sdk';
 
 /*
- * The page's whole socket wiring, over socket.io-client with the events typed
- * here from API.md's Live section. It is one file so that the SDK's typed
- * client (`connectLive` in @coachline/sdk) can take its place in one move.
+ * The page's socket wiring, over the SDK's typed live socket (`connectLive`):
+ * it carries the session's token, hands every refreshed one over with
+ * `auth:refresh`, and joins its workouts again after a reconnection that
+ * Socket.io could not recover.
  */
 
-export interface LiveSet {
-  id: string;
-  exerciseId: string;
-  reps: number;
-  weightKg: number;
-  rpe?: number | null;
-}
-export interface LiveProgress {
-  completed: number;
-  planned: number;
-  percent: number;
-}
-export interface LiveRecord {
-  exerciseId: string;
-  kind: 'e1rm' | 'weight' | 'reps';
-  value: number;
-}
-export interface SetCompleted {
-  workoutId: string;
-  set: LiveSet;
-  progress: LiveProgress;
-  personalRecord: LiveRecord | null;
-}
-export interface WorkoutStarted {
-  workoutId: string;
-  athleteId: string;
-  title: string | null;
-}
-
-type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: { code: string; message: string } };
-
-interface ServerToClient {
-  'workout:started': (payload: WorkoutStarted) => void;
-  'set:completed': (payload: SetCompleted) => void;
-  'set:updated': (payload: SetCompleted) => void;
-  'set:deleted': (payload: { workoutId: string; setId: string; progress: LiveProgress }) => void;
-}
-interface ClientToServer {
-  'workout:join': (payload: { workoutId: string }, ack: (res: Ack) => void) => void;
-  'auth:refresh': (payload: { token: string }, ack: (res: Ack<{ expiresAt: string }>) => void) => void;
-}
+export type SetCompleted = ServerEvents['set:completed'];
+export type WorkoutStarted = ServerEvents['workout:started'];
+export type LiveSet = SetCompleted['set'];
+export type LiveProgress = SetCompleted['progress'];
+export type LiveRecord = NonNullable<SetCompleted['personalRecord']>;
 
 export interface CoachSocketHandlers {
   onWorkoutStarted(payload: WorkoutStarted): void;
@@ -61,35 +26,22 @@ export interface CoachSocketHandlers {
 export interface CoachSocket {
   /** Joins a workout's room; coaches hear its sets only after joining. */
   join(workoutId: string): Promise<void>;
-  /** Hands a refreshed access token to the open socket, so it outlives the one it connected with. */
-  refresh(token: string): void;
   close(): void;
 }
 
 /** Connects to realtime on the page's own origin (Vite forwards `/socket.io`). */
-export function connectCoachSocket(token: string, handlers: CoachSocketHandlers): CoachSocket {
-  let currentToken = token;
-  const socket: Socket<ServerToClient, ClientToServer> = io({
-    // A function, so a reconnection presents the latest token rather than the first one.
-    auth: (cb) => cb({ token: currentToken }),
-    transports: ['websocket'],
-  });
-  socket.on('connect', () => handlers.onConnected(socket.recovered));
-  socket.on('disconnect', (reason) => handlers.onDisconnected(reason));
-  socket.on('workout:started', (payload) => handlers.onWorkoutStarted(payload));
-  socket.on('set:completed', (payload) => handlers.onSetCompleted(payload));
-  socket.on('set:updated', (payload) => handlers.onSetChanged(payload.workoutId));
-  socket.on('set:deleted', (payload) => handlers.onSetChanged(payload.workoutId));
-
+export function connectCoachSocket(client: CoachlineClient, handlers: CoachSocketHandlers): CoachSocket {
+  const live = connectLive(client, { url: window.location.origin, socketOptions: { transports: ['websocket'] } });
+  live.socket.on('connect', () => handlers.onConnected(live.socket.recovered));
+  live.socket.on('disconnect', (reason) => handlers.onDisconnected(reason));
+  live.on('workout:started', (payload) => handlers.onWorkoutStarted(payload));
+  live.on('set:completed', (payload) => handlers.onSetCompleted(payload));
+  live.on('set:updated', (payload) => handlers.onSetChanged(payload.workoutId));
+  live.on('set:deleted', (payload) => handlers.onSetChanged(payload.workoutId));
   return {
     async join(workoutId) {
-      const answer = await socket.emitWithAck('workout:join', { workoutId });
-      if (!answer.ok) throw new Error(`${answer.error.code}: ${answer.error.message}`);
+      await live.request('workout:join', { workoutId });
     },
-    refresh(next) {
-      currentToken = next;
-      if (socket.connected) socket.emit('auth:refresh', { token: next }, () => undefined);
-    },
-    close: () => void socket.disconnect(),
+    close: () => live.close(),
   };
 }

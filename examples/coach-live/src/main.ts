@@ -19,11 +19,7 @@ const workoutsEl = $<HTMLDivElement>('#workouts');
 const recordsEl = $<HTMLOListElement>('#records');
 
 let socket: CoachSocket | undefined;
-const coachline = createCoachlineClient({
-  baseUrl: window.location.origin,
-  onTokens: (tokens) => socket?.refresh(tokens.accessToken),
-  onSessionEnded: () => window.location.reload(),
-});
+const coachline = createCoachlineClient({ baseUrl: window.location.origin, onSessionEnded: () => window.location.reload() });
 
 const cards = new Map<string, WorkoutCard>();
 /** Sets heard for a workout between joining its room and reading it, applied once the read is in. */
@@ -119,8 +115,7 @@ function report(error: unknown): void {
 async function start(me: { role: string; tenant: { name: string } }): Promise<void> {
   if (me.role !== 'COACH' && me.role !== 'ADMIN') throw new Error('This board is for coaches and admins.');
   await Promise.all([loadExercises(), loadAthletes()]);
-  const tokens = await coachline.tokens.get();
-  socket = connectCoachSocket(tokens!.accessToken, {
+  socket = connectCoachSocket(coachline, {
     onConnected: (recovered) => {
       setStatus('live', `Live · ${me.tenant.name}`);
       // A new connection (not a recovered one) has no rooms: join them all again and re-read, as at start.
