@@ -1,4 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { unthrottledGatewayEnv } from './lib/gateway-env';
 import { load, median, paced, report, startServer, type LoadResult } from './lib/measure';
 
 /**
@@ -13,15 +14,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
 async function main() {
-  const env = {
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
-    RATE_LIMIT_USER_PER_MINUTE: '100000000',
-    RATE_LIMIT_TENANT_PER_MINUTE: '100000000',
-    RATE_LIMIT_SIGNUP_PER_IP_PER_HOUR: '1000',
-    RATE_LIMIT_INVITE_PER_IP_PER_HOUR: '1000',
-    DATABASE_POOL_SIZE: '10',
-  };
+  const env = unthrottledGatewayEnv();
   const gateway = await startServer('lib/gateway-server.ts', env);
   const signup = await fetch(`${gateway.url}/v1/auth/signup`, {
     method: 'POST',

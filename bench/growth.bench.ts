@@ -5,7 +5,7 @@
 // the sizes taking turns call by call (the baseline is the 1k athlete). Reported:
 // p50 / p99 per size, the growth of p50 from 1k to 100k, and the plan (EXPLAIN
 // ANALYZE) of the slowest statement. The machine's load is printed with the figures.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { sql, type SQL } from 'drizzle-orm';
@@ -16,6 +16,7 @@ import { listWorkouts, progressStatement } from '@coachline/api-gateway/modules/
 import { createDatabase, type TenantTx } from '@coachline/db/database';
 import { analyticsWindow, PROGRESS_WINDOW_DAYS } from '@coachline/domain/analytics';
 import { recordHistory } from '@coachline/domain/training-rules';
+import { unthrottledGatewayEnv } from './lib/gateway-env';
 import { startServer } from './lib/measure';
 
 const SIZES = (process.env.BENCH_GROWTH_SIZES ?? '1000,10000,100000').split(',').map(Number);
@@ -252,14 +253,7 @@ function statementOf(name: (typeof EXPLAINED)[number], session: Session, tx: Ten
 }
 
 async function main() {
-  const env = {
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    RATE_LIMIT_USER_PER_MINUTE: '100000000',
-    RATE_LIMIT_TENANT_PER_MINUTE: '100000000',
-    RATE_LIMIT_SIGNUP_PER_IP_PER_HOUR: '1000',
-    RATE_LIMIT_INVITE_PER_IP_PER_HOUR: '1000',
-    DATABASE_POOL_SIZE: '10',
-  };
+  const env = unthrottledGatewayEnv();
   const gateway = await startServer('lib/gateway-server.ts', env);
   const system = new pg.Pool({ connectionString: process.env.DATABASE_SYSTEM_URL, max: 2 });
   const owner = new pg.Pool({ connectionString: process.env.DATABASE_OWNER_URL, max: 1 });

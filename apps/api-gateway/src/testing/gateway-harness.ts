@@ -64,6 +64,13 @@ export async function startGateway(overrides: Record<string, string | undefined>
 
   const auth = (user: { accessToken: string }) => ({ authorization: `Bearer ${user.accessToken}` });
 
+  /** The id of the first exercise of the tenant's library whose name matches `q`. */
+  async function exerciseNamed(user: TestUser, q: string): Promise<string> {
+    const res = await http().get('/v1/exercises').query({ q }).set(auth(user));
+    if (res.status !== 200 || !res.body.items?.length) throw new Error(`no exercise named like "${q}": ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.items[0].id;
+  }
+
   return {
     app,
     deps,
@@ -72,6 +79,7 @@ export async function startGateway(overrides: Record<string, string | undefined>
     addMember,
     tenantWithTeam,
     auth,
+    exerciseNamed,
     close,
   };
 }

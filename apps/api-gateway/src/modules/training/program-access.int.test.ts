@@ -7,10 +7,6 @@ beforeAll(async () => {
 });
 afterAll(() => gw.close());
 
-async function exerciseNamed(user: TestUser, q: string): Promise<string> {
-  return (await gw.http().get('/v1/exercises').query({ q }).set(gw.auth(user))).body.items[0].id;
-}
-
 async function program(coach: TestUser, name: string, exerciseId: string) {
   const res = await gw.http().post('/v1/programs').set(gw.auth(coach)).send({ name, description: 'Three days', days: [{ name: 'A', exercises: [{ exerciseId, sets: [{ reps: 5, weightKg: 100 }] }] }] });
   expect(res.status).toBe(201);
@@ -25,7 +21,7 @@ async function assign(coach: TestUser, programId: string, athlete: TestUser, sta
 
 test("assignments read back: a program's for staff, the caller's own with each program", async () => {
   const { admin, coach, athlete, athlete2 } = await gw.tenantWithTeam();
-  const squat = await exerciseNamed(coach, 'Back Squat');
+  const squat = await gw.exerciseNamed(coach, 'Back Squat');
   const strength = await program(coach, 'Strength', squat);
   const hypertrophy = await program(coach, 'Hypertrophy', squat);
   const first = await assign(coach, strength, athlete);
@@ -62,7 +58,7 @@ test("assignments read back: a program's for staff, the caller's own with each p
 
 test('an athlete sees only the programs assigned to them; another is 404, and starting a workout from it 422', async () => {
   const { coach, athlete, athlete2 } = await gw.tenantWithTeam();
-  const bench = await exerciseNamed(coach, 'Barbell Bench');
+  const bench = await gw.exerciseNamed(coach, 'Barbell Bench');
   const theirs = await program(coach, 'Theirs', bench);
   const notTheirs = await program(coach, 'Not theirs', bench);
   await assign(coach, theirs, athlete);
@@ -81,8 +77,8 @@ test('an athlete sees only the programs assigned to them; another is 404, and st
 
 test('coaches change a program (days sent replace its days) and delete it; logged workouts stay', async () => {
   const { admin, coach, athlete } = await gw.tenantWithTeam();
-  const squat = await exerciseNamed(coach, 'Back Squat');
-  const press = await exerciseNamed(coach, 'Overhead Press');
+  const squat = await gw.exerciseNamed(coach, 'Back Squat');
+  const press = await gw.exerciseNamed(coach, 'Overhead Press');
   const programId = await program(coach, 'Base', squat);
   await assign(coach, programId, athlete);
   const workout = (await gw.http().post('/v1/workouts').set(gw.auth(athlete)).send({ programId, dayIndex: 0 })).body;
@@ -123,7 +119,7 @@ test('coaches change a program (days sent replace its days) and delete it; logge
 
 test('a program a product sells cannot be deleted (409); a subscription that includes a deleted program drops it', async () => {
   const { coach } = await gw.tenantWithTeam();
-  const squat = await exerciseNamed(coach, 'Back Squat');
+  const squat = await gw.exerciseNamed(coach, 'Back Squat');
   const sold = await program(coach, 'Sold', squat);
   const included = await program(coach, 'Included', squat);
   const product = await gw.http().post('/v1/products').set(gw.auth(coach)).send({ name: 'Sold program', kind: 'program', priceCents: 2900, currency: 'usd', programId: sold });

@@ -1,4 +1,4 @@
-import { startGateway, type Gateway, type TestUser } from '../../testing/gateway-harness';
+import { startGateway, type Gateway } from '../../testing/gateway-harness';
 
 /** A program carries a progression rule per exercise when it was given one (generated programs always are), and none otherwise. */
 let gw: Gateway;
@@ -7,14 +7,10 @@ beforeAll(async () => {
 });
 afterAll(() => gw.close());
 
-async function exerciseNamed(user: TestUser, q: string): Promise<string> {
-  return (await gw.http().get('/v1/exercises').query({ q }).set(gw.auth(user))).body.items[0].id;
-}
-
 test('a progression written with an exercise is shown by GET; an exercise without one shows none', async () => {
   const { coach } = await gw.tenantWithTeam();
-  const squat = await exerciseNamed(coach, 'Back Squat');
-  const curl = await exerciseNamed(coach, 'Hammer Curl');
+  const squat = await gw.exerciseNamed(coach, 'Back Squat');
+  const curl = await gw.exerciseNamed(coach, 'Hammer Curl');
   const progression = { type: 'double_progression', repRange: { min: 8, max: 12 }, incrementKg: 2.5, deload: { everyWeeks: 5, loadPercent: 90, setsPercent: 50 } };
   const created = await gw
     .http()
@@ -31,7 +27,7 @@ test('a progression written with an exercise is shown by GET; an exercise withou
 
 test('a malformed progression is 422 at its path and writes nothing', async () => {
   const { coach } = await gw.tenantWithTeam();
-  const squat = await exerciseNamed(coach, 'Back Squat');
+  const squat = await gw.exerciseNamed(coach, 'Back Squat');
   const bad = [
     { type: 'sometimes' },
     { type: 'linear', incrementKg: 2.5 },

@@ -10,10 +10,6 @@ beforeAll(async () => {
 });
 afterAll(() => gw.close());
 
-async function exerciseNamed(user: TestUser, q: string): Promise<string> {
-  return (await gw.http().get('/v1/exercises').query({ q }).set(gw.auth(user))).body.items[0].id;
-}
-
 async function logSet(user: TestUser, workoutId: string, body: Record<string, unknown>): Promise<string> {
   const res = await gw.http().post(`/v1/workouts/${workoutId}/sets`).set(gw.auth(user)).send(body);
   expect(res.status).toBe(201);
@@ -35,7 +31,7 @@ async function rollups(athlete: TestUser) {
 
 test('the window defaults to the last twelve weeks, follows from and to, and is refused inverted or longer than 366 days', async () => {
   const { athlete } = await gw.tenantWithTeam();
-  const squat = await exerciseNamed(athlete, 'Back Squat');
+  const squat = await gw.exerciseNamed(athlete, 'Back Squat');
   const workout = (await gw.http().post('/v1/workouts').set(gw.auth(athlete)).send({})).body;
   await logSet(athlete, workout.id, { exerciseId: squat, reps: 5, weightKg: 100 });
   const today = new Date().toISOString().slice(0, 10);
@@ -76,8 +72,8 @@ test('the window is in the OpenAPI document', async () => {
 
 test('the daily rollups follow sets as they are logged, corrected and deleted, and progress reads them', async () => {
   const { athlete } = await gw.tenantWithTeam();
-  const squat = await exerciseNamed(athlete, 'Back Squat');
-  const bench = await exerciseNamed(athlete, 'Barbell Bench');
+  const squat = await gw.exerciseNamed(athlete, 'Back Squat');
+  const bench = await gw.exerciseNamed(athlete, 'Barbell Bench');
   const workout = (await gw.http().post('/v1/workouts').set(gw.auth(athlete)).send({})).body;
   const first = await logSet(athlete, workout.id, { exerciseId: squat, reps: 5, weightKg: 100 });
   const second = await logSet(athlete, workout.id, { exerciseId: squat, reps: 3, weightKg: 120 });

@@ -9,10 +9,6 @@ beforeAll(async () => {
 });
 afterAll(() => gw.close());
 
-async function exerciseNamed(user: TestUser, q: string): Promise<string> {
-  return (await gw.http().get('/v1/exercises').query({ q }).set(gw.auth(user))).body.items[0].id;
-}
-
 async function startWorkout(user: TestUser, body: Record<string, unknown> = {}) {
   const res = await gw.http().post('/v1/workouts').set(gw.auth(user)).send(body);
   expect(res.status).toBe(201);
@@ -37,7 +33,7 @@ async function records(user: TestUser, athleteId: string, exerciseId: string) {
 
 test('deleting the set that holds a record makes the best remaining set the record again', async () => {
   const { athlete } = await gw.tenantWithTeam();
-  const squat = await exerciseNamed(athlete, 'Back Squat');
+  const squat = await gw.exerciseNamed(athlete, 'Back Squat');
   const workout = await startWorkout(athlete);
   await logSet(athlete, workout.id, { exerciseId: squat, reps: 5, weightKg: 100 });
   const heavy = await logSet(athlete, workout.id, { exerciseId: squat, reps: 3, weightKg: 140 });
@@ -57,7 +53,7 @@ test('deleting the set that holds a record makes the best remaining set the reco
 
 test('correcting a set answers the set, progress and the record it holds now, and records follow the correction', async () => {
   const { athlete } = await gw.tenantWithTeam();
-  const bench = await exerciseNamed(athlete, 'Barbell Bench');
+  const bench = await gw.exerciseNamed(athlete, 'Barbell Bench');
   const first = await startWorkout(athlete);
   const opener = await logSet(athlete, first.id, { exerciseId: bench, reps: 5, weightKg: 80 });
   const top = await logSet(athlete, first.id, { exerciseId: bench, reps: 5, weightKg: 90, rpe: 9 });
@@ -79,7 +75,7 @@ test('correcting a set answers the set, progress and the record it holds now, an
 
 test('a completed workout takes corrections for 24 hours, its summary follows them, and then it is 409', async () => {
   const { athlete, coach } = await gw.tenantWithTeam();
-  const deadlift = await exerciseNamed(athlete, 'Deadlift');
+  const deadlift = await gw.exerciseNamed(athlete, 'Deadlift');
   const workout = await startWorkout(athlete);
   const a = await logSet(athlete, workout.id, { exerciseId: deadlift, reps: 5, weightKg: 150 });
   const b = await logSet(athlete, workout.id, { exerciseId: deadlift, reps: 5, weightKg: 160 });
@@ -104,7 +100,7 @@ test('a completed workout takes corrections for 24 hours, its summary follows th
 
 test("the athlete and staff correct sets; another athlete is 403, another tenant's ids are 404, bad input 422", async () => {
   const { admin, coach, athlete, athlete2 } = await gw.tenantWithTeam();
-  const row = await exerciseNamed(athlete, 'Barbell Row');
+  const row = await gw.exerciseNamed(athlete, 'Barbell Row');
   const workout = await startWorkout(athlete);
   const set = await logSet(athlete, workout.id, { exerciseId: row, reps: 8, weightKg: 60 });
 
@@ -132,7 +128,7 @@ test("the athlete and staff correct sets; another athlete is 403, another tenant
 
 test('deleting a set logged against a planned set takes it out of the progress', async () => {
   const { coach, athlete } = await gw.tenantWithTeam();
-  const press = await exerciseNamed(coach, 'Overhead Press');
+  const press = await gw.exerciseNamed(coach, 'Overhead Press');
   const program = await gw
     .http()
     .post('/v1/programs')

@@ -7,12 +7,6 @@ beforeAll(async () => {
 });
 afterAll(() => gw.close());
 
-async function exerciseNamed(user: TestUser, q: string): Promise<string> {
-  const res = await gw.http().get('/v1/exercises').query({ q }).set(gw.auth(user));
-  expect(res.status).toBe(200);
-  return res.body.items[0].id;
-}
-
 async function startWorkout(user: TestUser, body: Record<string, unknown> = {}) {
   const res = await gw.http().post('/v1/workouts').set(gw.auth(user)).send(body);
   expect(res.status).toBe(201);
@@ -66,8 +60,8 @@ describe('exercises', () => {
 describe('programs', () => {
   test('a coach creates a program with days and planned sets, reads it back and assigns it', async () => {
     const { coach, athlete } = await gw.tenantWithTeam();
-    const bench = await exerciseNamed(coach, 'Barbell Bench');
-    const row = await exerciseNamed(coach, 'Barbell Row');
+    const bench = await gw.exerciseNamed(coach, 'Barbell Bench');
+    const row = await gw.exerciseNamed(coach, 'Barbell Row');
     const created = await gw
       .http()
       .post('/v1/programs')
@@ -112,7 +106,7 @@ describe('programs', () => {
     expect((await gw.http().post('/v1/programs').set(gw.auth(coach)).send({ name: 'P', days: [{ name: 'D', exercises: [{ exerciseId: randomUUID(), sets: [{ reps: 1001 }] }] }] })).status).toBe(422);
 
     const other = await gw.signup();
-    const bench = await exerciseNamed(other, 'Barbell Bench');
+    const bench = await gw.exerciseNamed(other, 'Barbell Bench');
     const foreign = await gw.http().post('/v1/programs').set(gw.auth(other)).send({ name: 'Theirs', days: [{ name: 'D', exercises: [{ exerciseId: bench, sets: [{ reps: 5 }] }] }] });
     expect((await gw.http().get(`/v1/programs/${foreign.body.id}`).set(gw.auth(coach))).status).toBe(404);
     expect((await gw.http().post(`/v1/programs/${foreign.body.id}/assignments`).set(gw.auth(coach)).send({ bogus: true })).status).toBe(404);
@@ -125,7 +119,7 @@ describe('programs', () => {
 describe('workouts and sets', () => {
   test('a workout from a program day copies its planned sets; logging them reports progress and completing summarises', async () => {
     const { admin, coach, athlete } = await gw.tenantWithTeam();
-    const squat = await exerciseNamed(coach, 'Back Squat');
+    const squat = await gw.exerciseNamed(coach, 'Back Squat');
     const program = await gw
       .http()
       .post('/v1/programs')
@@ -181,7 +175,7 @@ describe('workouts and sets', () => {
 
   test('a replayed client set id returns the stored set and changes nothing', async () => {
     const { athlete } = await gw.tenantWithTeam();
-    const deadlift = await exerciseNamed(athlete, 'Deadlift');
+    const deadlift = await gw.exerciseNamed(athlete, 'Deadlift');
     const workout = await startWorkout(athlete, { title: 'Pulls' });
     const id = randomUUID();
     const first = await logSet(athlete, workout.id, { id, exerciseId: deadlift, reps: 3, weightKg: 150 });
@@ -208,7 +202,7 @@ describe('workouts and sets', () => {
 
   test('concurrent sets of one workout are all stored and judged one after another', async () => {
     const { athlete } = await gw.tenantWithTeam();
-    const press = await exerciseNamed(athlete, 'Overhead Press');
+    const press = await gw.exerciseNamed(athlete, 'Overhead Press');
     const workout = await startWorkout(athlete);
     const results = await Promise.all([40, 42.5, 45, 47.5, 50].map((weightKg) => logSet(athlete, workout.id, { exerciseId: press, reps: 5, weightKg })));
     expect(results.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
@@ -218,7 +212,7 @@ describe('workouts and sets', () => {
 
   test('identical sets racing in two workouts of one athlete make exactly one record of each kind', async () => {
     const { athlete } = await gw.tenantWithTeam();
-    const curl = await exerciseNamed(athlete, 'Hammer Curl');
+    const curl = await gw.exerciseNamed(athlete, 'Hammer Curl');
     const [a, b] = [await startWorkout(athlete), await startWorkout(athlete)];
     const results = await Promise.all(Array.from({ length: 8 }, (_, i) => logSet(athlete, (i % 2 ? a : b).id, { exerciseId: curl, reps: 10, weightKg: 20 })));
     expect(results.map((r) => r.status)).toEqual(Array(8).fill(201));
@@ -230,7 +224,7 @@ describe('workouts and sets', () => {
 
   test('bad set input is a 422 and changes nothing', async () => {
     const { athlete } = await gw.tenantWithTeam();
-    const bench = await exerciseNamed(athlete, 'Barbell Bench');
+    const bench = await gw.exerciseNamed(athlete, 'Barbell Bench');
     const workout = await startWorkout(athlete);
     for (const body of [
       { exerciseId: bench, reps: -1, weightKg: 50 },
@@ -255,7 +249,7 @@ describe('workouts and sets', () => {
 
   test("athletes see and write only their own workouts; coaches act for any athlete; another tenant's workout is 404", async () => {
     const { coach, athlete, athlete2 } = await gw.tenantWithTeam();
-    const bench = await exerciseNamed(athlete, 'Barbell Bench');
+    const bench = await gw.exerciseNamed(athlete, 'Barbell Bench');
     const mine = await startWorkout(athlete);
     const forAthlete = await startWorkout(coach, { athleteId: athlete2.id, title: 'Coached' });
     expect(forAthlete.athleteId).toBe(athlete2.id);
@@ -287,8 +281,8 @@ describe('workouts and sets', () => {
 describe('progress and body metrics', () => {
   test('progress returns standing records, the daily e1RM series and weekly volume', async () => {
     const { athlete } = await gw.tenantWithTeam();
-    const squat = await exerciseNamed(athlete, 'Back Squat');
-    const bench = await exerciseNamed(athlete, 'Barbell Bench');
+    const squat = await gw.exerciseNamed(athlete, 'Back Squat');
+    const bench = await gw.exerciseNamed(athlete, 'Barbell Bench');
     const workout = await startWorkout(athlete);
     await logSet(athlete, workout.id, { exerciseId: squat, reps: 5, weightKg: 100 });
     await logSet(athlete, workout.id, { exerciseId: squat, reps: 3, weightKg: 120 });
