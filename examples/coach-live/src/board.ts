@@ -59,7 +59,7 @@ export function renderCard(card: WorkoutCard, exerciseName: (id: string) => stri
     'article',
     { class: 'workout', 'data-workout-id': card.id },
     el('h3', {}, card.athleteName, el('small', {}, card.title ? ` · ${card.title}` : '')),
-    el('p', { class: 'progress' }, planned === 0 ? `${card.sets.length} sets (nothing planned)` : `${completed}/${planned} planned sets · ${percent}%`),
+    el('p', { class: 'progress' }, planned === 0 ? `${card.sets.length} ${card.sets.length === 1 ? 'set' : 'sets'} (nothing planned)` : `${completed}/${planned} planned sets · ${percent}%`),
     bar,
     sets,
   );
