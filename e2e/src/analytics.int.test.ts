@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Queue } from 'bullmq';
 import { sql } from 'drizzle-orm';
 import type { TestUser } from '@coachline/api-gateway/testing/gateway-harness';
 import { eventually } from '@coachline/testing/eventually';
@@ -38,25 +37,6 @@ async function metric(name: string): Promise<Record<string, number>> {
   const found = stack.gw.deps.metrics.getSingleMetric(name);
   const values = found ? (await found.get()).values : [];
   return Object.fromEntries(values.map((v) => [Object.values(v.labels).join(',') || 'total', v.value]));
-}
-
-/**
- * Until every event of the tenant is published and the analytics consumer has
- * handled it: a figure can show a write before the consumer invalidates the
- * cache for it, and a hit is only sure to follow once nothing is left to do so.
- */
-async function analyticsSettled(tenantId: string): Promise<void> {
-  const queue = new Queue('analytics', { connection: stack.connection(), prefix: stack.prefix });
-  try {
-    await eventually(async () => {
-      const pending = await stack.db.withTenant({ tenantId }, (tx) => tx.execute(sql`SELECT count(*)::int AS n FROM outbox_events WHERE tenant_id = ${tenantId} AND published_at IS NULL`));
-      if ((pending.rows[0] as { n: number }).n > 0) return false;
-      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-      return Object.values(counts).every((n) => n === 0);
-    }, 'the analytics consumer to be idle');
-  } finally {
-    await queue.close();
-  }
 }
 
 test('exact figures from the rollups: workouts, sets, volume, duration, MET calories, records, body weight', async () => {
@@ -107,7 +87,7 @@ test('a cached answer is fresh within 2 s of a write that changes it', async () 
   const workoutId: string = (await http().post('/v1/workouts').set(auth(athlete)).send({})).body.id;
   await logSet(athlete, workoutId, press, 8, 40);
   await eventually(async () => (await analyticsOf(athlete, athlete.id)).body.sets === 1, 'the first set');
-  await analyticsSettled(athlete.tenantId);
+  await stack.analyticsSettled(athlete.tenantId);
   // The first read after the last invalidation computes and stores; the next is a hit.
   expect((await analyticsOf(athlete, athlete.id)).body.sets).toBe(1);
   const hitsBefore = (await metric('analytics_cache_requests_total')).hit ?? 0;

@@ -73,24 +73,9 @@ async function triageOf(viewer: TestUser, query = '') {
   return http().get(`/v1/coach/triage${query}`).set(auth(viewer));
 }
 
-/** Until every event of the tenant is published and the analytics consumer has handled it. */
-async function settled(tenantId: string): Promise<void> {
-  const queue = new Queue('analytics', { connection: stack.connection(), prefix: stack.prefix });
-  try {
-    await eventually(async () => {
-      const pending = await stack.db.withTenant({ tenantId }, (tx) => tx.execute(sql`SELECT count(*)::int AS n FROM outbox_events WHERE tenant_id = ${tenantId} AND published_at IS NULL`));
-      if ((pending.rows[0] as { n: number }).n > 0) return false;
-      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-      return Object.values(counts).every((n) => n === 0);
-    }, 'the analytics consumer to be idle');
-  } finally {
-    await queue.close();
-  }
-}
-
 /** The coach's triage once the analytics consumer has handled every write so far. */
 async function settledTriage(coach: TestUser): Promise<Item[]> {
-  await settled(coach.tenantId);
+  await stack.analyticsSettled(coach.tenantId);
   const res = await triageOf(coach, '?limit=100');
   expect(res.status).toBe(200);
   return res.body.items;
@@ -213,7 +198,7 @@ test('a new item reaches the coach live as notification:new of type triage.item,
 
   // A heavier set the same day: a new record, the same item (exercise and day), no second notification.
   await http().post(`/v1/workouts/${workoutId}/sets`).set(auth(athlete)).send({ exerciseId: bench, reps: 5, weightKg: 85 }).expect(201);
-  await settled(coach.tenantId);
+  await stack.analyticsSettled(coach.tenantId);
   await eventually(async () => (await triageOf(coach)).body.items.some((i: Item) => i.kind === 'new_record' && (i.data.records as { weight: number }).weight === 85), 'the heavier record in triage');
   const counts = await stack.notificationCounts(coach.tenantId, 'triage.item');
   expect(counts.filter((c) => c.userId === coach.id)).toEqual([expect.objectContaining({ n: 1 })]);
@@ -251,7 +236,7 @@ test('the weekly summary emails each coach the items of the week at the SMTP pee
 test('triage is fresh within 10 s of a write, though cached', async () => {
   const { coach, athlete } = await stack.team();
   const press = await exercise(coach, 'Press');
-  await settled(coach.tenantId);
+  await stack.analyticsSettled(coach.tenantId);
   expect((await triageOf(coach)).body.items).toEqual([]);
   // Served from the cache now.
   expect((await triageOf(coach)).body.items).toEqual([]);
@@ -266,7 +251,7 @@ test('the hourly sweep announces what time alone brings: athletes who stop train
   const { admin, coach, athlete, athlete2 } = await stack.team();
   const squat = await exercise(coach, 'Squat');
   await pastWorkout(athlete, 1, [{ exerciseId: squat, reps: 5, weightKg: 100 }]);
-  await settled(coach.tenantId);
+  await stack.analyticsSettled(coach.tenantId);
   const inAWeek = new TriageDetector(DEFAULT_TRIAGE_THRESHOLDS, () => new Date(Date.now() + 7 * 86_400_000));
   // athlete trained yesterday, athlete2 joined today and never trained.
   expect(await inAWeek.sweep(stack.db, [coach.tenantId])).toEqual({ tenants: 1, detected: 2 });

@@ -22,7 +22,9 @@ import { generationHandlers } from '@coachline/scheduler/handlers/generation.han
 import { ProgramGenerationService } from '@coachline/scheduler/generation/program-generation.service';
 import { createLiveEmitter } from '@coachline/runtime/live-emitter';
 import { consumeQueue } from '@coachline/runtime/queue-consumer';
-import type { Worker } from 'bullmq';
+import { Queue, type Worker } from 'bullmq';
+import { sql } from 'drizzle-orm';
+import { eventually } from '@coachline/testing/eventually';
 
 /**
  * The gateway, outbox relays and notifications workers over real Postgres,
@@ -86,6 +88,20 @@ export async function startEventStack(options: { redisUrl?: string; gateway?: Re
       const worker = consumeQueue('analytics', analyticsHandlers({ rollups: new RollupService(db, redis, logger, new TriageDetector(DEFAULT_TRIAGE_THRESHOLDS)) }), { connection: connection(), prefix, logger, concurrency: 8 });
       consumers.push(worker);
       return worker;
+    },
+    /** Until every event of the tenant is published and the analytics consumer has handled it. */
+    async analyticsSettled(tenantId: string): Promise<void> {
+      const queue = new Queue('analytics', { connection: connection(), prefix });
+      try {
+        await eventually(async () => {
+          const pending = await db.withTenant({ tenantId }, (tx) => tx.execute(sql`SELECT count(*)::int AS n FROM outbox_events WHERE tenant_id = ${tenantId} AND published_at IS NULL`));
+          if ((pending.rows[0] as { n: number }).n > 0) return false;
+          const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+          return Object.values(counts).every((n) => n === 0);
+        }, 'the analytics consumer to be idle');
+      } finally {
+        await queue.close();
+      }
     },
     /** The scheduler's generation consumer: programs from the rules, progress to the requester's sockets through Redis. */
     generation(options: { concurrency?: number } = {}) {
