@@ -1,5 +1,4 @@
 import type { Queue } from 'bullmq';
-import cors from 'cors';
 import express from 'express';
 import helmet from 'helmet';
 import swaggerUi from 'swagger-ui-express';
@@ -20,6 +19,7 @@ import { buildAsyncApiDocument } from './http/asyncapi';
 import { buildOpenApiDocument } from './http/openapi';
 import { problemHandler } from './http/problem';
 import { requestContext } from './http/request-context.middleware';
+import { securityHeaders } from './http/security-headers.middleware';
 import { API_PREFIX, mountMethodGuards, mountRoute } from './http/route';
 import { clientIp, createLimiter } from './guards/rate-limit';
 import { createPipeline } from './pipeline';
@@ -60,8 +60,12 @@ export function createApp(deps: GatewayDeps) {
   app.use(requestContext());
   const logRequests = accessLog(deps.logger);
   if (logRequests) app.use(logRequests);
-  app.use(helmet());
-  app.use(cors({ origin: deps.config.CORS_ORIGINS, exposedHeaders: ['X-Request-Id', 'Api-Version', 'Allow', 'WWW-Authenticate', 'Retry-After', 'Idempotent-Replayed', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'] }));
+  app.use(
+    securityHeaders({
+      corsOrigins: deps.config.CORS_ORIGINS,
+      exposedHeaders: ['X-Request-Id', 'Api-Version', 'Allow', 'WWW-Authenticate', 'Retry-After', 'Idempotent-Replayed', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'],
+    }),
+  );
 
   app.use(httpMetrics(deps.metrics, API_PREFIX));
 
