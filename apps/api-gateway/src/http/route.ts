@@ -2,6 +2,7 @@ import express, { type Request, type RequestHandler, type Response, type Router 
 import { z } from 'zod';
 import { ForbiddenError, MethodNotAllowedError, NotFoundError, UnsupportedMediaTypeError, ValidationError, type FieldError } from '@coachline/domain/errors';
 import { negotiateVersion, withoutVersion } from './api-version';
+import { sendJson } from './json-response';
 import type { Actor } from '@coachline/domain/actor';
 import type { Permission } from '@coachline/domain/roles';
 import { controlCharacterPaths, hasControlCharacter } from '@coachline/domain/api/common';
@@ -176,7 +177,7 @@ export function mountRoute(app: Router, definition: AnyRoute, pipeline: Pipeline
     for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
     if (result.contentType) res.status(result.status).type(result.contentType).send(result.body);
     else if (result.body === undefined) res.status(result.status).end();
-    else res.status(result.status).json(result.body);
+    else sendJson(req, res, result.status, result.body);
   };
 
   const body = definition.method === 'get' ? [] : definition.rawBody ? [rawBytes] : [definition.body ? jsonOnly(parseBody) : parseBody];
