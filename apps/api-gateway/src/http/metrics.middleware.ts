@@ -12,11 +12,12 @@ export function httpMetrics(registry: MetricsRegistry, prefix: string): RequestH
   });
   const under = `${prefix}/`;
   return (req, res, next) => {
-    // Routes are also reachable without the prefix (the version named in a header), so a matched route counts either way.
-    const end = histogram.startTimer();
+    // performance.now() rather than the histogram's startTimer, which allocates an hrtime pair, a closure and a merged labels object per request.
+    const started = performance.now();
     res.on('finish', () => {
+      // Routes are also reachable without the prefix (the version named in a header), so a matched route counts either way.
       const route = (res.locals.route as string | undefined) ?? (req.url.startsWith(under) ? 'unmatched' : undefined);
-      if (route) end({ method: req.method, route, status: String(res.statusCode) });
+      if (route) histogram.observe({ method: req.method, route, status: String(res.statusCode) }, (performance.now() - started) / 1000);
     });
     next();
   };
