@@ -1,9 +1,9 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { PersonalRecordHit } from '@coachline/domain/socket';
-import { progressOf, recordHistory, RECORD_KINDS, type PriorBests, type Progress } from '@coachline/domain/training-rules';
+import { progressOf, recordHistory, RECORD_KINDS, type Progress } from '@coachline/domain/training-rules';
 import { newId } from './ids';
 import type { NewRow, TenantTx } from './database';
-import { exercises, personalRecords, workoutPlannedSets, workouts, workoutSets } from './schema/index';
+import { personalRecords, workoutPlannedSets, workouts, workoutSets } from './schema/index';
 
 export type WorkoutRow = typeof workouts.$inferSelect;
 export type WorkoutSetRow = typeof workoutSets.$inferSelect;
@@ -24,58 +24,6 @@ export async function findSet(tx: TenantTx, setId: string): Promise<WorkoutSetRo
     .from(workoutSets)
     .where(and(eq(workoutSets.tenantId, tx.scope.tenantId), eq(workoutSets.id, setId)));
   return row;
-}
-
-/**
- * Takes the lock under which an athlete's records for one exercise are judged
- * (sets of one athlete's exercise can arrive for two workouts at once), and
- * checks the set's references while it is taken: one round trip.
- */
-export async function lockRecordsAndCheckReferences(
-  tx: TenantTx,
-  set: { athleteId: string; workoutId: string; exerciseId: string; plannedSetId?: string },
-): Promise<{ exerciseOk: boolean; plannedOk: boolean }> {
-  const { tenantId } = tx.scope;
-  const plannedSetId = set.plannedSetId ?? null;
-  const checks = await tx.execute<{ exercise_ok: boolean; planned_ok: boolean }>(sql`
-    SELECT pg_advisory_xact_lock(hashtextextended(${`pr:${tenantId}:${set.athleteId}:${set.exerciseId}`}, 0)) IS NULL AS locked,
-           EXISTS (SELECT 1 FROM ${exercises} WHERE tenant_id = ${tenantId} AND id = ${set.exerciseId}) AS exercise_ok,
-           (${plannedSetId}::uuid IS NULL OR EXISTS (
-              SELECT 1 FROM ${workoutPlannedSets} WHERE tenant_id = ${tenantId} AND workout_id = ${set.workoutId} AND id = ${plannedSetId}::uuid)) AS planned_ok`);
-  const { exercise_ok: exerciseOk, planned_ok: plannedOk } = checks.rows[0]!;
-  return { exerciseOk, plannedOk };
-}
-
-/**
- * The same summary as `priorBests` in the domain, read from the sets that hold
- * the exercise's records rather than from its whole history: the set with the
- * best e1RM and the heaviest one hold records, and so does, for any weight,
- * a set with the most reps at that weight or heavier (the first set to reach
- * them does). Records are kept equal to the history's (see recomputeRecords),
- * so this costs the records, not the sets.
- */
-export async function currentBestsOf(tx: TenantTx, athleteId: string, exerciseId: string, candidateKg: number): Promise<PriorBests> {
-  const { tenantId } = tx.scope;
-  const result = await tx.execute<{ count: number; best_key: number | null; heaviest: number | null; most_reps: number | null }>(sql`
-    SELECT count(*)::int AS count,
-           max(round(s.weight_kg * 100)::bigint * (30 + s.reps))::float8 AS best_key,
-           max(s.weight_kg)::float8 AS heaviest,
-           max(s.reps) FILTER (WHERE s.weight_kg >= ${candidateKg}) AS most_reps
-      FROM ${workoutSets} s
-     WHERE s.tenant_id = ${tenantId}
-       AND s.id IN (SELECT r.set_id FROM ${personalRecords} r WHERE r.tenant_id = ${tenantId} AND r.athlete_id = ${athleteId} AND r.exercise_id = ${exerciseId})`);
-  const r = result.rows[0]!;
-  return { count: r.count, bestE1rmKey: r.best_key ?? 0, heaviestKg: r.heaviest ?? 0, mostRepsAtOrAbove: r.most_reps };
-}
-
-/** The stored set, or undefined when its id is already taken (by a concurrent insert of the same client id). */
-export async function insertSet(tx: TenantTx, row: NewRow<typeof workoutSets>): Promise<WorkoutSetRow | undefined> {
-  const [inserted] = await tx
-    .insert(workoutSets)
-    .values({ ...row, tenantId: tx.scope.tenantId })
-    .onConflictDoNothing()
-    .returning();
-  return inserted;
 }
 
 export async function insertRecords(tx: TenantTx, rows: NewRow<typeof personalRecords>[]): Promise<void> {

@@ -1,18 +1,9 @@
-import { refreshExerciseDay } from '@coachline/db/analytics-rollups';
 import { recordAudit } from '@coachline/db/audit';
 import { emit } from '@coachline/db/outbox';
 import { afterCommit, type Database, type TenantTx } from '@coachline/db/database';
 import { newId } from '@coachline/db/ids';
-import {
-  findSet,
-  insertRecords,
-  insertSet,
-  lockRecordsAndCheckReferences,
-  currentBestsOf,
-  recordOfSet,
-  workoutProgress,
-  type WorkoutSetRow,
-} from '@coachline/db/workout-sets';
+import { deferRecordInsert, logSetRow, type LoggedSetRow } from '@coachline/db/set-log';
+import { findSet, recordOfSet, workoutProgress } from '@coachline/db/workout-sets';
 import type { Actor } from '@coachline/domain/actor';
 import { ConflictError, ValidationError } from '@coachline/domain/errors';
 import { rooms, type PersonalRecordHit } from '@coachline/domain/socket';
@@ -20,7 +11,7 @@ import { detectRecords, roundKg, type Progress } from '@coachline/domain/trainin
 import type { Logger } from '@coachline/runtime/logger';
 import type { LazyInput } from '../lazy-input';
 import { broadcast, type LiveBroadcast } from '../live-broadcast';
-import { workoutFor } from './workout-access';
+import { assertWorkoutAccess, onlyAthleteFor, workoutFor } from './workout-access';
 
 export interface LogSetInput {
   /** Client-generated id: sending it again returns the stored set and changes nothing. */
@@ -49,7 +40,7 @@ export interface LoggedSetResult {
   personalRecord: PersonalRecordHit | null;
 }
 
-export const storedSet = (row: WorkoutSetRow): StoredSet => ({
+export const storedSet = (row: LoggedSetRow): StoredSet => ({
   id: row.id,
   exerciseId: row.exerciseId,
   reps: row.reps,
@@ -82,56 +73,53 @@ export class LogSetUseCase {
   }
 
   private async log(tx: TenantTx, actor: Actor, workoutId: string, lazyInput: LazyInput<LogSetInput>): Promise<LoggedSetResult & { replayed: boolean }> {
-    const workout = await workoutFor(tx, actor, workoutId, 'write', true);
-    const input = lazyInput();
-
-    if (input.id) {
-      const existing = await findSet(tx, input.id);
-      if (existing) {
-        if (existing.workoutId !== workoutId) throw new ConflictError('This set id is already used by another workout.');
-        return { set: storedSet(existing), progress: await workoutProgress(tx, workoutId), personalRecord: await recordOfSet(tx, existing.id), replayed: true };
-      }
+    let input: LogSetInput;
+    try {
+      input = lazyInput();
+    } catch (error) {
+      // A missing workout, or another athlete's, answers before the input is judged.
+      await workoutFor(tx, actor, workoutId, 'write');
+      throw error;
     }
-    if (workout.status === 'completed') throw new ConflictError('The workout is completed and takes no more sets.');
 
-    const references = await lockRecordsAndCheckReferences(tx, { athleteId: workout.athleteId, workoutId, exerciseId: input.exerciseId, plannedSetId: input.plannedSetId });
-    if (!references.exerciseOk) throw new ValidationError('The exercise does not exist.', [{ path: 'exerciseId', message: 'Unknown exercise' }]);
-    if (!references.plannedOk) throw new ValidationError('The planned set is not part of this workout.', [{ path: 'plannedSetId', message: 'Not a planned set of this workout' }]);
+    // Checked, locked with the records and the day's rollup it changes, and inserted when the checks pass: one round trip.
+    const target = await logSetRow(
+      tx,
+      {
+        id: input.id ?? newId(),
+        workoutId,
+        exerciseId: input.exerciseId,
+        plannedSetId: input.plannedSetId ?? null,
+        reps: input.reps,
+        weightKg: roundKg(input.weightKg),
+        rpe: input.rpe ?? null,
+      },
+      onlyAthleteFor(actor, 'write'),
+    );
+    assertWorkoutAccess(actor, target, 'write');
 
-    const weightKg = roundKg(input.weightKg);
-    const prior = await currentBestsOf(tx, workout.athleteId, input.exerciseId, weightKg);
-    const row = await insertSet(tx, {
-      id: input.id ?? newId(),
-      workoutId,
-      athleteId: workout.athleteId,
-      exerciseId: input.exerciseId,
-      plannedSetId: input.plannedSetId ?? null,
-      reps: input.reps,
-      weightKg,
-      rpe: input.rpe ?? null,
-    });
+    if (input.id && target.existingSetWorkoutId) {
+      if (target.existingSetWorkoutId !== workoutId) throw new ConflictError('This set id is already used by another workout.');
+      const existing = (await findSet(tx, input.id))!;
+      return { set: storedSet(existing), progress: await workoutProgress(tx, workoutId), personalRecord: await recordOfSet(tx, existing.id), replayed: true };
+    }
+    if (target.status === 'completed') throw new ConflictError('The workout is completed and takes no more sets.');
+    if (!target.exerciseOk) throw new ValidationError('The exercise does not exist.', [{ path: 'exerciseId', message: 'Unknown exercise' }]);
+    if (!target.plannedOk) throw new ValidationError('The planned set is not part of this workout.', [{ path: 'plannedSetId', message: 'Not a planned set of this workout' }]);
     // Only a concurrent insert of the same client id into another workout gets here.
-    if (!row) throw new ConflictError('This set id is already used by another workout.');
-    await refreshExerciseDay(tx, workout.athleteId, row.exerciseId, row.loggedAt);
+    const { logged } = target;
+    if (!logged) throw new ConflictError('This set id is already used by another workout.');
+    const { athleteId } = target;
+    const row = logged.set;
 
-    const hits = detectRecords(prior, { reps: row.reps, weightKg: row.weightKg });
-    if (hits.length > 0) {
-      const records = hits.map((hit) => ({
-        id: newId(),
-        athleteId: workout.athleteId,
-        exerciseId: row.exerciseId,
-        kind: hit.kind,
-        value: hit.value,
-        weightKg: row.weightKg,
-        setId: row.id,
-        achievedAt: row.loggedAt,
-      }));
-      await insertRecords(tx, records);
-      for (const record of records) {
-        await emit(tx, 'personal_record.achieved', { recordId: record.id, athleteId: record.athleteId, workoutId, setId: row.id, exerciseId: row.exerciseId, kind: record.kind, value: record.value });
-      }
+    // What is left is written with COMMIT, in the same round trip: nothing reads it back before.
+    const hits = detectRecords(logged.prior, { reps: row.reps, weightKg: row.weightKg });
+    for (const hit of hits) {
+      const record = { id: newId(), athleteId, exerciseId: row.exerciseId, kind: hit.kind, value: hit.value, weightKg: row.weightKg, setId: row.id, achievedAt: row.loggedAt };
+      deferRecordInsert(tx, record);
+      await emit(tx, 'personal_record.achieved', { recordId: record.id, athleteId, workoutId, setId: row.id, exerciseId: row.exerciseId, kind: record.kind, value: record.value });
     }
-    await emit(tx, 'workout.set_logged', { setId: row.id, workoutId, athleteId: workout.athleteId, exerciseId: row.exerciseId, loggedAt: row.loggedAt.toISOString() });
+    await emit(tx, 'workout.set_logged', { setId: row.id, workoutId, athleteId, exerciseId: row.exerciseId, loggedAt: row.loggedAt.toISOString() });
     await recordAudit(tx, {
       actorId: actor.userId,
       action: 'workout.set_logged',
@@ -143,7 +131,7 @@ export class LogSetUseCase {
     const first = hits[0];
     return {
       set: storedSet(row),
-      progress: await workoutProgress(tx, workoutId),
+      progress: logged.progress,
       personalRecord: first ? { exerciseId: row.exerciseId, kind: first.kind, value: first.value } : null,
       replayed: false,
     };

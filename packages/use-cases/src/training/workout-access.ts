@@ -8,15 +8,25 @@ export function canActFor(actor: Actor, athleteId: string, mode: 'read' | 'write
   return athleteId === actor.userId || actor.permissions.includes(mode === 'read' ? 'workout:read:any' : 'workout:write:any');
 }
 
+/** The one athlete whose training the actor may act on, or null when canActFor allows any: for checks made in SQL. */
+export function onlyAthleteFor(actor: Actor, mode: 'read' | 'write'): string | null {
+  return actor.permissions.includes(mode === 'read' ? 'workout:read:any' : 'workout:write:any') ? null : actor.userId;
+}
+
 /**
  * The workout if the actor may see (or write) it. Another tenant's id is
  * invisible under RLS, hence NotFound; another athlete's is Forbidden.
  */
 export async function workoutFor(tx: TenantTx, actor: Actor, workoutId: string, mode: 'read' | 'write', lock = false): Promise<WorkoutRow> {
   const workout = await findWorkout(tx, workoutId, lock);
+  assertWorkoutAccess(actor, workout, mode);
+  return workout;
+}
+
+/** The checks of workoutFor, for a workout read some other way: NotFound when there is none, Forbidden when it is another athlete's. */
+export function assertWorkoutAccess<W extends { athleteId: string }>(actor: Actor, workout: W | undefined, mode: 'read' | 'write'): asserts workout is W {
   if (!workout) throw new NotFoundError('Workout not found.');
   if (!canActFor(actor, workout.athleteId, mode)) throw new ForbiddenError('This workout belongs to another athlete.');
-  return workout;
 }
 
 /** How long after its completion a workout's sets may still be corrected. */
