@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Database, TenantTx } from '@coachline/db/database';
-import { processOnce, recordProcessed } from '@coachline/db/processed-events';
+import { processOnce } from '@coachline/db/processed-events';
 import type { TenantScope } from '@coachline/domain/actor';
 import type { PreferenceChannels } from '@coachline/domain/api/notifications';
 import { scopeOf, type EventOf, type EventType } from '@coachline/domain/events';
@@ -156,22 +156,20 @@ export function createNotificationProcessor(deps: ProcessorDeps) {
 
   /**
    * Several events of one tenant in one transaction, with one statement per
-   * step for all of them: plans, processed_events, audience, in-app rows.
+   * step for all of them: plans, audience, then processed_events and in-app
+   * rows together.
    * Returns what each event still has to deliver after the commit.
    */
   async function prepareBatch(tenantId: string, batch: readonly Waiting[]): Promise<(Prepared | undefined)[]> {
     return db.withTenant({ tenantId }, async (tx) => {
       const plans = await planAll(tx, batch);
-      const fresh = await recordProcessed(
+      const audience = byUser(await repo.audienceOf(tx, plans.flatMap((p) => p?.recipients ?? [])));
+      const people = await Promise.all(plans.map(async (p) => (p ? reachable(tenantId, p, audience) : [])));
+      const created = await repo.recordAndInsertNotifications(
         tx,
         batch.map((item) => item.event.id),
         CONSUMER,
-      );
-      const audience = byUser(await repo.audienceOf(tx, plans.flatMap((p) => p?.recipients ?? [])));
-      const people = await Promise.all(plans.map(async (p) => (p ? reachable(tenantId, p, audience) : [])));
-      const created = await repo.insertNotificationRows(
-        tx,
-        plans.flatMap((p, i) => (p && fresh.has(batch[i]!.event.id) ? inAppRows(p, people[i]!) : [])),
+        plans.flatMap((p, i) => (p ? inAppRows(p, people[i]!).map((row) => ({ ...row, eventId: batch[i]!.event.id })) : [])),
       );
       const createdBySource = groupBy(created, (row) => row.sourceId);
       return plans.map((p, i) => (p ? { plan: p, created: createdBySource.get(p.sourceId) ?? [], people: people[i]! } : undefined));

@@ -2,6 +2,7 @@ import { and, eq, inArray, lt } from 'drizzle-orm';
 import type { Tx, TenantTx } from '@coachline/db/database';
 import { newId } from '@coachline/db/ids';
 import { currentMember } from '@coachline/db/memberships';
+import { processedKeys, RECORD_PROCESSED } from '@coachline/db/processed-events';
 import {
   coachingSessions,
   comments,
@@ -113,33 +114,66 @@ export async function insertNotifications(tx: TenantTx, rows: readonly NewNotifi
     .returning({ id: notifications.id, userId: notifications.userId, type: notifications.type, title: notifications.title, body: notifications.body, data: notifications.data });
 }
 
+/** An in-app row of a batch, with the event it answers. */
+export interface BatchNotification extends NewNotification {
+  eventId: string;
+}
+
+/** A row a batch created, as the live notification announces it. */
+export interface CreatedNotification {
+  id: string;
+  userId: string;
+  type: string;
+  title: string;
+  body: string;
+  data: Record<string, unknown>;
+  sourceId: string;
+}
+
 /**
- * insertNotifications for many sources in one statement (arrays as single
- * parameters, so its text and cost do not grow with the rows). Rows are sorted
- * by their unique key so concurrent batches lock in the same order.
+ * A batch's bookkeeping and in-app rows in one statement and round trip:
+ * records `eventIds` as processed by `consumer` (RECORD_PROCESSED), and
+ * inserts the rows not there yet (one per source and user) of the events it
+ * recorded, so an event processed before adds nothing. Returns the rows it
+ * created. Arrays travel as single parameters, so its text and cost do not
+ * grow with the rows; rows are sorted by their unique key so concurrent
+ * batches lock in the same order. Only the keys come back, not every column
+ * parsed again: the rest of a created row is what was sent.
  */
-export async function insertNotificationRows(tx: TenantTx, rows: readonly NewNotification[]) {
-  if (rows.length === 0) return [];
+export async function recordAndInsertNotifications(tx: TenantTx, eventIds: readonly string[], consumer: string, rows: readonly BatchNotification[]): Promise<CreatedNotification[]> {
+  if (eventIds.length === 0) return [];
   const sorted = [...rows].sort((a, b) => (a.sourceId === b.sourceId ? (a.userId < b.userId ? -1 : 1) : a.sourceId < b.sourceId ? -1 : 1));
-  const result = await pgOf(tx).query<{ id: string; user_id: string; type: string; title: string; body: string; data: Record<string, unknown>; source_id: string }>({
-    name: 'coachline_notification_rows',
-    text: `INSERT INTO notifications (tenant_id, id, user_id, type, title, body, data, source_id)
+  const data = sorted.map((r) => JSON.stringify(r.data));
+  const result = await pgOf(tx).query<{ id: string; user_id: string; source_id: string }>({
+    name: 'coachline_processed_notification_rows',
+    text: `${RECORD_PROCESSED}
+     INSERT INTO notifications (tenant_id, id, user_id, type, title, body, data, source_id)
      SELECT $1, r.id, r.user_id, r.type, r.title, r.body, r.data::jsonb, r.source_id
-     FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS r(id, user_id, type, title, body, data, source_id)
+     FROM unnest($4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[]) AS r(id, user_id, type, title, body, data, source_id, event_id)
+     WHERE r.event_id = ANY(ARRAY(SELECT event_id FROM fresh))
      ON CONFLICT DO NOTHING
-     RETURNING id, user_id, type, title, body, data, source_id`,
+     RETURNING id, user_id, source_id`,
     values: [
       tx.scope.tenantId,
+      processedKeys(eventIds),
+      consumer,
       sorted.map(() => newId()),
       sorted.map((r) => r.userId),
       sorted.map((r) => r.type),
       sorted.map((r) => r.title),
       sorted.map((r) => r.body),
-      sorted.map((r) => JSON.stringify(r.data)),
+      data,
       sorted.map((r) => r.sourceId),
+      sorted.map((r) => r.eventId),
     ],
   });
-  return result.rows.map((r) => ({ id: r.id, userId: r.user_id, type: r.type, title: r.title, body: r.body, data: r.data, sourceId: r.source_id }));
+  const sent = new Map(sorted.map((r, i) => [`${r.sourceId} ${r.userId}`, i]));
+  return result.rows.map((created) => {
+    const i = sent.get(`${created.source_id} ${created.user_id}`)!;
+    const row = sorted[i]!;
+    // The data as stored: what JSON keeps of it (no undefined members), as the database would return it.
+    return { id: created.id, userId: row.userId, type: row.type, title: row.title, body: row.body, data: JSON.parse(data[i]!) as Record<string, unknown>, sourceId: row.sourceId };
+  });
 }
 
 export async function deleteDevice(tx: TenantTx, deviceId: string) {

@@ -22,10 +22,25 @@ export async function processOnce<T>(tx: TenantTx, eventId: string, consumer: st
 }
 
 /**
+ * The records of recordProcessed as the WITH clause of a statement that acts
+ * only on the events it records, so the record and the effect take one round
+ * trip: the statement follows this text and keeps to the recorded events with
+ * `= ANY(ARRAY(SELECT event_id FROM fresh))`. That array is computed once,
+ * before the statement writes anything, so the records are locked first and in
+ * sorted order, as recordProcessed locks them. Parameters: $1 the tenant, $2
+ * processedKeys(eventIds), $3 the consumer.
+ */
+export const RECORD_PROCESSED = `WITH fresh AS (
+  INSERT INTO processed_events (tenant_id, event_id, consumer)
+  SELECT $1, id, $3 FROM unnest($2::text[]) AS k(id) ORDER BY id
+  ON CONFLICT DO NOTHING RETURNING event_id)`;
+
+/** The event ids as RECORD_PROCESSED takes them: each once, sorted, so two transactions waiting on the same keys lock them in the same order. */
+export const processedKeys = (eventIds: readonly string[]): string[] => [...new Set(eventIds)].sort();
+
+/**
  * processOnce for many events at once: records every id of `eventIds` not yet
- * recorded for `consumer` in one statement, and returns those it recorded. The
- * ids are sorted so two transactions waiting on the same keys lock them in the
- * same order.
+ * recorded for `consumer` in one statement, and returns those it recorded.
  */
 export async function recordProcessed(tx: TenantTx, eventIds: readonly string[], consumer: string): Promise<Set<string>> {
   if (eventIds.length === 0) return new Set();
@@ -33,10 +48,8 @@ export async function recordProcessed(tx: TenantTx, eventIds: readonly string[],
   // Named: prepared once per connection, as it runs for every batch.
   const result = await client.query({
     name: 'coachline_record_processed',
-    text: `INSERT INTO processed_events (tenant_id, event_id, consumer)
-     SELECT $1, id, $3 FROM unnest($2::text[]) AS k(id) ORDER BY id
-     ON CONFLICT DO NOTHING RETURNING event_id`,
-    values: [tx.scope.tenantId, [...new Set(eventIds)].sort(), consumer],
+    text: `${RECORD_PROCESSED} SELECT event_id FROM fresh`,
+    values: [tx.scope.tenantId, processedKeys(eventIds), consumer],
   });
   return new Set(result.rows.map((r) => r.event_id));
 }
