@@ -24,6 +24,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -62,14 +63,40 @@ const workerDb = createDatabase({ url: process.env.DATABASE_URL!, systemUrl: pro
 const connections = [createRedis(process.env.REDIS_URL!), createRedis(process.env.REDIS_URL!)];
 const [relayRedis, workerRedis] = connections as [ReturnType<typeof createRedis>, ReturnType<typeof createRedis>];
 
+const readCommandLine = (pid: number) => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+};
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const now = () => performance.timeOrigin + performance.now();
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 
 let writersPid: number | undefined;
+// Other projects' Postgres and Redis may share the machine: only this run's servers count, the
+// Postgres listening on DATABASE_URL's port (its postmaster and the backends it forked) and the Redis on REDIS_URL's.
+const pgPort = new URL(process.env.DATABASE_URL!).port;
+const redisPort = new URL(process.env.REDIS_URL!).port;
+const ourPostmaster = new RegExp(`(^|/)postgres .* -p ${pgPort}(\\s|$)`);
+const ourRedis = new RegExp(`redis-server .*:${redisPort}(\\s|$)`);
+const isOurPostmaster = (commandLine: string) => ourPostmaster.test(commandLine);
+const postmasters = new Set<number>();
 /** This process runs the relay and the worker (in the baseline, BullMQ's queue and worker); the writers are a child. */
-const groupOf = (pid: number, commandLine: string) =>
-  pid === process.pid ? 'this process' : pid === writersPid ? 'writers' : commandLine.startsWith('postgres:') ? 'postgres' : commandLine.includes('redis-server') ? 'redis' : undefined;
+function groupOf(pid: number, commandLine: string, ppid: number): string | undefined {
+  if (pid === process.pid) return 'this process';
+  if (pid === writersPid) return 'writers';
+  if (isOurPostmaster(commandLine)) {
+    postmasters.add(pid);
+    return 'postgres';
+  }
+  if (commandLine.startsWith('postgres:') && (postmasters.has(ppid) || isOurPostmaster(readCommandLine(ppid)))) {
+    postmasters.add(ppid);
+    return 'postgres';
+  }
+  return ourRedis.test(commandLine) ? 'redis' : undefined;
+}
 
 /** Prints the CPU milliseconds per event of each process group since `before`, and returns their sum (undefined without /proc). */
 function reportCpu(before: CpuSnapshot, events: number): number | undefined {

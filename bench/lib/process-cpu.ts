@@ -8,22 +8,23 @@ export type CpuSnapshot = Map<number, { group: string; ms: number }>;
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux.
 
-function cpuMsOf(pid: number): number | undefined {
+/** A process's parent and CPU time, from /proc/<pid>/stat. */
+function statOf(pid: number): { ppid: number; ms: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command, which may itself contain spaces: utime and stime are the 12th and 13th.
+    // Fields after the command, which may itself contain spaces: ppid is the 2nd, utime and stime the 12th and 13th.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+    return { ppid: Number(fields[1]), ms: (Number(fields[11]) + Number(fields[12])) * TICK_MS };
   } catch {
     return undefined;
   }
 }
 
 /**
- * Every process's CPU time, grouped by `groupOf(pid, commandLine)`; processes
- * it returns undefined for are left out. Empty where /proc does not exist.
+ * Every process's CPU time, grouped by `groupOf(pid, commandLine, ppid)`;
+ * processes it returns undefined for are left out. Empty where /proc does not exist.
  */
-export function cpuSnapshot(groupOf: (pid: number, commandLine: string) => string | undefined): CpuSnapshot {
+export function cpuSnapshot(groupOf: (pid: number, commandLine: string, ppid: number) => string | undefined): CpuSnapshot {
   const snapshot: CpuSnapshot = new Map();
   let pids: string[];
   try {
@@ -39,9 +40,9 @@ export function cpuSnapshot(groupOf: (pid: number, commandLine: string) => strin
     } catch {
       continue;
     }
-    const group = groupOf(pid, commandLine);
-    const ms = group === undefined ? undefined : cpuMsOf(pid);
-    if (group !== undefined && ms !== undefined) snapshot.set(pid, { group, ms });
+    const stat = statOf(pid);
+    const group = stat === undefined ? undefined : groupOf(pid, commandLine, stat.ppid);
+    if (group !== undefined && stat !== undefined) snapshot.set(pid, { group, ms: stat.ms });
   }
   return snapshot;
 }
