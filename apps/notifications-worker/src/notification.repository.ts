@@ -120,14 +120,8 @@ export interface BatchNotification extends NewNotification {
 }
 
 /** A row a batch created, as the live notification announces it. */
-export interface CreatedNotification {
+export interface CreatedNotification extends NewNotification {
   id: string;
-  userId: string;
-  type: string;
-  title: string;
-  body: string;
-  data: Record<string, unknown>;
-  sourceId: string;
 }
 
 /**
