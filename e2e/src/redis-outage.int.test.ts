@@ -17,7 +17,7 @@ afterAll(async () => {
   } finally {
     await redis.stop();
   }
-});
+}, 60_000);
 
 test('with Redis down every POST still answers 201, and once it is back every notification arrives exactly once', async () => {
   const { coach, athlete, athlete2 } = await stack.team();

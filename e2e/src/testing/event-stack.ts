@@ -175,9 +175,9 @@ export async function startEventStack(options: { redisUrl?: string; gateway?: Re
       return rows.filter((r) => r.publishedAt === null).length;
     },
     async close() {
-      for (const w of workers) await w.close().catch(() => undefined);
-      for (const c of consumers) await c.close().catch(() => undefined);
-      for (const r of relays) await r.close().catch(() => undefined);
+      // Side by side: after a Redis outage each may wait out a reconnect before it closes, and in turn those waits add up past a hook's timeout.
+      const closing = [...workers, ...consumers, ...relays].map((closable) => closable.close().catch(() => undefined));
+      await Promise.all(closing);
       for (const c of connections) c.disconnect();
       mailer.close();
       await smtp.close();
