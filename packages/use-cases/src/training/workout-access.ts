@@ -5,7 +5,8 @@ import { findSet, findWorkout, type WorkoutRow, type WorkoutSetRow } from '@coac
 
 /** An athlete acts on their own training; COACH and ADMIN on any athlete's. */
 export function canActFor(actor: Actor, athleteId: string, mode: 'read' | 'write'): boolean {
-  return athleteId === actor.userId || actor.permissions.includes(mode === 'read' ? 'workout:read:any' : 'workout:write:any');
+  const only = onlyAthleteFor(actor, mode);
+  return only === null || only === athleteId;
 }
 
 /** The one athlete whose training the actor may act on, or null when canActFor allows any: for checks made in SQL. */
