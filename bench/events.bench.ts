@@ -245,10 +245,12 @@ async function main() {
     console.log(`  ceiling for writers plus one BullMQ job per event on these cores: ${ceiling.toFixed(0)} events/s`);
   }
   const drainStart = performance.now();
+  const cpuBeforeDrain = cpuSnapshot(groupOf);
   void relay.drain();
   await waitFor(backlogBefore + BACKLOG, 90_000);
   const drained = BACKLOG / ((performance.now() - drainStart) / 1000);
   console.log(`drain: a backlog of ${BACKLOG} events published and processed at ${drained.toFixed(0)} events/s (relay and worker alone): ${(drained / base).toFixed(2)}x bare BullMQ's jobs/s (target >= 0.6x)`);
+  reportCpu(cpuBeforeDrain, BACKLOG);
   relay.start();
 
   // Saturated: writers commit as fast as they can; throughput is first commit -> last notification.

@@ -8,6 +8,7 @@ import { addEvents } from '@coachline/runtime/queues';
 import { eventJobId } from './job-id';
 import { claimUnprocessed, markPublished, toEnvelope, type OutboxRow, type TenantFilter } from './outbox.repository';
 import type { RelayMetrics } from './relay.metrics';
+import { gatedByWebhookEndpoint } from './webhook-routing';
 
 export interface OutboxReconcilerDeps {
   db: Database;
@@ -58,7 +59,16 @@ export function createOutboxReconciler(deps: OutboxReconcilerDeps) {
     const queue = deps.queues[queueName];
     // Looks across every tenant's outbox and processed_events: the system role.
     return deps.db.withSystem(async (tx) => {
-      const rows = await claimUnprocessed(tx, { types, consumer: queueName, afterSeconds: deps.afterSeconds, horizonSeconds, maxAttempts, limit: batchSize, scope: deps.scope });
+      const rows = await claimUnprocessed(tx, {
+        types,
+        consumer: queueName,
+        afterSeconds: deps.afterSeconds,
+        horizonSeconds,
+        maxAttempts,
+        limit: batchSize,
+        onlyWithWebhookEndpoint: gatedByWebhookEndpoint(queueName),
+        scope: deps.scope,
+      });
       const lost: OutboxRow[] = [];
       for (const row of rows) if (!(await stillInRedis(queue, queueName, row))) lost.push(row);
       if (lost.length === 0) return 0;

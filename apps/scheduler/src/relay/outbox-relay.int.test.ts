@@ -3,7 +3,7 @@ import { UnrecoverableError, Worker } from 'bullmq';
 import { and, eq, inArray } from 'drizzle-orm';
 import { emit } from '@coachline/db/outbox';
 import { processOnce } from '@coachline/db/processed-events';
-import { outboxEvents } from '@coachline/db/schema/index';
+import { outboxEvents, webhookEndpoints } from '@coachline/db/schema/index';
 import { createMetricsRegistry } from '@coachline/runtime/metrics';
 import { eventually } from '@coachline/testing/eventually';
 import { relayFixture } from '../testing/relay-fixture';
@@ -100,6 +100,39 @@ test('the reconciler re-publishes events whose jobs Redis lost, and leaves proce
   // The re-published job still waits: nothing more to do.
   expect(await reconciler.reconcile()).toBe(0);
   await queue.obliterate({ force: true });
+});
+
+/** A webhook endpoint of `tenantId`, created at `createdAt` (by default, now). */
+async function endpoint(tenantId: string, createdAt?: Date) {
+  await fx.db.withTenant({ tenantId }, (tx) =>
+    tx.insert(webhookEndpoints).values({ tenantId, id: randomUUID(), url: 'https://hooks.example.com/in', events: ['post.created'], secretSealed: 'sealed', createdBy: randomUUID(), ...(createdAt ? { createdAt } : {}) }),
+  );
+}
+
+test('a subscribable event goes to the webhooks queue only when its tenant had an endpoint; the reconciler publishes one whose endpoint the relay could not see yet', async () => {
+  const [without, withEndpoint, racing] = [await fx.tenant(), await fx.tenant(), await fx.tenant()];
+  await endpoint(withEndpoint);
+  const [skipped] = await emitPosts(without, 1);
+  const [delivered] = await emitPosts(withEndpoint, 1);
+  const [raced] = await emitPosts(racing, 1);
+  const r = relay();
+  expect(await r.drain()).toBe(3);
+  const webhooks = r.queues.webhooks;
+  expect((await webhooks.getWaiting(0, 100)).map((j) => j.data.id)).toEqual([delivered]);
+  expect((await r.queues.notifications.getWaiting(0, 100)).map((j) => j.data.id).sort()).toEqual([skipped, delivered, raced].sort());
+
+  // An endpoint whose transaction began before the event and committed after the relay claimed it.
+  const [racedEvent] = await fx.db.withTenant({ tenantId: racing }, (tx) => tx.select({ createdAt: outboxEvents.createdAt }).from(outboxEvents).where(eq(outboxEvents.id, raced!)));
+  await endpoint(racing, new Date(racedEvent!.createdAt.getTime() - 1));
+  // An endpoint created after the event: its tenant's earlier events are not its business.
+  await endpoint(without);
+  const reconciler = createOutboxReconciler({ db: fx.db, redis: fx.redis, queues: r.queues, metrics: r.metrics, logger: fx.logger, afterSeconds: 0, scope: () => [without, withEndpoint, racing] });
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(await reconciler.reconcile()).toBe(1);
+  expect((await webhooks.getJob(eventJobId(raced!, 'webhooks', 1)))?.data).toMatchObject({ id: raced, tenantId: racing, type: 'post.created' });
+  expect(await webhooks.getJob(eventJobId(skipped!, 'webhooks', 1))).toBeUndefined();
+  expect(await reconciler.reconcile()).toBe(0);
+  await Promise.all([webhooks.obliterate({ force: true }), r.queues.notifications.obliterate({ force: true })]);
 });
 
 test('replay-failed moves the dead-letter set back to waiting', async () => {

@@ -8,8 +8,9 @@ import type { MetricsRegistry } from '@coachline/runtime/metrics';
 import { addEvents, DEFAULT_JOB_OPTIONS } from '@coachline/runtime/queues';
 import { eventJobId } from './job-id';
 import { listenForOutbox } from './outbox-listener';
-import { claimForPublishing, toEnvelope, type OutboxRow, type TenantFilter } from './outbox.repository';
+import { claimForPublishing, toEnvelope, type ClaimedRow, type TenantFilter } from './outbox.repository';
 import { createRelayMetrics, type RelayMetrics } from './relay.metrics';
+import { needsJob } from './webhook-routing';
 
 export interface OutboxRelayDeps {
   db: Database;
@@ -46,7 +47,7 @@ export function createQueues(redis: ConnectionOptions, prefix: string): Record<Q
 /**
  * Outbox -> queues. Claims a batch with FOR UPDATE SKIP LOCKED and marks it
  * published, uncommitted, in one statement; adds one job per subscribing queue
- * (job id derived from the event, so a relay that dies after adding but before
+ * that has work to do (see webhook-routing) (job id derived from the event, so a relay that dies after adding but before
  * committing causes no duplicate job); then commits.
  */
 export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
@@ -61,14 +62,15 @@ export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
   let poll: NodeJS.Timeout | undefined;
   let listener: { close: () => Promise<void> } | undefined;
 
-  async function publish(rows: OutboxRow[]): Promise<void> {
-    const perQueue = new Map<QueueName, OutboxRow[]>();
+  async function publish(rows: ClaimedRow[]): Promise<void> {
+    const perQueue = new Map<QueueName, ClaimedRow[]>();
     for (const row of rows) {
       if (!(row.type in EVENTS)) {
         deps.logger.error('outbox event of unknown type, marked published without jobs', { eventId: row.id, type: row.type });
         continue;
       }
       for (const queue of queuesFor(row.type as EventType)) {
+        if (!needsJob(queue, row.type, row.had_webhook_endpoint)) continue;
         const list = perQueue.get(queue) ?? [];
         list.push(row);
         perQueue.set(queue, list);

@@ -13,6 +13,12 @@ export interface OutboxRow {
   publish_attempts: number;
 }
 
+/** A claimed row, with what routing to the `webhooks` queue needs to know. */
+export interface ClaimedRow extends OutboxRow {
+  /** Whether the tenant had a webhook endpoint when the event happened (see HAD_WEBHOOK_ENDPOINT). */
+  had_webhook_endpoint: boolean;
+}
+
 /** Optional confinement of a relay to some tenants (tests run several relays against one database). */
 export type TenantFilter = () => readonly string[];
 
@@ -20,6 +26,15 @@ export type TenantFilter = () => readonly string[];
 const pgOf = (tx: Tx) => (tx as unknown as { $client: pg.PoolClient }).$client;
 
 const COLUMNS = 'tenant_id, id, type, payload, request_id, traceparent, created_at, publish_attempts';
+
+/**
+ * Whether the tenant of the outbox row `o` had a webhook endpoint when the
+ * event happened: in any state and for any types, so only the creation of an
+ * endpoint turns it from false to true. The consumer delivers an event to
+ * endpoints created up to the event's millisecond; comparing with the row's
+ * microseconds plus one millisecond includes them all.
+ */
+const HAD_WEBHOOK_ENDPOINT = `EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.tenant_id = o.tenant_id AND e.created_at < o.created_at + interval '1 millisecond')`;
 
 function scopeClause(scope: TenantFilter | undefined, params: unknown[]): string {
   if (!scope) return '';
@@ -58,17 +73,17 @@ export async function claimUnpublished(tx: SystemTx, limit: number, scope?: Tena
  *   the next claim skips them instead of visiting every row published since
  *   the last vacuum.
  */
-export async function claimForPublishing(tx: SystemTx, limit: number, scope?: TenantFilter): Promise<OutboxRow[]> {
+export async function claimForPublishing(tx: SystemTx, limit: number, scope?: TenantFilter): Promise<ClaimedRow[]> {
   const params: unknown[] = [limit];
   const where = scopeClause(scope, params);
   // Travels with the claim, in its round trip; SET LOCAL ends with the transaction.
   deferWrite(tx, { text: 'SET LOCAL enable_bitmapscan = off' }, []);
-  const result = await pgOf(tx).query<OutboxRow>(
-    `UPDATE outbox_events SET published_at = now(), publish_attempts = publish_attempts + 1
+  const result = await pgOf(tx).query<ClaimedRow>(
+    `UPDATE outbox_events o SET published_at = now(), publish_attempts = publish_attempts + 1
      WHERE ctid = ANY(ARRAY(
        SELECT ctid FROM outbox_events WHERE published_at IS NULL${where} ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED
      ))
-     RETURNING ${COLUMNS}`,
+     RETURNING ${COLUMNS}, ${HAD_WEBHOOK_ENDPOINT} AS had_webhook_endpoint`,
     params,
   );
   return result.rows.sort((a, b) => a.created_at.getTime() - b.created_at.getTime());
@@ -88,13 +103,28 @@ export async function markPublished(tx: SystemTx, rows: readonly OutboxRow[]): P
  * Published events of `types` that `consumer` has not recorded in
  * processed_events although `afterSeconds` have passed, within `horizonSeconds`
  * and below `maxAttempts` publishes. Locked so two reconcilers never race.
+ * Of `onlyWithWebhookEndpoint`'s types, only events whose tenant had a webhook
+ * endpoint by then: the relay publishes no others to the `webhooks` queue.
  */
 export async function claimUnprocessed(
   tx: SystemTx,
-  options: { types: readonly EventType[]; consumer: string; afterSeconds: number; horizonSeconds: number; maxAttempts: number; limit: number; scope?: TenantFilter },
+  options: {
+    types: readonly EventType[];
+    consumer: string;
+    afterSeconds: number;
+    horizonSeconds: number;
+    maxAttempts: number;
+    limit: number;
+    onlyWithWebhookEndpoint?: readonly EventType[];
+    scope?: TenantFilter;
+  },
 ): Promise<OutboxRow[]> {
   const params: unknown[] = [options.types, options.consumer, options.afterSeconds, options.horizonSeconds, options.maxAttempts, options.limit];
-  const where = scopeClause(options.scope, params);
+  let where = scopeClause(options.scope, params);
+  if (options.onlyWithWebhookEndpoint?.length) {
+    params.push(options.onlyWithWebhookEndpoint);
+    where += ` AND (o.type <> ALL($${params.length}::text[]) OR ${HAD_WEBHOOK_ENDPOINT})`;
+  }
   const result = await pgOf(tx).query<OutboxRow>(
     `SELECT ${COLUMNS} FROM outbox_events o
      WHERE o.published_at IS NOT NULL
