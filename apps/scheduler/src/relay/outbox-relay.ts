@@ -47,8 +47,9 @@ export function createQueues(redis: ConnectionOptions, prefix: string): Record<Q
 /**
  * Outbox -> queues. Claims a batch with FOR UPDATE SKIP LOCKED and marks it
  * published, uncommitted, in one statement; adds one job per subscribing queue
- * that has work to do (see webhook-routing) (job id derived from the event, so a relay that dies after adding but before
- * committing causes no duplicate job); then commits.
+ * with work to do (webhook-routing says which), its id derived from the event,
+ * so a relay that dies after adding but before committing causes no duplicate
+ * job; then commits.
  */
 export function createOutboxRelay(deps: OutboxRelayDeps): OutboxRelay {
   const batchSize = deps.batchSize ?? 500;
