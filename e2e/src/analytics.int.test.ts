@@ -81,6 +81,19 @@ test('exact figures from the rollups: workouts, sets, volume, duration, MET calo
   expect(past.body).toMatchObject({ workouts: { total: 0, completed: 0 }, sets: 0, volumeKg: 0, caloriesEstimate: 0, personalRecords: 0, bodyWeight: null });
 });
 
+test('a workout completed on a later day than it started counts as started on its first day, with no start event for that day', async () => {
+  const { coach, athlete } = await stack.team();
+  const workoutId: string = (await http().post('/v1/workouts').set(auth(athlete)).send({ title: 'Across midnight' })).body.id;
+  // As an imported activity is: its start is another day than the one its start event (if any) refreshed.
+  await stack.db.withTenant({ tenantId: athlete.tenantId }, (tx) => tx.execute(sql`UPDATE workouts SET started_at = now() - interval '2 days' WHERE tenant_id = ${athlete.tenantId} AND id = ${workoutId}`));
+  await http().post(`/v1/workouts/${workoutId}/complete`).set(auth(athlete)).expect(200);
+  await stack.analyticsSettled(athlete.tenantId);
+  const res = await analyticsOf(coach, athlete.id);
+  expect(res.status).toBe(200);
+  expect(res.body).toMatchObject({ workouts: { total: 1, completed: 1 }, adherencePct: 100 });
+  expect(res.body.durationSeconds).toBeGreaterThanOrEqual(2 * 86_400);
+});
+
 test('a cached answer is fresh within 2 s of a write that changes it', async () => {
   const { coach, athlete } = await stack.team();
   const press = await exercise(coach, 'push');
