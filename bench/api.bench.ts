@@ -14,8 +14,8 @@ import { load, median, paced, report, startServer, type LoadResult } from './lib
  * strongest baseline: Express (the same prepared query, served by Express),
  * and tenant isolation (node:http reading as the gateway reads, as the
  * request role under row-level security with the tenant set in the same
- * round trip). Their product is roughly what the gateway could reach with
- * nothing of its own in the request.
+ * round trip). Their product is printed too, as an indication only: the two
+ * costs share the machine's two cores, so they do not simply multiply.
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
