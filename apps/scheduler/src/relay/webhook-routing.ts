@@ -5,8 +5,8 @@ const subscribable = new Set<string>(WEBHOOK_EVENT_TYPES);
 
 /**
  * Most tenants have no webhook endpoint, and for them the `webhooks` job of a
- * subscribable event would only record that there was nothing to deliver: a
- * third of the pipeline's work for a post, spent on nothing. So the relay
+ * subscribable event would only record that there was nothing to deliver:
+ * half of a post's jobs, spent on nothing. So the relay
  * publishes such an event to `webhooks` only when its tenant had an endpoint
  * when it happened. The one endpoint the relay cannot see is one created in a
  * transaction that began before the event and committed after the relay
