@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
+import pLimit from 'p-limit';
 import { z } from 'zod';
 import type { Logger } from './logger';
 import { withBreaker, withRetries } from './circuit-breaker';
@@ -11,6 +12,8 @@ export const mailConfigSchema = z.object({
   SMTP_URL: z.url().optional(),
   MAIL_DIR: z.string().default('.local/mail'),
   MAIL_FROM: z.string().min(3).default('Coachline <no-reply@coachline.local>'),
+  /** SMTP connections a process keeps open and reuses; sends beyond them wait their turn. */
+  SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(5),
 });
 
 export interface Email {
@@ -34,6 +37,8 @@ export interface MailerOptions {
   mailDir: string;
   timeoutMs: number;
   logger: Logger;
+  /** Open SMTP connections, reused from message to message (default 5). */
+  maxConnections?: number;
 }
 
 /** nodemailer reads transport options from the URL's query. */
@@ -43,14 +48,32 @@ function withTimeouts(smtpUrl: string, timeoutMs: number): string {
   return url.toString();
 }
 
+/**
+ * Sends over a pool of SMTP connections: a connection per message pays the TCP
+ * and SMTP handshakes (and TLS, with a real provider) every time, and a burst
+ * opened as many connections as it had emails. At most `maxConnections` sends
+ * run at once; the rest wait for a slot before the breaker's clock starts, so a
+ * burst queued behind a healthy server is never counted as a failing one.
+ */
 export function createMailer(options: MailerOptions): Mailer {
+  const maxConnections = options.maxConnections ?? 5;
   const transport = options.smtpUrl
-    ? nodemailer.createTransport(withTimeouts(options.smtpUrl, options.timeoutMs))
+    ? nodemailer.createTransport({ url: withTimeouts(options.smtpUrl, options.timeoutMs), pool: true, maxConnections })
     : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  const slots = pLimit(maxConnections);
   let dirReady: Promise<unknown> | undefined;
 
   const deliver = async (email: Email) => {
-    const info = await transport.sendMail({ from: options.from, to: email.to, subject: email.subject, text: email.text, html: email.html, messageId: email.messageId });
+    const info = await transport.sendMail({
+      from: options.from,
+      to: email.to,
+      subject: email.subject,
+      text: email.text,
+      html: email.html,
+      messageId: email.messageId,
+      // Ends the send when the breaker gives up on it, so it frees its connection for the retry rather than holding it.
+      signal: AbortSignal.timeout(options.timeoutMs),
+    });
     if (!options.smtpUrl) {
       dirReady ??= mkdir(options.mailDir, { recursive: true });
       await dirReady;
@@ -60,7 +83,7 @@ export function createMailer(options: MailerOptions): Mailer {
   };
   const guarded = withBreaker('smtp', deliver, { timeoutMs: options.timeoutMs, logger: options.logger });
   return {
-    send: (email) => withRetries(() => guarded(email), { attempts: 3, baseDelayMs: 200 }),
+    send: (email) => withRetries(() => slots(() => guarded(email)), { attempts: 3, baseDelayMs: 200 }),
     close: () => transport.close(),
   };
 }

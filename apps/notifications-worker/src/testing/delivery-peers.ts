@@ -37,10 +37,15 @@ export async function startSmtpPeer() {
   const received: ReceivedMail[] = [];
   let held: HeldMail[] | undefined;
   const gone = new Set<string>();
+  let connections = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
+    onConnect(_session, callback) {
+      connections++;
+      callback();
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
@@ -76,6 +81,8 @@ export async function startSmtpPeer() {
     hold() {
       held ??= [];
     },
+    /** SMTP sessions opened so far. */
+    connections: () => connections,
     /** Messages waiting for an answer right now. */
     holding: () => held?.filter((h) => !gone.has(h.sessionId)).length ?? 0,
     release() {
