@@ -1465,6 +1465,13 @@ export interface components {
                     prioritized: number;
                     waiting: number;
                 };
+                "notification-deliveries": {
+                    active: number;
+                    delayed: number;
+                    failed: number;
+                    prioritized: number;
+                    waiting: number;
+                };
                 notifications: {
                     active: number;
                     delayed: number;
