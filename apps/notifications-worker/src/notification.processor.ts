@@ -42,7 +42,7 @@ export interface ProcessorDeps {
   batchesInFlight?: number;
   /** How long a dead run's claim on an email or push holds back another run of it (default 30 s); see createDeliveryOnce. */
   claimMs?: number;
-  /** Queues a notification's emails and pushes as a job of their own (`notification-deliveries`), which `deliver` runs. */
+  /** Queues a notification's emails and pushes as a job of their own (`notification-deliveries`), which `sendDeliveries` runs. */
   handOff(job: DeliveryJob): Promise<void>;
 }
 
@@ -91,11 +91,11 @@ async function planAll(tx: TenantTx, items: readonly Pick<Waiting, 'event' | 'pl
  * transaction) and live `notification:new`, then hands its emails and web
  * pushes off to a `notification-deliveries` job. There each email and push is
  * its own once-only unit, sent with no transaction open, so a retry after a
- * failed SMTP send repeats only what did not happen and a slow destination
- * never holds a database connection, nor the in-app rows of other causes. Events that arrive while
- * every batch slot is busy wait and are prepared together, per tenant, in one
- * transaction: at load, the cost of a transaction and its round trips is
- * shared by many events.
+ * failed SMTP send repeats only what did not happen, and a slow destination
+ * holds neither a database connection nor the in-app rows of other causes.
+ * Events that arrive while every batch slot is busy wait and are prepared
+ * together, per tenant, in one transaction: at load, the cost of a transaction
+ * and its round trips is shared by many events.
  */
 export function createNotificationProcessor(deps: ProcessorDeps) {
   const { db } = deps;

@@ -45,7 +45,7 @@ export interface NotificationsWorker {
   close(): Promise<void>;
 }
 
-/** BullMQ 6 refuses custom job ids of two ":"-separated parts; a reminder's key may have a ":". */
+/** BullMQ 6 refuses a custom job id of two ":"-separated parts, and a reminder's key has ":"s: they become "_". */
 const deliveryJobId = (job: DeliveryJob) => `${job.key.replace(/:/g, '_')}_deliver`;
 
 /**
