@@ -9,8 +9,6 @@ export const configSchema = baseConfigSchema.extend(mailConfigSchema.shape).exte
   HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(9102),
   /** Jobs held at once by one process; events among them that wait for a transaction gather into per-tenant batches. */
   NOTIFICATIONS_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(256),
-  /** Email and push jobs (`notification-deliveries`) held at once by one process; emails beyond the SMTP connections wait for one. */
-  NOTIFICATION_DELIVERIES_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
   /** Base of links in emails (invitation accept page, notification targets). */
   PUBLIC_APP_URL: z.url().default('http://localhost:3000'),
   /** VAPID keys for Web Push (`npx web-push generate-vapid-keys`); generated per process in development when unset. */

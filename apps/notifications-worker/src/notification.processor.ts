@@ -4,7 +4,6 @@ import { processOnce } from '@coachline/db/processed-events';
 import type { TenantScope } from '@coachline/domain/actor';
 import type { PreferenceChannels } from '@coachline/domain/api/notifications';
 import { scopeOf, type EventOf, type EventType } from '@coachline/domain/events';
-import type { JobOf } from '@coachline/domain/queues';
 import type { Logger } from '@coachline/runtime/logger';
 import type { Mailer } from '@coachline/runtime/mailer';
 import type { SecretBox } from '@coachline/runtime/secret-box';
@@ -19,10 +18,6 @@ import * as repo from './notification.repository';
 
 /** The consumer name recorded in processed_events; the relay's reconciler expects the queue's name. */
 export const CONSUMER = 'notifications';
-
-/** A notification's emails and pushes, handed off once its in-app rows committed. */
-export type DeliveryJob = JobOf<'notification-deliveries', 'deliver'>;
-type Delivered = DeliveryJob['notification'];
 
 export interface ProcessorDeps {
   db: Database;
@@ -42,8 +37,6 @@ export interface ProcessorDeps {
   batchesInFlight?: number;
   /** How long a dead run's claim on an email or push holds back another run of it (default 30 s); see createDeliveryOnce. */
   claimMs?: number;
-  /** Queues a notification's emails and pushes as a job of their own (`notification-deliveries`), which `sendDeliveries` runs. */
-  handOff(job: DeliveryJob): Promise<void>;
 }
 
 interface Prepared {
@@ -88,14 +81,13 @@ async function planAll(tx: TenantTx, items: readonly Pick<Waiting, 'event' | 'pl
 
 /**
  * Turns a plan into in-app rows (with the processed_events record, in one
- * transaction) and live `notification:new`, then hands its emails and web
- * pushes off to a `notification-deliveries` job. There each email and push is
- * its own once-only unit, sent with no transaction open, so a retry after a
- * failed SMTP send repeats only what did not happen, and a slow destination
- * holds neither a database connection nor the in-app rows of other causes.
- * Events that arrive while every batch slot is busy wait and are prepared
- * together, per tenant, in one transaction: at load, the cost of a transaction
- * and its round trips is shared by many events.
+ * transaction), live `notification:new`, emails and web pushes. Each email and
+ * push is its own once-only unit, sent with no transaction open, so a retry
+ * after a failed SMTP send repeats only what did not happen and a slow
+ * destination never holds a database connection. Events that arrive while
+ * every batch slot is busy wait and are prepared together, per tenant, in one
+ * transaction: at load, the cost of a transaction and its round trips is
+ * shared by many events.
  */
 export function createNotificationProcessor(deps: ProcessorDeps) {
   const { db } = deps;
@@ -106,7 +98,7 @@ export function createNotificationProcessor(deps: ProcessorDeps) {
   const deliverOnce = createDeliveryOnce({ db, redis: deps.redis, claimMs: deps.claimMs ?? 30_000 });
 
   /** The notification's email, a digest in place of the rest of the recipient's window, or nothing. */
-  async function emailFor(tenantId: string, person: repo.Audience, p: Delivered): Promise<EmailContent | undefined> {
+  async function emailFor(tenantId: string, person: repo.Audience, p: NotificationPlan): Promise<EmailContent | undefined> {
     const decision = budget ? await budget.take(tenantId, person.userId) : 'send';
     if (decision === 'skip') return undefined;
     if (decision === 'digest') {
@@ -130,7 +122,7 @@ export function createNotificationProcessor(deps: ProcessorDeps) {
     };
   }
 
-  const wants = (person: repo.Audience, p: Pick<Delivered, 'type'>, channel: keyof PreferenceChannels) => person.preferences[channel][p.type];
+  const wants = (person: repo.Audience, p: NotificationPlan, channel: keyof PreferenceChannels) => person.preferences[channel][p.type];
 
   /** The plan's recipients who are current members (and, where the plan asks, offline). */
   async function reachable(tenantId: string, p: NotificationPlan, audience: ReadonlyMap<string, repo.Audience>): Promise<repo.Audience[]> {
@@ -184,33 +176,13 @@ export function createNotificationProcessor(deps: ProcessorDeps) {
     });
   }
 
-  const emailsTo = (people: readonly repo.Audience[], p: Delivered) => (p.noEmail ? [] : people.filter((person) => wants(person, p, 'email')));
-  const devicesOf = (people: readonly repo.Audience[], p: Delivered) =>
-    people.filter((person) => wants(person, p, 'push')).flatMap((person) => person.webDevices.map((d) => ({ ...d, userId: person.userId })));
-
-  /**
-   * After the commit: live notifications, then the emails and pushes handed
-   * off as a job of their own, so that the cause's job ends here and its worker
-   * slot goes to the next cause, however slow the SMTP server or push service.
-   */
+  /** After the commit: live notifications, then each email and push as its own once-only unit. */
   async function deliver(scope: TenantScope, key: string, { plan: p, created, people }: Prepared) {
     for (const row of created) deps.live.notify(scope.tenantId, row.userId, { id: row.id, type: row.type, title: row.title, body: row.body, data: row.data });
-    const notification: Delivered = { type: p.type, sourceId: p.sourceId, title: p.title, body: p.body, data: p.data, path: p.path, ...(p.noEmail ? { noEmail: true } : {}) };
-    const recipients = people.filter((person) => emailsTo([person], notification).length > 0 || devicesOf([person], notification).length > 0).map((person) => person.userId);
-    if (recipients.length === 0) return;
-    await deps.handOff({ ...scope, key, recipients, notification });
-  }
+    const emailTo = p.noEmail ? [] : people.filter((person) => wants(person, p, 'email'));
+    const devices = people.filter((person) => wants(person, p, 'push')).flatMap((person) => person.webDevices.map((d) => ({ ...d, userId: person.userId })));
+    if (emailTo.length === 0 && devices.length === 0) return;
 
-  /**
-   * A handed-off job: each email and push as its own once-only unit, to the
-   * recipients as they are now (still members, their preferences, their devices).
-   */
-  async function sendDeliveries(job: DeliveryJob) {
-    const scope = scopeOf(job);
-    const { key, notification: p } = job;
-    const people = await db.readAsTenant(scope, (tx) => repo.audienceOf(tx, job.recipients));
-    const emailTo = emailsTo(people, p);
-    const devices = devicesOf(people, p);
     const failures: string[] = [];
     const attempt = async (what: string, fn: () => Promise<unknown>) => {
       try {
@@ -271,8 +243,8 @@ export function createNotificationProcessor(deps: ProcessorDeps) {
 
   /**
    * Prepares the batch in one transaction; if that fails, each event runs in
-   * its own, so one bad event fails only its own job. Live notifications and
-   * the hand-off run after the commit, outside the batch's slot.
+   * its own, so one bad event fails only its own job. Deliveries run after the
+   * commit, outside the batch's slot.
    */
   async function runBatch(tenantId: string, batch: Waiting[]): Promise<void> {
     const settle = (item: Waiting, work: Promise<void>) => work.then(item.resolve, item.reject);
@@ -299,8 +271,6 @@ export function createNotificationProcessor(deps: ProcessorDeps) {
     link,
     messageId,
     notifyOne,
-    /** Runs a handed-off `notification-deliveries` job. */
-    sendDeliveries,
     /** Notifies about an event as its planner says, in a batch with the tenant's other waiting events. */
     notify<T extends EventType>(event: EventOf<T>, planner: EventPlanner<T>): Promise<void> {
       return new Promise((resolve, reject) => {

@@ -35,7 +35,6 @@ export async function start(config: Config, logger: Logger): Promise<Closer[]> {
     appUrl: config.PUBLIC_APP_URL,
     secrets,
     concurrency: config.NOTIFICATIONS_CONCURRENCY,
-    deliveryConcurrency: config.NOTIFICATION_DELIVERIES_CONCURRENCY,
     metrics,
     stall: stallSettings(config),
     emailLimits: {

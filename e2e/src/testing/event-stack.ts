@@ -31,7 +31,7 @@ import { eventually } from '@coachline/testing/eventually';
  * Redis and an SMTP peer. Relays see only this stack's tenants and workers use
  * a queue prefix of their own, so test files run in parallel.
  */
-export async function startEventStack(options: { redisUrl?: string; gateway?: Record<string, string>; mailTimeoutMs?: number } = {}) {
+export async function startEventStack(options: { redisUrl?: string; gateway?: Record<string, string> } = {}) {
   const redisUrl = options.redisUrl ?? process.env.REDIS_URL!;
   const gw = await startGateway({ REDIS_URL: redisUrl, ...options.gateway });
   const db = createDatabase({ url: process.env.DATABASE_URL!, systemUrl: process.env.DATABASE_SYSTEM_URL, poolSize: 10 });
@@ -43,7 +43,7 @@ export async function startEventStack(options: { redisUrl?: string; gateway?: Re
   const workers: (NotificationsWorker | WebhooksWorker)[] = [];
   const consumers: Worker[] = [];
   const connections: Redis[] = [];
-  const mailer = createMailer({ smtpUrl: smtp.url, mailDir: '', from: 'Coachline <no-reply@coachline.test>', timeoutMs: options.mailTimeoutMs ?? 5_000, logger });
+  const mailer = createMailer({ smtpUrl: smtp.url, mailDir: '', from: 'Coachline <no-reply@coachline.test>', timeoutMs: 5_000, logger });
   // Local receivers stand in for push services, as in development.
   const outbound = createOutboundHttp({ allowLoopback: true, timeoutMs: 5_000, maxResponseBytes: 64 * 1024 });
   const push = createPushSender({ vapid: vapidKeys({ subject: 'mailto:e2e@coachline.test' }, logger), outbound, timeoutMs: 5_000, logger });

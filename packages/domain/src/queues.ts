@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { NOTIFYING_TYPES } from './api/notifications';
 import { eventEnvelopeSchema, type EVENTS, type EventType } from './events';
 import { QUEUE_NAMES, type QueueName } from './queue-names';
 
@@ -94,32 +93,6 @@ export const JOBS = {
   /** Program generation requests, by priority (see `GENERATION_PRIORITY`): each event job is one program to generate. */
   generation: {
     ...carriesEvents,
-  },
-  /**
-   * The email and Web Push side of notifications, apart from the in-app side:
-   * a cause's job commits its in-app rows and hands these off, so a slow SMTP
-   * server or push service holds only these jobs, never another cause's in-app rows.
-   */
-  'notification-deliveries': {
-    /** One notification's emails and pushes to its recipients, each sent once per cause (see delivery-once.ts). */
-    deliver: z.object({
-      tenantId: z.uuid(),
-      requestId: z.string().optional(),
-      traceparent: z.string().optional(),
-      /** What the deliveries are recorded under: the event's id, or a reminder's key. */
-      key: z.string().min(1),
-      /** Who was reachable when the cause was handled; preferences, addresses and devices are read when sending. */
-      recipients: z.array(z.uuid()).min(1),
-      notification: z.object({
-        type: z.enum(NOTIFYING_TYPES),
-        sourceId: z.string().min(1),
-        title: z.string(),
-        body: z.string(),
-        data: z.record(z.string(), z.unknown()),
-        path: z.string(),
-        noEmail: z.boolean().optional(),
-      }),
-    }),
   },
 } as const satisfies Record<QueueName, Record<string, z.ZodType>>;
 

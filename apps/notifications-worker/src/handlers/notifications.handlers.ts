@@ -1,6 +1,6 @@
 import type { EventType } from '@coachline/domain/events';
 import type { EventHandler, QueueHandlers } from '@coachline/runtime/queue-consumer';
-import { createNotificationProcessor, type NotificationProcessor, type ProcessorDeps } from '../notification.processor';
+import { createNotificationProcessor, type ProcessorDeps } from '../notification.processor';
 import type { EventPlanner } from '../notification-plan';
 import { commentCreated } from './comment-created.handler';
 import { integrationFailed } from './integration-failed.handler';
@@ -29,7 +29,8 @@ import { workoutStartedHandler } from './workout-started.handler';
  * processor, which batches them per tenant; emails of one kind (sign-up,
  * invitation, password reset, weekly progress, triage summary, receipts, dunning) are sent by theirs.
  */
-export function notificationsHandlers(deps: ProcessorDeps, processor: NotificationProcessor = createNotificationProcessor(deps)): QueueHandlers<'notifications'> {
+export function notificationsHandlers(deps: ProcessorDeps): QueueHandlers<'notifications'> {
+  const processor = createNotificationProcessor(deps);
   const planned = <T extends EventType>(planner: EventPlanner<T>): EventHandler<T> => (event) => processor.notify(event, planner);
   return {
     jobs: {

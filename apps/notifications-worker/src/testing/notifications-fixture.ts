@@ -16,9 +16,8 @@ import webpush from 'web-push';
 import { createLiveDelivery } from '../channels/live';
 import { createPushSender } from '../channels/web-push';
 import { configSchema } from '../config';
-import { notificationDeliveriesHandlers } from '../handlers/notification-deliveries.handlers';
 import { notificationsHandlers } from '../handlers/notifications.handlers';
-import { createNotificationProcessor, type ProcessorDeps } from '../notification.processor';
+import type { ProcessorDeps } from '../notification.processor';
 import { startPushService, startSmtpPeer } from './delivery-peers';
 
 export interface Member {
@@ -27,18 +26,9 @@ export interface Member {
   name: string;
 }
 
-/**
- * Jobs and events through the notifications queue's handler table, as the
- * worker runs them, without Redis. A handed-off `notification-deliveries` job
- * goes straight to that queue's handler table, within the cause's own call:
- * what a test awaits includes its emails and pushes, and their failures.
- */
-export function notificationsDispatch(deps: Omit<ProcessorDeps, 'handOff'>) {
-  // Called only once a cause is handled, after `deliveries` below exists.
-  const withHandOff: ProcessorDeps = { ...deps, handOff: async (job) => void (await deliveries('deliver', job)) };
-  const processor = createNotificationProcessor(withHandOff);
-  const deliveries = createDispatcher('notification-deliveries', notificationDeliveriesHandlers(processor));
-  const dispatch = createDispatcher('notifications', notificationsHandlers(withHandOff, processor));
+/** Jobs and events through the notifications queue's handler table, as the worker runs them, without Redis. */
+export function notificationsDispatch(deps: ProcessorDeps) {
+  const dispatch = createDispatcher('notifications', notificationsHandlers(deps));
   return {
     event: (envelope: EventEnvelope) => dispatch('event', envelope),
     job: <N extends TaskName<'notifications'>>(name: N, data: JobOf<'notifications', N>) => dispatch(name, data),
@@ -59,7 +49,7 @@ export async function notificationsFixture() {
   const outbound = createOutboundHttp({ allowLoopback: config.OUTBOUND_ALLOW_LOOPBACK, timeoutMs: 5_000, maxResponseBytes: 64 * 1024 });
   const push = createPushSender({ vapid, outbound, timeoutMs: 5_000, logger });
   const live = createLiveDelivery(createLiveEmitter(redis, () => undefined));
-  const deps: Omit<ProcessorDeps, 'handOff'> = { db, redis, logger, mailer, push, live, appUrl: 'https://app.coachline.test', secrets: secretBoxFromSetting(config.ENCRYPTION_KEYS) };
+  const deps: ProcessorDeps = { db, redis, logger, mailer, push, live, appUrl: 'https://app.coachline.test', secrets: secretBoxFromSetting(config.ENCRYPTION_KEYS) };
   const processor = notificationsDispatch(deps);
 
   async function tenant(memberCount: number) {

@@ -1465,13 +1465,6 @@ export interface components {
                     prioritized: number;
                     waiting: number;
                 };
-                "notification-deliveries": {
-                    active: number;
-                    delayed: number;
-                    failed: number;
-                    prioritized: number;
-                    waiting: number;
-                };
                 notifications: {
                     active: number;
                     delayed: number;

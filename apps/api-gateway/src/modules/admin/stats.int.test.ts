@@ -21,7 +21,7 @@ test("an ADMIN sees the tenant's counts and the queue depths; others 403", async
   expect(res.status).toBe(200);
   expect(res.body).toMatchObject({ members: 4, workouts: 0, sessions: 0, mediaBytes: 0 });
   expect(res.body.queues.notifications).toEqual({ waiting: expect.any(Number), active: expect.any(Number), delayed: expect.any(Number), prioritized: expect.any(Number), failed: expect.any(Number) });
-  expect(Object.keys(res.body.queues).sort()).toEqual(['analytics', 'billing', 'generation', 'integrations', 'maintenance', 'media', 'notification-deliveries', 'notifications', 'reminders', 'webhooks']);
+  expect(Object.keys(res.body.queues).sort()).toEqual(['analytics', 'billing', 'generation', 'integrations', 'maintenance', 'media', 'notifications', 'reminders', 'webhooks']);
   expect((await gw.http().get('/v1/admin/stats').set(gw.auth(coach))).status).toBe(403);
 });
 
@@ -39,7 +39,7 @@ test('the queue dashboard takes the operator credential, never a tenant token', 
   expect(ok.text).toMatch(/<html/i);
   const api = await dashboard.http().get('/admin/queues/api/queues').auth('operator', 'a-long-operator-password');
   expect(api.status).toBe(200);
-  expect(api.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['analytics', 'billing', 'generation', 'integrations', 'maintenance', 'media', 'notification-deliveries', 'notifications', 'reminders', 'webhooks']);
+  expect(api.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['analytics', 'billing', 'generation', 'integrations', 'maintenance', 'media', 'notifications', 'reminders', 'webhooks']);
 });
 
 test('the workout and session counts stay exact under concurrent writes and deletions, from counters rather than counting', async () => {
